@@ -1,0 +1,105 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { GatewayConfig } from '@app/config';
+import { AUTH_EXTENSIONS } from '../auth/auth.decorators';
+import { API_KEY_HEADER } from '../auth/authenticator';
+import { ErrorEnvelopeDto } from '../errors/error-envelope.dto';
+
+export const DOCS_PATH = 'docs';
+
+/** Names of the security schemes in the document; every non-public operation accepts either. */
+export const SECURITY_SCHEMES = { bearer: 'bearer', apiKey: 'api-key' } as const;
+
+const DESCRIPTION = `REST API of the WhatsApp multi-session gateway.
+
+Every error answers with \`{ "error": { "code", "message", "traceId" } }\`; every response carries
+the request's trace id in the \`x-request-id\` header (send your own \`x-request-id\` or
+\`traceparent\` to correlate).
+
+**Authentication.** Every operation needs a credential unless it says otherwise: a login token
+(\`POST /auth/login\`) or a session token as \`Authorization: Bearer <token>\`, or an API key as
+\`${API_KEY_HEADER}: <key>\`. Roles: \`admin\` (everything), \`user\` (own sessions and keys),
+\`readonly\` (reads only). Each operation states its rules in vendor extensions: \`x-public\`,
+\`x-required-roles\`, \`x-session-param\` / \`x-user-param\` (the path parameter naming the session or
+account it acts on: someone else's answers 404), \`x-accepts-session-token\`, \`x-read-only-safe\`.
+
+**Rate limits.** \`API_RATE_LIMIT\` requests per \`API_RATE_WINDOW\` per API key, session token, user or
+(anonymous) IP; over it the answer is \`RATE_LIMITED\` with the status the installation configured
+(429 by default) and \`Retry-After\`. Login attempts are limited per email and IP.
+
+**Metrics.** \`GET /metrics\` (Prometheus text format) is public unless \`METRICS_TOKEN\` is set; then it
+needs \`Authorization: Bearer <METRICS_TOKEN>\` or an admin credential.`;
+
+const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+
+type Operation = Record<string, unknown> & { responses?: Record<string, unknown> };
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ErrorEnvelopeDto.name}` } } },
+});
+
+/**
+ * The access-control answers every operation can give, derived from the same rules the guards
+ * enforce (the auth decorators' extensions), so no route has to repeat them.
+ */
+function documentAccessAnswers(document: OpenAPIObject): void {
+  for (const pathItem of Object.values(document.paths)) {
+    for (const [method, value] of Object.entries(pathItem)) {
+      const operation = value as Operation;
+      if (typeof operation !== 'object' || !operation.responses) continue;
+      const answers: Record<string, ReturnType<typeof errorResponse>> = {
+        429: errorResponse('RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE)'),
+      };
+      if (!operation[AUTH_EXTENSIONS.public]) {
+        answers[401] = errorResponse('UNAUTHORIZED: no credential, or an invalid, expired or revoked one');
+        if (operation[AUTH_EXTENSIONS.roles] || (WRITE_METHODS.has(method) && !operation[AUTH_EXTENSIONS.readOnlySafe])) {
+          answers[403] = errorResponse('FORBIDDEN: the caller\'s role may not call this (readonly users only read)');
+        }
+        if (operation[AUTH_EXTENSIONS.sessionParam]) answers[404] = errorResponse('SESSION_NOT_FOUND: no such session, or not the caller\'s');
+        if (operation[AUTH_EXTENSIONS.userParam]) answers[404] = errorResponse('USER_NOT_FOUND: no such user, or not the caller');
+      }
+      operation.responses = { ...answers, ...operation.responses };
+    }
+  }
+}
+
+/**
+ * /metrics comes from @willsoto/nestjs-prometheus and cannot carry our decorators: its rule depends
+ * on METRICS_TOKEN, so it is written here, in the same extensions the decorators use.
+ */
+function documentMetricsAccess(document: OpenAPIObject, metricsTokenSet: boolean): void {
+  for (const pathItem of Object.values(document.paths)) {
+    const operation = pathItem.get as Operation | undefined;
+    if (!operation || operation.operationId !== 'PrometheusController_index') continue;
+    operation.summary = 'Prometheus metrics (text format)';
+    if (metricsTokenSet) {
+      operation.description = 'Needs `Authorization: Bearer <METRICS_TOKEN>` or an admin credential.';
+      operation[AUTH_EXTENSIONS.roles] = ['admin'];
+    } else {
+      operation.security = [{}];
+      operation[AUTH_EXTENSIONS.public] = true;
+    }
+  }
+}
+
+/** Swagger UI at /docs and the OpenAPI JSON at /docs-json, built from the controllers' decorators. */
+export function setupSwagger(app: INestApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('WhatsApp Gateway API')
+    .setDescription(DESCRIPTION)
+    .setVersion('1.0')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or session token', description: 'Login token from POST /auth/login, or a session token (on operations with x-accepts-session-token)' },
+      SECURITY_SCHEMES.bearer,
+    )
+    .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER, description: 'A user API key (or ADMIN_API_KEY)' }, SECURITY_SCHEMES.apiKey)
+    // Default deny, documented: every operation needs one of the two unless it overrides this (x-public).
+    .addSecurityRequirements(SECURITY_SCHEMES.bearer)
+    .addSecurityRequirements(SECURITY_SCHEMES.apiKey)
+    .build();
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorEnvelopeDto] });
+  documentMetricsAccess(document, Boolean(app.get(GatewayConfig).METRICS_TOKEN));
+  documentAccessAnswers(document);
+  SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });
+}

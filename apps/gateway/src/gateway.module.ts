@@ -1,0 +1,57 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { AppConfigModule, GatewayConfig } from '@app/config';
+import { CryptoModule } from '@app/crypto';
+import { DbModule } from '@app/db';
+import { HttpMetricsMiddleware, LoggingModule, metricProviders, MetricsModule } from '@app/observability';
+import { RedisModule } from '@app/redis';
+import { WorkerRpcClientModule } from '@app/transport';
+import { AuthModule } from './auth/auth.module';
+import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
+import { MessagesModule } from './messages/messages.module';
+import { SchedulesModule } from './schedules/schedules.module';
+import { SessionsModule } from './sessions/sessions.module';
+import { WorkersModule } from './workers/workers.module';
+import { AgentsModule } from './agents/agents.module';
+import { AgentBindingsModule } from './agent-bindings/agent-bindings.module';
+import { WebhookSettingsModule } from './webhook-settings/webhook-settings.module';
+import { HistoryModule } from './history/history.module';
+import { AllowedNumbersModule } from './allowed-numbers/allowed-numbers.module';
+import { GroupsModule } from './groups/groups.module';
+
+export const GATEWAY_SERVICE_NAME = 'gateway';
+
+@Module({})
+export class GatewayModule implements NestModule {
+  static register(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        AppConfigModule.forRoot(GatewayConfig, config),
+        LoggingModule.forApp(GATEWAY_SERVICE_NAME),
+        MetricsModule.forApp(GATEWAY_SERVICE_NAME, metricProviders('httpRequestDuration', 'errors')),
+        DbModule.forRoot(),
+        RedisModule.forRoot(),
+        WorkerRpcClientModule.forRoot({ timeoutMs: config.WORKER_RPC_TIMEOUT_MS }),
+        CryptoModule,
+        AuthModule.register(config),
+        HealthModule,
+        WorkersModule,
+        SessionsModule,
+        MessagesModule,
+        JobsModule,
+        SchedulesModule,
+        AgentsModule,
+        AgentBindingsModule,
+        WebhookSettingsModule,
+        HistoryModule,
+        AllowedNumbersModule,
+        GroupsModule,
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
+  }
+}

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { DatabaseProbe } from '@app/db';
+import { pingRedis, RedisClient, WorkerRegistryRepository } from '@app/redis';
+
+/** Readiness of what the gateway cannot serve without: PostgreSQL, Redis, a live session worker. */
+@Injectable()
+export class GatewayHealthIndicators {
+  constructor(
+    private readonly health: HealthIndicatorService,
+    private readonly databaseProbe: DatabaseProbe,
+    private readonly redis: RedisClient,
+    private readonly registry: WorkerRegistryRepository,
+  ) {}
+
+  async database(): Promise<HealthIndicatorResult> {
+    return this.probe('database', () => this.databaseProbe.ping());
+  }
+
+  async redisServer(): Promise<HealthIndicatorResult> {
+    return this.probe('redis', () => pingRedis(this.redis));
+  }
+
+  async workers(): Promise<HealthIndicatorResult> {
+    const indicator = this.health.check('workers');
+    try {
+      const live = await this.registry.listLive();
+      return live.length > 0
+        ? indicator.up({ live: live.length })
+        : indicator.down({ live: 0, message: 'no session worker has a current heartbeat' });
+    } catch {
+      return indicator.down({ message: 'worker registry unreadable' });
+    }
+  }
+
+  private async probe(key: string, ping: () => Promise<void>): Promise<HealthIndicatorResult> {
+    const indicator = this.health.check(key);
+    try {
+      await ping();
+      return indicator.up();
+    } catch {
+      return indicator.down({ message: 'unreachable' });
+    }
+  }
+}

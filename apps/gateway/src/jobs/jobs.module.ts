@@ -1,0 +1,15 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { QUEUES } from '@app/contracts';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { MediaModule } from '../media/media.module';
+import { JobsController } from './jobs.controller';
+import { JobsService } from './jobs.service';
+import { MessageContentBuilder } from './message-content.builder';
+
+@Module({
+  imports: [MediaModule, IdempotencyModule, BullModule.registerQueue({ name: QUEUES.bulkJobs })],
+  controllers: [JobsController],
+  providers: [JobsService, MessageContentBuilder],
+})
+export class JobsModule {}

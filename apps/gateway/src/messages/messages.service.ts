@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { GatewayConfig } from '@app/config';
+import { AppError, HANDED_OVER, type DeliveryState, type OutboundContent } from '@app/contracts';
+import { deliveryStateOf, OutboundMessageRepository, SessionRepository, type OutboundCounts } from '@app/db';
+import { DeliveryRequester, newWhatsAppMessageId, normalizeRecipient } from '@app/messaging';
+import { mediaContentOf, pickMediaSource, type UploadedMediaFile } from '../media/media-intake.types';
+import { MediaIntakeService } from '../media/media-intake.service';
+import type { QueueStatusDto, SendMediaDto, SendResultDto } from './dto/send-message.dto';
+
+export interface SendRequest {
+  sessionId: string;
+  to: string;
+  content: OutboundContent;
+  idempotencyKey?: string;
+  traceId: string;
+}
+
+/**
+ * Accepting sends: a message is validated, written to the session's outbox (durable from then on)
+ * and handed to the worker owning the session, which answers once it went out or the wait ended.
+ */
+@Injectable()
+export class MessagesService {
+  constructor(
+    private readonly outbox: OutboundMessageRepository,
+    private readonly sessions: SessionRepository,
+    private readonly delivery: DeliveryRequester,
+    private readonly media: MediaIntakeService,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  /** Takes in the media of a send (base64, URL or upload) and returns the message content with its preview path. */
+  async mediaContent(sessionId: string, body: SendMediaDto, file: UploadedMediaFile | undefined): Promise<{ content: OutboundContent; previewPath?: string }> {
+    const accepted = await this.media.accept({
+      sessionId,
+      source: pickMediaSource({ data: body.data, base64: body.base64, url: body.url, file }),
+      kind: body.mediaType,
+      mimeType: body.mimeType ?? body.mimetype,
+      fileName: body.filename ?? body.fileName,
+      saveToTemp: body.save_to_temp,
+    });
+    const content = mediaContentOf(accepted, { caption: body.caption, quotedMessageId: body.quotedMessageId, mentions: this.mentions(body.mentions) });
+    return { content, previewPath: accepted.previewPath };
+  }
+
+  recipient(to: string): string {
+    return normalizeRecipient(to, this.config.DEFAULT_COUNTRY_CODE).jid;
+  }
+
+  mentions(numbers: string[] | undefined): string[] | undefined {
+    return numbers?.map((number) => this.recipient(number));
+  }
+
+  /** Seed 003: sends go out on a connected session only (409 SESSION_NOT_READY otherwise). */
+  async requireConnected(sessionId: string): Promise<void> {
+    const session = await this.sessions.findById(sessionId);
+    if (!session) throw new AppError('SESSION_NOT_FOUND', `Session ${sessionId} does not exist`);
+    if (session.status !== 'connected') {
+      throw new AppError('SESSION_NOT_READY', `Session ${sessionId} is ${session.status}, not connected`, { status: session.status });
+    }
+  }
+
+  async send(request: SendRequest): Promise<SendResultDto> {
+    const { record } = await this.outbox.enqueue(
+      {
+        sessionId: request.sessionId,
+        waMessageId: newWhatsAppMessageId(),
+        toJid: this.recipient(request.to),
+        content: request.content,
+        idempotencyKey: request.idempotencyKey ?? null,
+        traceId: request.traceId,
+      },
+      this.config.SEND_QUEUE_MAX,
+    );
+    // With no wait configured this only nudges the owner; the answer is then 202 "queued".
+    return resultOf(await this.delivery.request(record, this.config.SEND_RESPONSE_WAIT_MS, request.traceId));
+  }
+
+  async status(sessionId: string, messageId: string): Promise<SendResultDto> {
+    const record = await this.outbox.find(messageId);
+    if (!record || record.sessionId !== sessionId) throw new AppError('NOT_FOUND', `Message ${messageId} does not exist`);
+    return resultOf(deliveryStateOf(record));
+  }
+
+  async queue(sessionId: string): Promise<QueueStatusDto> {
+    const counts: OutboundCounts = await this.outbox.counts(sessionId);
+    return {
+      pending: counts.queued,
+      processing: counts.sending,
+      completed: counts.sent + counts.delivered + counts.read,
+      failed: counts.failed,
+      cancelled: counts.cancelled,
+      isProcessing: counts.sending > 0,
+    };
+  }
+
+  async clearQueue(sessionId: string): Promise<number> {
+    return this.outbox.cancelPending(sessionId);
+  }
+}
+
+function resultOf(state: DeliveryState): SendResultDto {
+  return {
+    delivered: HANDED_OVER.includes(state.status),
+    messageId: state.outboundId,
+    waMessageId: state.waMessageId,
+    status: state.status,
+    error: state.error,
+  };
+}

@@ -1,0 +1,101 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { SESSION_STATUSES, type SessionStatus } from '@app/contracts';
+
+export class QrImageDto {
+  @ApiProperty({ example: 'image/png' })
+  contentType!: string;
+
+  @ApiProperty({ description: 'Base64 of the PNG image' })
+  base64!: string;
+}
+
+/** Seed 003's QR answer. */
+export class QrResponseDto {
+  @ApiProperty({ type: QrImageDto })
+  qr!: QrImageDto;
+
+  @ApiProperty({ example: '2026-11-21T08:00:00.000Z' })
+  qrUpdatedAt!: string;
+}
+
+/** `format=raw` (seed 002), or `format=png` as a data URL. */
+export class QrStringDto {
+  @ApiProperty({ description: 'The raw QR string, or a data:image/png;base64 URL for format=png' })
+  qr!: string;
+
+  @ApiProperty({ example: '2026-11-21T08:00:00.000Z' })
+  qrUpdatedAt!: string;
+}
+
+/** What the worker holding the session knows right now. */
+export class LiveStateDto {
+  @ApiProperty({ description: 'Connected and able to send' })
+  isReady!: boolean;
+
+  @ApiProperty({ enum: SESSION_STATUSES })
+  status!: SessionStatus;
+
+  @ApiProperty({ example: 'host-a-worker-1' })
+  workerId!: string;
+
+  @ApiPropertyOptional({ type: QrResponseDto, nullable: true, description: 'Present while the session waits for a scan' })
+  qr!: QrResponseDto | null;
+
+  @ApiProperty({ description: 'When the current status began' })
+  since!: string;
+}
+
+export class SessionDto {
+  @ApiProperty({ example: 'support-bot' })
+  id!: string;
+
+  @ApiProperty()
+  userId!: string;
+
+  @ApiProperty({ example: 'Support Bot' })
+  name!: string;
+
+  @ApiProperty({ enum: SESSION_STATUSES })
+  status!: SessionStatus;
+
+  @ApiPropertyOptional({ example: '6281234567890', nullable: true })
+  phone!: string | null;
+
+  @ApiPropertyOptional({ nullable: true, description: 'Worker holding the session now' })
+  workerId!: string | null;
+
+  @ApiProperty({ description: 'Whether a worker keeps this session connected (false after logout, wipe, failure)' })
+  autoConnect!: boolean;
+
+  @ApiPropertyOptional({ nullable: true })
+  lastError!: string | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  aiEndpointUrl!: string | null;
+
+  @ApiProperty({ description: 'Whether an AI backend key is stored (the key itself is never returned)' })
+  hasApiKey!: boolean;
+
+  @ApiPropertyOptional({ nullable: true })
+  lastConnectedAt!: string | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  lastDisconnectedAt!: string | null;
+
+  @ApiProperty()
+  createdAt!: string;
+
+  @ApiProperty()
+  updatedAt!: string;
+
+  @ApiPropertyOptional({ type: LiveStateDto, nullable: true, description: 'Null when no worker holds the session' })
+  live!: LiveStateDto | null;
+}
+
+export class DeleteSessionResultDto {
+  @ApiProperty({ example: 'support-bot' })
+  id!: string;
+
+  @ApiProperty({ description: 'false when there was no such session' })
+  deleted!: boolean;
+}

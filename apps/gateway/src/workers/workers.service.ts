@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { WORKER_COMMANDS, type WorkerInfo } from '@app/contracts';
+import { WorkerRegistryRepository } from '@app/redis';
+import { WorkerRpcClient } from '@app/transport';
+import type { WorkerDto } from './worker.dto';
+
+/** A worker gets this long to describe itself before it is listed as unreachable. */
+const DESCRIBE_TIMEOUT_MS = 2_000;
+
+@Injectable()
+export class WorkersService {
+  constructor(
+    private readonly registry: WorkerRegistryRepository,
+    private readonly rpc: WorkerRpcClient,
+  ) {}
+
+  /**
+   * Workers with a live heartbeat, each asked over the transport for its current state; one that
+   * does not answer in time is still listed (from its heartbeat) but marked unreachable.
+   */
+  async list(traceId: string): Promise<WorkerDto[]> {
+    const registered = await this.registry.listLive();
+    return Promise.all(
+      registered.map(async (heartbeat): Promise<WorkerDto> => {
+        const live = await this.describe(heartbeat.id, traceId);
+        return live ? { ...live, reachable: true } : { ...heartbeat, reachable: false };
+      }),
+    );
+  }
+
+  private async describe(workerId: string, traceId: string): Promise<WorkerInfo | null> {
+    try {
+      return await this.rpc.send(workerId, WORKER_COMMANDS.describe, { traceId }, DESCRIBE_TIMEOUT_MS);
+    } catch {
+      return null;
+    }
+  }
+}

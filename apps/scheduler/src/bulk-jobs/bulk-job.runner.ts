@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { SchedulerConfig } from '@app/config';
+import { HANDED_OVER } from '@app/contracts';
+import { BulkJobRepository, OutboundMessageRepository, type BulkItemOutcome, type BulkJobItem, type BulkJobRecord } from '@app/db';
+import { newWhatsAppMessageId } from '@app/messaging';
+import { OutboxDelivery, sleep } from '../delivery/outbox-delivery.service';
+
+export type BulkRunOutcome = 'completed' | 'failed' | 'cancelled' | 'gone' | 'stopped';
+
+export interface BulkJobProgress {
+  total: number;
+  currentIndex: number;
+  successCount: number;
+  errorCount: number;
+}
+
+export interface BulkRunContext {
+  traceId: string;
+  /** Aborted when the scheduler shuts down: the run stops at the next safe point and is resumed later. */
+  signal: AbortSignal;
+  onProgress(progress: BulkJobProgress): Promise<void>;
+}
+
+type ItemResult = { outcome: BulkItemOutcome; gaveUp: boolean; error: string | null } | { outcome: 'cancelled' } | 'stopped';
+
+/** How often a long pause between items looks for a cancel. */
+const CANCEL_CHECK_MS = 1_000;
+/** Seed 002's default pause between items: a random 2-5 s. */
+const defaultDelayMs = () => 2_000 + Math.round(Math.random() * 3_000);
+
+/**
+ * Runs a bulk job from where it stands: item by item, each into the outbox (idempotent by job and
+ * index, so an item of a resumed job is never created twice) and waited for until settled, then
+ * counted once (guarded by the index). An item that cannot be sent within
+ * DELIVERY_SETTLE_TIMEOUT_MS stops the job as failed: the session cannot send, and each further
+ * item would wait as long.
+ */
+@Injectable()
+export class BulkJobRunner {
+  constructor(
+    private readonly jobs: BulkJobRepository,
+    private readonly outbox: OutboundMessageRepository,
+    private readonly delivery: OutboxDelivery,
+    private readonly config: SchedulerConfig,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(BulkJobRunner.name);
+  }
+
+  async run(jobId: string, context: BulkRunContext): Promise<BulkRunOutcome> {
+    const job = await this.jobs.start(jobId);
+    if (!job) return 'gone';
+    const items = await this.jobs.items(jobId);
+    for (let index = job.currentIndex; index < items.length; index += 1) {
+      if (context.signal.aborted) return 'stopped';
+      const status = await this.jobs.status(jobId);
+      // Gone: its session was deleted, and the job with it.
+      if (status === null) return 'gone';
+      if (status === 'cancelled') return this.cancelled(job);
+      const result = await this.runItem(job, index, items[index]!, context);
+      if (result === 'stopped') return 'stopped';
+      if (result.outcome === 'cancelled') return this.cancelled(job);
+      await this.jobs.advance(jobId, index, result.outcome);
+      await this.report(jobId, context);
+      if (result.outcome === 'error' && result.gaveUp) {
+        const error = `Item ${index} was given up (${result.error ?? 'not sent'}); the job stopped`;
+        this.logger.warn({ jobId, sessionId: job.sessionId, index, traceId: context.traceId }, error);
+        await this.jobs.finish(jobId, 'failed', error);
+        return 'failed';
+      }
+      if (index + 1 < items.length && (await this.pause(job, context.signal)) === 'stopped') return 'stopped';
+    }
+    if ((await this.jobs.status(jobId)) === 'cancelled') return this.cancelled(job);
+    await this.jobs.finish(jobId, 'completed');
+    return 'completed';
+  }
+
+  private async runItem(job: BulkJobRecord, index: number, item: BulkJobItem, context: BulkRunContext): Promise<ItemResult> {
+    const deadline = Date.now() + this.config.DELIVERY_SETTLE_TIMEOUT_MS;
+    const accepted = await this.delivery.accept(
+      { sessionId: job.sessionId, waMessageId: newWhatsAppMessageId(), toJid: item.to, content: item.content, jobId: job.id, jobIndex: index, traceId: context.traceId },
+      deadline,
+      context.signal,
+    );
+    if (accepted === 'stopped') return 'stopped';
+    if ('refused' in accepted) return { outcome: 'error', gaveUp: true, error: accepted.refused };
+    const settled = await this.delivery.settle(accepted.record, deadline, context.traceId, context.signal);
+    if (settled === 'stopped') return 'stopped';
+    const { state } = settled;
+    if (state.status === 'cancelled') return { outcome: 'cancelled' };
+    if (HANDED_OVER.includes(state.status)) return { outcome: 'success', gaveUp: false, error: null };
+    return { outcome: 'error', gaveUp: settled.gaveUp, error: state.error };
+  }
+
+  /** The pause after an item; cut short by a cancel (found by the next item) or a shutdown. */
+  private async pause(job: BulkJobRecord, signal: AbortSignal): Promise<'done' | 'stopped'> {
+    const until = Date.now() + (job.delayMs ?? defaultDelayMs());
+    for (let left = until - Date.now(); left > 0; left = until - Date.now()) {
+      await sleep(Math.min(left, CANCEL_CHECK_MS), signal);
+      if (signal.aborted) return 'stopped';
+      if ((await this.jobs.status(job.id)) === 'cancelled') break;
+    }
+    return 'done';
+  }
+
+  /** Cancel already stopped the job's waiting messages; this catches one put in while it ran. */
+  private async cancelled(job: BulkJobRecord): Promise<BulkRunOutcome> {
+    await this.outbox.cancelPending(job.sessionId, job.id);
+    return 'cancelled';
+  }
+
+  private async report(jobId: string, context: BulkRunContext): Promise<void> {
+    const record = await this.jobs.find(jobId);
+    if (!record) return;
+    await context.onProgress({ total: record.total, currentIndex: record.currentIndex, successCount: record.successCount, errorCount: record.errorCount });
+  }
+}

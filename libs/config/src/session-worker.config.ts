@@ -1,0 +1,61 @@
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { SendingConfig } from './sending.config';
+import { ToNumber } from './env-transforms';
+
+export class SessionWorkerConfig extends SendingConfig {
+  /** Stable id of this replica; generated from host and pid when unset. */
+  @IsOptional() @Matches(/^[a-zA-Z0-9_.-]{1,64}$/, { message: 'must be 1-64 letters, digits, _ . or -' })
+  WORKER_ID?: string;
+
+  @ToNumber() @IsInt() @Min(0) @Max(65535)
+  WORKER_METRICS_PORT = 9400;
+
+  @IsString()
+  WORKER_METRICS_HOST = '0.0.0.0';
+
+  /** Most sessions this replica will own at once. */
+  @ToNumber() @IsInt() @Min(1)
+  WORKER_CAPACITY = 500;
+
+  /** Registry heartbeat period; a worker missing WORKER_TTL_MS of heartbeats is gone. */
+  @ToNumber() @IsInt() @Min(100)
+  WORKER_HEARTBEAT_MS = 1_000;
+
+  /**
+   * Keep it below LEASE_TTL_MS: until a killed worker leaves the registry, the others count it in
+   * their fair share and take only part of its orphans, so this bounds failover as much as the lease.
+   */
+  @ToNumber() @IsInt() @Min(300)
+  WORKER_TTL_MS = 3_000;
+
+  /** A session lease not renewed for this long is free; failover completes about this much later. */
+  @ToNumber() @IsInt() @Min(1_000)
+  LEASE_TTL_MS = 4_000;
+
+  /** How often a worker looks for sessions without an owner (it is also woken on demand). */
+  @ToNumber() @IsInt() @Min(100)
+  RECONCILE_INTERVAL_MS = 1_000;
+
+  /** Most sessions a worker connects at the same time while restoring or taking over. */
+  @ToNumber() @IsInt() @Min(1)
+  RESTORE_CONCURRENCY = 20;
+
+  /** First reconnect delay after a dropped connection; doubles per failure, with jitter. */
+  @ToNumber() @IsInt() @Min(10)
+  RECONNECT_BASE_MS = 1_000;
+
+  @ToNumber() @IsInt() @Min(100)
+  RECONNECT_MAX_MS = 60_000;
+
+  /** Consecutive failed connection attempts before a session is put in `error` and left alone. */
+  @ToNumber() @IsInt() @Min(1)
+  RECONNECT_MAX_ATTEMPTS = 10;
+
+  /** WebSocket URL Baileys connects to; unset means WhatsApp's own servers. */
+  @IsOptional() @Matches(/^wss?:\/\/.+/, { message: 'must be a ws:// or wss:// URL' })
+  WA_WS_URL?: string;
+
+  /** Hex Curve25519 public key Baileys trusts as certificate root (simulator only). */
+  @IsOptional() @Matches(/^(05)?[0-9a-fA-F]{64}$/, { message: 'must be a 32-byte hex public key' })
+  WA_TRUSTED_ROOT_PUBLIC_KEY?: string;
+}

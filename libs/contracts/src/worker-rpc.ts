@@ -1,0 +1,93 @@
+import type { DeliveryState } from './delivery';
+import type { GroupCreateRequest, GroupInfo, GroupInviteRequest, GroupParticipantsRequest, GroupRequest, ParticipantResult } from './groups';
+import type { LiveSessionState, PairingCodeState, QrState } from './session-live-state';
+import type { WorkerInfo } from './workers';
+
+/**
+ * Commands the gateway sends to one addressed session worker over the NestJS Redis transport.
+ * Patterns are wire names: never rename (old and new processes run side by side during deploys).
+ */
+export const WORKER_COMMANDS = {
+  describe: 'worker.describe',
+  sessionState: 'session.state',
+  sessionAwaitQr: 'session.await-qr',
+  sessionReconnect: 'session.reconnect',
+  sessionLogout: 'session.logout',
+  sessionWipe: 'session.wipe',
+  sessionPairingCode: 'session.pairing-code',
+  sessionRelease: 'session.release',
+  sessionDeliver: 'session.deliver',
+  sessionPresence: 'session.presence',
+  groupList: 'group.list',
+  groupCreate: 'group.create',
+  groupInfo: 'group.info',
+  groupParticipants: 'group.participants',
+  groupInvite: 'group.invite',
+} as const;
+
+/** Every command carries the traceId of the request that caused it, so worker logs join up. */
+export interface TracedRequest {
+  traceId: string;
+}
+
+export interface SessionRequest extends TracedRequest {
+  sessionId: string;
+}
+
+export interface AwaitQrRequest extends SessionRequest {
+  timeoutMs: number;
+}
+
+export interface PairingCodeRequest extends SessionRequest {
+  /** Digits only, with country code. */
+  phone: string;
+}
+
+/**
+ * Asks the session's owner to send what its outbox holds and to answer when this message is
+ * settled or `waitMs` passed (then with its status so far: the outbox keeps going regardless).
+ */
+export interface DeliverRequest extends SessionRequest {
+  outboundId: string;
+  waitMs: number;
+}
+
+/** Chat states a session can show in a chat: "typing…" and its end. */
+export type ChatPresence = 'composing' | 'paused';
+
+/** Shows or clears the typing indicator in one chat of a connected session (seed 003). */
+export interface PresenceRequest extends SessionRequest {
+  chatJid: string;
+  state: ChatPresence;
+}
+
+/** Request and response type of each command, so both sides are checked against one shape. */
+export interface WorkerCommandTypes {
+  [WORKER_COMMANDS.describe]: { request: TracedRequest; response: WorkerInfo };
+  [WORKER_COMMANDS.sessionState]: { request: SessionRequest; response: LiveSessionState };
+  [WORKER_COMMANDS.sessionAwaitQr]: { request: AwaitQrRequest; response: QrState };
+  [WORKER_COMMANDS.sessionReconnect]: { request: SessionRequest; response: LiveSessionState };
+  [WORKER_COMMANDS.sessionLogout]: { request: SessionRequest; response: LiveSessionState };
+  [WORKER_COMMANDS.sessionWipe]: { request: SessionRequest; response: LiveSessionState };
+  [WORKER_COMMANDS.sessionPairingCode]: { request: PairingCodeRequest; response: PairingCodeState };
+  [WORKER_COMMANDS.sessionRelease]: { request: SessionRequest; response: { released: boolean } };
+  [WORKER_COMMANDS.sessionDeliver]: { request: DeliverRequest; response: DeliveryState };
+  [WORKER_COMMANDS.sessionPresence]: { request: PresenceRequest; response: { sent: boolean } };
+  [WORKER_COMMANDS.groupList]: { request: SessionRequest; response: { groups: GroupInfo[] } };
+  [WORKER_COMMANDS.groupCreate]: { request: GroupCreateRequest; response: GroupInfo };
+  [WORKER_COMMANDS.groupInfo]: { request: GroupRequest; response: GroupInfo };
+  [WORKER_COMMANDS.groupParticipants]: { request: GroupParticipantsRequest; response: { results: ParticipantResult[] } };
+  [WORKER_COMMANDS.groupInvite]: { request: GroupInviteRequest; response: { code: string } };
+}
+
+export type WorkerCommand = keyof WorkerCommandTypes;
+export type WorkerRequest<C extends WorkerCommand> = WorkerCommandTypes[C]['request'];
+export type WorkerResponse<C extends WorkerCommand> = WorkerCommandTypes[C]['response'];
+
+/**
+ * Transport channels are prefixed with the installation and the worker id, so a command reaches
+ * exactly one worker (Redis pub/sub would otherwise deliver it to every replica) and installations
+ * sharing one Redis never hear each other (pub/sub ignores the DB index).
+ */
+export const workerChannelPrefix = (redisPrefix: string, workerId: string): string =>
+  `${redisPrefix}:rpc:${workerId}:`;

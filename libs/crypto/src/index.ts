@@ -1,0 +1,3 @@
+export * from './crypto.module';
+export * from './hmac-signature';
+export * from './secret-box';

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '@app/contracts';
+import { PrismaService } from '../prisma.service';
+import { isUniqueViolation } from '../users/unique-violation';
+
+export type AllowedNumberStatus = 'active' | 'inactive';
+
+/** Seed 002's persistence gate: history is stored for a device number while its row is active. */
+export interface AllowedNumberRecord {
+  id: string;
+  /** The device's own number (digits with country code), not a contact's. */
+  whatsappNumber: string;
+  /** The session that had this number when the row was made (informational; the number is the key). */
+  sessionId: string | null;
+  status: AllowedNumberStatus;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewAllowedNumber {
+  whatsappNumber: string;
+  sessionId: string | null;
+  status: AllowedNumberStatus;
+}
+
+@Injectable()
+export class AllowedNumberRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Whether history of the device with this number is stored. Throws when the database cannot say. */
+  async isActive(whatsappNumber: string): Promise<boolean> {
+    const row = await this.prisma.allowedNumber.findUnique({ where: { whatsappNumber }, select: { status: true } });
+    return row?.status === 'active';
+  }
+
+  /** Rows of these numbers (every row when `numbers` is undefined), optionally one number only. */
+  list(numbers: string[] | undefined, whatsappNumber?: string): Promise<AllowedNumberRecord[]> {
+    const scope = numbers === undefined ? {} : { whatsappNumber: { in: numbers } };
+    const only = whatsappNumber === undefined ? {} : { whatsappNumber };
+    return this.prisma.allowedNumber.findMany({ where: { AND: [scope, only] }, orderBy: { createdAt: 'asc' } });
+  }
+
+  find(id: string): Promise<AllowedNumberRecord | null> {
+    return this.prisma.allowedNumber.findUnique({ where: { id } });
+  }
+
+  /** CONFLICT (with the existing row's id) when the number is listed already. */
+  async create(row: NewAllowedNumber): Promise<AllowedNumberRecord> {
+    try {
+      return await this.prisma.allowedNumber.create({ data: row });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const existing = await this.prisma.allowedNumber.findUnique({ where: { whatsappNumber: row.whatsappNumber }, select: { id: true } });
+      throw new AppError('CONFLICT', `${row.whatsappNumber} is already an allowed number`, { id: existing?.id });
+    }
+  }
+
+  updateStatus(id: string, status: AllowedNumberStatus): Promise<AllowedNumberRecord> {
+    return this.prisma.allowedNumber.update({ where: { id }, data: { status } });
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const { count } = await this.prisma.allowedNumber.deleteMany({ where: { id } });
+    return count > 0;
+  }
+}

@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import type { SessionStatus } from '@app/contracts';
+import { PrismaService } from '../prisma.service';
+import type { NewSession, SessionFilter, SessionRecord, StatusChange, StatusTransition } from './session.record';
+
+const RECORD_FIELDS = {
+  id: true, userId: true, name: true, status: true, phone: true, ownerWorkerId: true, autoConnect: true,
+  lastError: true, aiEndpointUrl: true, aiApiKeyCipher: true, aiEnabled: true, webhookUrl: true,
+  webhookEvents: true, lastConnectedAt: true, lastDisconnectedAt: true, createdAt: true, updatedAt: true,
+} as const;
+
+/** Statuses in which a session no longer holds its phone number. */
+const INACTIVE_STATUSES = ['logged_out', 'auth_failed', 'error'] as const;
+
+/** Sessions: the persisted half of a session's state (the live half is on its worker). */
+@Injectable()
+export class SessionRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  findById(id: string): Promise<SessionRecord | null> {
+    return this.prisma.session.findUnique({ where: { id }, select: RECORD_FIELDS });
+  }
+
+  list(filter: SessionFilter): Promise<SessionRecord[]> {
+    return this.prisma.session.findMany({
+      where: { userId: filter.userId, status: filter.status },
+      select: RECORD_FIELDS,
+      orderBy: { createdAt: 'asc' },
+    });
+  }
+
+  /** Creates the session, or updates name and AI settings of an existing one (seed 003 upsert). */
+  upsert(session: NewSession): Promise<SessionRecord> {
+    const settings = { name: session.name, aiEndpointUrl: session.aiEndpointUrl, aiApiKeyCipher: session.aiApiKeyCipher };
+    return this.prisma.session.upsert({
+      where: { id: session.id },
+      create: { id: session.id, userId: session.userId, ...settings },
+      update: settings,
+      select: RECORD_FIELDS,
+    });
+  }
+
+  /**
+   * Applies a status transition and returns the previous status; null when the session is gone or,
+   * when `epoch` is given, when that lease epoch is no longer current (a stale owner's report).
+   */
+  async changeStatus(id: string, change: StatusChange, epoch?: number): Promise<StatusTransition | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const [current] = await tx.$queryRaw<{ status: SessionStatus; lease_epoch: bigint; user_id: string }[]>`
+        SELECT status, lease_epoch, user_id FROM sessions WHERE id = ${id} FOR UPDATE`;
+      if (!current || (epoch !== undefined && Number(current.lease_epoch) !== epoch)) return null;
+      await tx.session.update({ where: { id }, data: change });
+      return { previous: current.status, userId: current.user_id };
+    });
+  }
+
+  /** Ids of sessions that should be connected by some worker. */
+  async listWantingConnection(): Promise<string[]> {
+    const rows = await this.prisma.session.findMany({ where: { autoConnect: true }, select: { id: true }, orderBy: { id: 'asc' } });
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Records a new owner and returns its lease epoch (the fencing token of its writes) and the
+   * owner recorded before (set only if that one never let go: it died); null when the session is
+   * gone or no longer wants a connection.
+   */
+  async takeOwnership(id: string, workerId: string): Promise<{ epoch: number; previousOwner: string | null } | null> {
+    const [row] = await this.prisma.$queryRaw<{ lease_epoch: bigint; previous_owner: string | null }[]>`
+      WITH previous AS (SELECT owner_worker_id FROM sessions WHERE id = ${id} FOR UPDATE)
+      UPDATE sessions SET lease_epoch = lease_epoch + 1, owner_worker_id = ${workerId}, updated_at = now()
+      WHERE id = ${id} AND auto_connect
+      RETURNING lease_epoch, (SELECT owner_worker_id FROM previous) AS previous_owner`;
+    return row ? { epoch: Number(row.lease_epoch), previousOwner: row.previous_owner } : null;
+  }
+
+  /** Whether `epoch` is still the session's current lease epoch. */
+  async holdsEpoch(id: string, epoch: number): Promise<boolean> {
+    const row = await this.prisma.session.findUnique({ where: { id }, select: { leaseEpoch: true } });
+    return row !== null && Number(row.leaseEpoch) === epoch;
+  }
+
+  /** Clears the owner if it is still this epoch's (hand-over, stop). */
+  async releaseOwnership(id: string, epoch: number): Promise<void> {
+    await this.prisma.$executeRaw`
+      UPDATE sessions SET owner_worker_id = NULL WHERE id = ${id} AND lease_epoch = ${epoch}`;
+  }
+
+  async setAutoConnect(id: string, autoConnect: boolean): Promise<void> {
+    await this.prisma.session.updateMany({ where: { id }, data: { autoConnect } });
+  }
+
+  /**
+   * Records the phone a session linked to, unless another active session already holds that
+   * phone (one phone, one session); returns the id of that other session on conflict. An advisory
+   * lock on the phone makes two simultaneous links of one number decide one after the other.
+   */
+  async claimPhone(id: string, phone: string): Promise<{ conflictWith: string | null }> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`phone:${phone}`}))`;
+      const other = await tx.session.findFirst({
+        where: { phone, id: { not: id }, status: { notIn: [...INACTIVE_STATUSES] } },
+        select: { id: true },
+      });
+      if (other) return { conflictWith: other.id };
+      await tx.session.update({ where: { id }, data: { phone } });
+      return { conflictWith: null };
+    });
+  }
+
+  /** Sessions not connected since before `cutoff` (never connected ones count from creation). */
+  async listInactiveSince(cutoff: Date, userId?: string): Promise<SessionRecord[]> {
+    return this.prisma.session.findMany({
+      where: {
+        userId,
+        status: { not: 'connected' },
+        OR: [{ lastDisconnectedAt: { lt: cutoff } }, { lastDisconnectedAt: null, createdAt: { lt: cutoff } }],
+      },
+      select: RECORD_FIELDS,
+    });
+  }
+
+  updateApiKey(id: string, aiApiKeyCipher: string | null): Promise<SessionRecord> {
+    return this.prisma.session.update({ where: { id }, data: { aiApiKeyCipher }, select: RECORD_FIELDS });
+  }
+
+  /** Another session of any user that is linked to this phone and not logged out. */
+  findActiveByPhone(phone: string, exceptSessionId?: string): Promise<SessionRecord | null> {
+    return this.prisma.session.findFirst({
+      where: { phone, id: exceptSessionId ? { not: exceptSessionId } : undefined, status: { notIn: [...INACTIVE_STATUSES] } },
+      select: RECORD_FIELDS,
+    });
+  }
+
+  /** Deletes the session and, by cascade, its auth state, tokens and history; false when absent. */
+  async delete(id: string): Promise<boolean> {
+    const { count } = await this.prisma.session.deleteMany({ where: { id } });
+    return count > 0;
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { sendingConfigOf } from '@app/config';
+import { SafeFetchModule } from '../safe-fetch/safe-fetch.module';
+import { AgentTargetResolver } from './agent-target.resolver';
+import { AiBackendClient } from './ai-backend.client';
+
+/**
+ * Running a session's AI agent: AiBackendClient and AgentTargetResolver. Needs the app's config to
+ * extend AiBackendConfig, plus DbModule and CryptoModule (both global).
+ */
+@Module({
+  imports: [SafeFetchModule.register((config) => sendingConfigOf(config).URL_FETCH_ALLOWLIST)],
+  providers: [AiBackendClient, AgentTargetResolver],
+  exports: [AiBackendClient, AgentTargetResolver],
+})
+export class AiBackendModule {}

@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
+import { CoreConfig } from '@app/config';
+import { RedisClient } from './redis-client';
+import { redisOptionsFromUrl } from './redis-options';
+import { SessionLeaseRepository } from './session-lease.repository';
+import { WorkerRegistryRepository } from './worker-registry.repository';
+
+/**
+ * Redis for one process: a shared client, and BullMQ's root connection. Every BullMQ key lives
+ * under `<REDIS_PREFIX>:bull` so installations (and test runs) sharing a Redis stay apart.
+ */
+@Module({})
+export class RedisModule {
+  static forRoot(): DynamicModule {
+    const client = {
+      provide: RedisClient,
+      inject: [CoreConfig],
+      useFactory: (config: CoreConfig) =>
+        new RedisClient({ ...redisOptionsFromUrl(config.REDIS_URL), connectionName: 'wagw-shared' }),
+    };
+    const bull = BullModule.forRootAsync({
+      inject: [CoreConfig],
+      useFactory: (config: CoreConfig) => ({
+        connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
+        prefix: `${config.REDIS_PREFIX}:bull`,
+      }),
+    });
+    return {
+      module: RedisModule,
+      global: true,
+      imports: [bull],
+      providers: [client, WorkerRegistryRepository, SessionLeaseRepository],
+      exports: [client, bull, WorkerRegistryRepository, SessionLeaseRepository],
+    };
+  }
+}

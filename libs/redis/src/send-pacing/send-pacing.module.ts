@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { SendPacer } from './send-pacer.service';
+
+/**
+ * SendPacer for the processes that send (session workers). Separate from RedisModule because its
+ * settings live in SendingConfig, which not every app's config extends.
+ */
+@Module({
+  providers: [SendPacer],
+  exports: [SendPacer],
+})
+export class SendPacingModule {}

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, type WorkerCommand, type WorkerInfo, type WorkerRequest, type WorkerResponse } from '@app/contracts';
+import { SessionLeaseRepository, WorkerRegistryRepository } from '@app/redis';
+import { WorkerRpcClient } from './worker-rpc.client';
+
+/** A live-state lookup is a courtesy: a slow owner must not hold up the response for long. */
+const STATE_TIMEOUT_MS = 1_500;
+
+/**
+ * Routes session commands: to the worker holding the session's lease, or, when none does, to the
+ * least loaded live worker (which then claims the session). Workers' load comes from their last
+ * heartbeat plus what this gateway sent them since, so a burst of new sessions spreads out.
+ */
+@Injectable()
+export class SessionCommandRouter {
+  private readonly assignedSince = new Map<string, number[]>();
+
+  constructor(
+    private readonly leases: SessionLeaseRepository,
+    private readonly registry: WorkerRegistryRepository,
+    private readonly rpc: WorkerRpcClient,
+  ) {}
+
+  /** The worker holding the session now, or null. */
+  ownerOf(sessionId: string): Promise<string | null> {
+    return this.leases.ownerOf(sessionId);
+  }
+
+  async send<C extends WorkerCommand>(sessionId: string, command: C, request: WorkerRequest<C>, timeoutMs?: number): Promise<WorkerResponse<C>> {
+    try {
+      return await this.sendOnce(sessionId, command, request, timeoutMs);
+    } catch (error) {
+      // The session moved between our lookup and its arrival (hand-over, capacity): look again once.
+      if (error instanceof AppError && error.code === 'WORKER_NOT_OWNER') return this.sendOnce(sessionId, command, request, timeoutMs);
+      throw error;
+    }
+  }
+
+  /** Sends to the owner only, briefly; null when no live worker holds the session or it does not answer. */
+  async sendToOwner<C extends WorkerCommand>(sessionId: string, command: C, request: WorkerRequest<C>): Promise<WorkerResponse<C> | null> {
+    const owner = await this.leases.ownerOf(sessionId);
+    if (!owner) return null;
+    try {
+      return await this.rpc.send(owner, command, request, STATE_TIMEOUT_MS);
+    } catch (error) {
+      if (error instanceof AppError && (error.code === 'WORKER_NOT_OWNER' || error.code === 'WORKER_TIMEOUT')) return null;
+      throw error;
+    }
+  }
+
+  private async sendOnce<C extends WorkerCommand>(sessionId: string, command: C, request: WorkerRequest<C>, timeoutMs?: number): Promise<WorkerResponse<C>> {
+    const [owner, live] = await Promise.all([this.leases.ownerOf(sessionId), this.registry.listLive()]);
+    if (owner && !live.some((worker) => worker.id === owner)) {
+      // The owner died holding the lease; another worker takes the session once the lease expires.
+      throw new AppError('SESSION_NOT_READY', `Session ${sessionId} is being taken over by another worker; retry in a few seconds`);
+    }
+    return this.rpc.send(owner ?? this.leastLoadedOf(live), command, request, timeoutMs);
+  }
+
+  private leastLoadedOf(live: WorkerInfo[]): string {
+    const load = (worker: WorkerInfo) => (worker.sessionsHeld + this.assignedAfter(worker)) / worker.capacity;
+    const candidates = live.filter((worker) => load(worker) < 1).sort((a, b) => load(a) - load(b) || a.id.localeCompare(b.id));
+    const chosen = candidates[0];
+    if (!chosen) {
+      if (live.length === 0) throw new AppError('NO_WORKER_AVAILABLE', 'No session worker is running');
+      const loads = live.map((worker) => `${worker.id} ${worker.sessionsHeld}+${this.assignedAfter(worker)}/${worker.capacity}`);
+      throw new AppError('NO_WORKER_AVAILABLE', `Every session worker is at capacity (held+assigned/capacity: ${loads.join(', ')})`);
+    }
+    this.assignedSince.set(chosen.id, [...(this.assignedSince.get(chosen.id) ?? []), Date.now()]);
+    return chosen.id;
+  }
+
+  /** Sessions sent to the worker after its last heartbeat (not yet in its sessionsHeld). */
+  private assignedAfter(worker: WorkerInfo): number {
+    const heartbeatAt = Date.parse(worker.heartbeatAt);
+    const recent = (this.assignedSince.get(worker.id) ?? []).filter((at) => at > heartbeatAt);
+    this.assignedSince.set(worker.id, recent);
+    return recent.length;
+  }
+}

@@ -10,6 +10,7 @@ import { freePort } from '../../test/support/free-port';
 import { createTestDatabase, dropTestDatabase } from '../../test/support/test-database';
 import { deleteRedisKeys } from '../../test/support/test-redis';
 import { BareBaileysProcess } from './bare-baileys-process';
+import { cpuProfiling, profiledNodeOptions } from './cpu-profile';
 import { collectGarbage, INSPECTOR_NODE_OPTIONS, inspectorUrlIn } from './inspector-gc';
 import { startSimulator } from './simulator-process';
 
@@ -78,7 +79,12 @@ export class SuiteUnderBench {
       `${this.runId}@bench.local`,
     ]);
     const port = await freePort();
-    this.gateway = new AppProcess(join(DIST, 'apps/gateway/src/main.js'), { ...this.env(), PORT: String(port), HOST: '127.0.0.1' });
+    this.gateway = new AppProcess(join(DIST, 'apps/gateway/src/main.js'), {
+      ...this.env(),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NODE_OPTIONS: profiledNodeOptions('gateway'),
+    });
     this.apiUrl = `http://127.0.0.1:${port}`;
     // /health needs a live worker; the API answers before one joins.
     await waitForHttp(`${this.apiUrl}/docs-json`);
@@ -112,7 +118,7 @@ export class SuiteUnderBench {
       WORKER_ID: id,
       WORKER_METRICS_PORT: String(metricsPort),
       WORKER_METRICS_HOST: '127.0.0.1',
-      NODE_OPTIONS: INSPECTOR_NODE_OPTIONS,
+      NODE_OPTIONS: profiledNodeOptions(id, INSPECTOR_NODE_OPTIONS),
     });
     this.workers.set(id, worker);
     await waitForHttp(`http://127.0.0.1:${metricsPort}/metrics`).catch((error: Error) => {
@@ -232,7 +238,7 @@ export class SuiteUnderBench {
 
   /** Stops every process of the run and removes its database, Redis keys and simulator state. */
   async close(): Promise<void> {
-    await Promise.all([...this.workers.values(), this.gateway].map((process) => process?.stop('SIGKILL')));
+    await Promise.all([...this.workers.values(), this.gateway].map((process) => process?.stop(cpuProfiling ? 'SIGTERM' : 'SIGKILL')));
     this.workers.clear();
     if (this.simulator && this.simulator.exitCode === null) {
       const exited = new Promise((resolve) => this.simulator!.once('exit', resolve));

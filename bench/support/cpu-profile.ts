@@ -1,0 +1,15 @@
+/**
+ * Opt-in V8 CPU profiles of the suite's processes during a benchmark: with BENCH_CPU_PROFILE_DIR
+ * set, the gateway and every worker run with `--cpu-prof` and are stopped with SIGTERM (a killed
+ * process writes no profile), leaving `<app>/CPU.<date>.<time>.<pid>…cpuprofile` files there for DevTools
+ * or speedscope. Profiling slows the processes down, so such a run's figures are not results.
+ */
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
+
+export const cpuProfiling = PROFILE_DIR !== undefined && PROFILE_DIR !== '';
+
+/** NODE_OPTIONS for a process called `app`, with `base` options kept. */
+export function profiledNodeOptions(app: string, base = ''): string {
+  if (!cpuProfiling) return base;
+  return `${base} --cpu-prof --cpu-prof-dir=${PROFILE_DIR}/${app}`.trim();
+}

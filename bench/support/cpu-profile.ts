@@ -8,8 +8,7 @@ const PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 
 export const cpuProfiling = PROFILE_DIR !== undefined && PROFILE_DIR !== '';
 
-/** NODE_OPTIONS for a process called `app`, with `base` options kept. */
-export function profiledNodeOptions(app: string, base = ''): string {
-  if (!cpuProfiling) return base;
-  return `${base} --cpu-prof --cpu-prof-dir=${PROFILE_DIR}/${app}`.trim();
+/** Node flags for a process called `app` (Node refuses --cpu-prof in NODE_OPTIONS). */
+export function profilerNodeArgs(app: string): string[] {
+  return cpuProfiling ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/${app}`] : [];
 }

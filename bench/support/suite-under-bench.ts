@@ -10,7 +10,7 @@ import { freePort } from '../../test/support/free-port';
 import { createTestDatabase, dropTestDatabase } from '../../test/support/test-database';
 import { deleteRedisKeys } from '../../test/support/test-redis';
 import { BareBaileysProcess } from './bare-baileys-process';
-import { cpuProfiling, profiledNodeOptions } from './cpu-profile';
+import { cpuProfiling, profilerNodeArgs } from './cpu-profile';
 import { collectGarbage, INSPECTOR_NODE_OPTIONS, inspectorUrlIn } from './inspector-gc';
 import { startSimulator } from './simulator-process';
 
@@ -79,12 +79,12 @@ export class SuiteUnderBench {
       `${this.runId}@bench.local`,
     ]);
     const port = await freePort();
-    this.gateway = new AppProcess(join(DIST, 'apps/gateway/src/main.js'), {
-      ...this.env(),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      NODE_OPTIONS: profiledNodeOptions('gateway'),
-    });
+    this.gateway = new AppProcess(
+      join(DIST, 'apps/gateway/src/main.js'),
+      { ...this.env(), PORT: String(port), HOST: '127.0.0.1' },
+      [],
+      profilerNodeArgs('gateway'),
+    );
     this.apiUrl = `http://127.0.0.1:${port}`;
     // /health needs a live worker; the API answers before one joins.
     await waitForHttp(`${this.apiUrl}/docs-json`);
@@ -113,13 +113,8 @@ export class SuiteUnderBench {
   /** Spawns a worker; resolves once its metrics port answers (it claims sessions right after). */
   async startWorker(id: string): Promise<AppProcess> {
     const metricsPort = await freePort();
-    const worker = new AppProcess(join(DIST, 'apps/session-worker/src/main.js'), {
-      ...this.env(),
-      WORKER_ID: id,
-      WORKER_METRICS_PORT: String(metricsPort),
-      WORKER_METRICS_HOST: '127.0.0.1',
-      NODE_OPTIONS: profiledNodeOptions(id, INSPECTOR_NODE_OPTIONS),
-    });
+    const env = { ...this.env(), WORKER_ID: id, WORKER_METRICS_PORT: String(metricsPort), WORKER_METRICS_HOST: '127.0.0.1', NODE_OPTIONS: INSPECTOR_NODE_OPTIONS };
+    const worker = new AppProcess(join(DIST, 'apps/session-worker/src/main.js'), env, [], profilerNodeArgs(id));
     this.workers.set(id, worker);
     await waitForHttp(`http://127.0.0.1:${metricsPort}/metrics`).catch((error: Error) => {
       throw new Error(`worker ${id}: ${error.message}\n${worker.output.slice(-20).join('\n')}`);

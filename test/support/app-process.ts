@@ -30,8 +30,9 @@ export class AppProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly child: ChildProcess;
 
-  constructor(script: string, env: Record<string, string>, args: string[] = []) {
-    this.child = spawn(process.execPath, [script, ...args], {
+  /** `nodeArgs` go to Node itself (flags NODE_OPTIONS does not allow, such as --cpu-prof). */
+  constructor(script: string, env: Record<string, string>, args: string[] = [], nodeArgs: string[] = []) {
+    this.child = spawn(process.execPath, [...nodeArgs, script, ...args], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -16,8 +16,10 @@ export class RedisModule {
     const client = {
       provide: RedisClient,
       inject: [CoreConfig],
+      // Auto-pipelining: commands issued in the same tick (many sessions' leases, pacing, routing)
+      // share one socket write instead of one each.
       useFactory: (config: CoreConfig) =>
-        new RedisClient({ ...redisOptionsFromUrl(config.REDIS_URL), connectionName: 'wagw-shared' }),
+        new RedisClient({ ...redisOptionsFromUrl(config.REDIS_URL), connectionName: 'wagw-shared', enableAutoPipelining: true }),
     };
     const bull = BullModule.forRootAsync({
       inject: [CoreConfig],

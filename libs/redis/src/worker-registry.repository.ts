@@ -35,9 +35,14 @@ export class WorkerRegistryRepository {
       .exec();
   }
 
+  /** Ids of the workers whose heartbeat has not expired. */
+  liveIds(): Promise<string[]> {
+    return this.redis.zrangebyscore(redisKeys.workerIndex(this.config.REDIS_PREFIX), Date.now(), '+inf');
+  }
+
   async listLive(): Promise<WorkerInfo[]> {
     const prefix = this.config.REDIS_PREFIX;
-    const ids = await this.redis.zrangebyscore(redisKeys.workerIndex(prefix), Date.now(), '+inf');
+    const ids = await this.liveIds();
     if (ids.length === 0) return [];
     const entries = await this.redis.mget(ids.map((id) => redisKeys.workerInfo(prefix, id)));
     return entries

@@ -49,12 +49,13 @@ export class SessionCommandRouter {
   }
 
   private async sendOnce<C extends WorkerCommand>(sessionId: string, command: C, request: WorkerRequest<C>, timeoutMs?: number): Promise<WorkerResponse<C>> {
-    const [owner, live] = await Promise.all([this.leases.ownerOf(sessionId), this.registry.listLive()]);
-    if (owner && !live.some((worker) => worker.id === owner)) {
+    // Both lookups leave in one write, so a session with an owner costs one round trip.
+    const [owner, liveIds] = await Promise.all([this.leases.ownerOf(sessionId), this.registry.liveIds()]);
+    if (owner && !liveIds.includes(owner)) {
       // The owner died holding the lease; another worker takes the session once the lease expires.
       throw new AppError('SESSION_NOT_READY', `Session ${sessionId} is being taken over by another worker; retry in a few seconds`);
     }
-    return this.rpc.send(owner ?? this.leastLoadedOf(live), command, request, timeoutMs);
+    return this.rpc.send(owner ?? this.leastLoadedOf(await this.registry.listLive()), command, request, timeoutMs);
   }
 
   private leastLoadedOf(live: WorkerInfo[]): string {

@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ClientsModule, Transport } from '@nestjs/microservices';
+import { ClientsModule } from '@nestjs/microservices';
 import { CoreConfig } from '@app/config';
 import { redisTransportOptions } from './redis-transport-options';
+import { ReplyKeepingRedisClient } from './reply-keeping-redis.client';
 import { SessionCommandRouter } from './session-command.router';
 import { WORKER_RPC_OPTIONS, WORKER_RPC_PROXY, WorkerRpcClient, type WorkerRpcOptions } from './worker-rpc.client';
 
@@ -14,7 +15,7 @@ export class WorkerRpcClientModule {
         name: WORKER_RPC_PROXY,
         inject: [CoreConfig],
         useFactory: (config: CoreConfig) => ({
-          transport: Transport.REDIS,
+          customClass: ReplyKeepingRedisClient,
           options: { ...redisTransportOptions(config.REDIS_URL), connectionName: 'wagw-worker-rpc-client' },
         }),
       },

@@ -4,11 +4,14 @@ import { MessagePattern } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { AppConfigModule, CoreConfig, loadConfig } from '@app/config';
 import { AppError, WORKER_COMMANDS, workerChannelPrefix, type WorkerInfo } from '@app/contracts';
-import { RedisModule } from '@app/redis';
+import { RedisClient, RedisModule } from '@app/redis';
+import { firstValueFrom } from 'rxjs';
+import { eventually } from '../../../test/support/suite-harness';
 import { baseTestEnv, isolatedPrefix } from '../../../test/support/test-env';
 import { AddressedRedisServer } from './addressed-redis.server';
 import { redisTransportOptions } from './redis-transport-options';
 import { RemoteErrorFilter } from './remote-error.filter';
+import { ReplyKeepingRedisClient } from './reply-keeping-redis.client';
 import { WorkerRpcClient } from './worker-rpc.client';
 import { WorkerRpcClientModule } from './worker-rpc-client.module';
 
@@ -33,7 +36,13 @@ describe('worker transport', () => {
   const config = loadConfig(CoreConfig, baseTestEnv({ REDIS_PREFIX: isolatedPrefix('rpc') }));
   const workers: INestMicroservice[] = [];
   let client: WorkerRpcClient;
+  let redis: RedisClient;
   let close: () => Promise<void>;
+  const describeChannel = (workerId: string) => `${workerChannelPrefix(config.REDIS_PREFIX, workerId)}${WORKER_COMMANDS.describe}`;
+  const replySubscribers = async (workerId: string): Promise<number> => {
+    const [, count] = (await redis.pubsub('NUMSUB', `${describeChannel(workerId)}.reply`)) as [string, number];
+    return Number(count);
+  };
 
   const startWorker = async (id: string, run: Behaviour) => {
     @Module({ controllers: [FakeWorkerController], providers: [{ provide: BEHAVIOUR, useValue: { id, run } }] })
@@ -61,6 +70,7 @@ describe('worker transport', () => {
     }).compile();
     const app = await moduleRef.init();
     client = app.get(WorkerRpcClient);
+    redis = app.get(RedisClient);
     close = () => app.close();
   });
 
@@ -91,5 +101,31 @@ describe('worker transport', () => {
 
   it('times out with WORKER_TIMEOUT when no worker has that address', async () => {
     await expect(client.send('w-gone', WORKER_COMMANDS.describe, { traceId: 't5' }, 300)).rejects.toMatchObject({ code: 'WORKER_TIMEOUT' });
+  });
+
+  it('keeps the reply channel subscribed between requests, so the next one is a single PUBLISH', async () => {
+    const settled = () => new Promise((resolve) => setTimeout(resolve, 100)); // time for an UNSUBSCRIBE to land, were one sent
+    await expect(client.send('w-a', WORKER_COMMANDS.describe, { traceId: 't6' })).resolves.toMatchObject({ id: 'w-a' });
+    await settled();
+    expect(await replySubscribers('w-a')).toBe(1);
+    const answers = await Promise.all(['t7', 't8', 't9'].map((traceId) => client.send('w-a', WORKER_COMMANDS.describe, { traceId })));
+    expect(answers.map((answer) => answer.id)).toEqual(['w-a', 'w-a', 'w-a']);
+    await settled();
+    expect(await replySubscribers('w-a')).toBe(1);
+  });
+
+  it('lets a reply channel go once it has been idle long enough', async () => {
+    class Forgetful extends ReplyKeepingRedisClient {
+      protected override readonly idleReplyChannelMs = 0;
+    }
+    await startWorker('w-idle', info);
+    const forgetful = new Forgetful(redisTransportOptions(config.REDIS_URL));
+    try {
+      await expect(firstValueFrom(forgetful.send(describeChannel('w-idle'), { traceId: 't10' }))).resolves.toMatchObject({ id: 'w-idle' });
+      // The UNSUBSCRIBE goes out after the answer; another connection sees it a moment later.
+      await eventually(async () => ((await replySubscribers('w-idle')) === 0 ? true : undefined), 2_000, 'reply channel unsubscribed');
+    } finally {
+      await forgetful.close();
+    }
   });
 });

@@ -1,6 +1,8 @@
 import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import type { UserRole } from '@app/contracts';
+import type { SessionRecord } from '@app/db';
+import type { AuthenticatedRequest } from './authenticated-request';
 import type { Principal } from './principal';
 
 export const AUTH_METADATA = {
@@ -74,3 +76,11 @@ export const CurrentPrincipal = createParamDecorator((_data: unknown, context: E
   if (!principal) throw new Error('CurrentPrincipal used on a route without authentication');
   return principal;
 });
+
+/**
+ * The route's session as the authorization guard loaded it on a @SessionScoped route, so the
+ * handler need not read it again; undefined when the session does not exist (allowMissing).
+ */
+export const ScopedSession = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): SessionRecord | undefined => context.switchToHttp().getRequest<AuthenticatedRequest>().scopedSession,
+);

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppError, SESSION_ID_PATTERN } from '@app/contracts';
-import { SessionRepository } from '@app/db';
+import { SessionRepository, type SessionRecord } from '@app/db';
 import type { AuthenticatedRequest } from './authenticated-request';
 import { canAccessSession, canAccessUser, type Principal } from './principal';
 import { readRouteAuthRules, type RouteAuthRules } from './route-auth-rules';
@@ -30,7 +30,7 @@ export class AuthorizationGuard implements CanActivate {
     this.checkRole(principal, rules, request.method);
     // A session credential is only ever checked against the route's session; without one it has no business here.
     if (principal.via === 'session-token' && !rules.sessionParam) throw new AppError('FORBIDDEN', 'Session tokens only act on their session');
-    if (rules.sessionParam) await this.checkSession(principal, request.params[rules.sessionParam], rules);
+    if (rules.sessionParam) request.scopedSession = await this.checkSession(principal, request.params[rules.sessionParam], rules);
     if (rules.userParam) this.checkUser(principal, request.params[rules.userParam]);
     return true;
   }
@@ -44,7 +44,7 @@ export class AuthorizationGuard implements CanActivate {
     }
   }
 
-  private async checkSession(principal: Principal, sessionId: string | string[] | undefined, rules: RouteAuthRules): Promise<void> {
+  private async checkSession(principal: Principal, sessionId: string | string[] | undefined, rules: RouteAuthRules): Promise<SessionRecord | undefined> {
     const id = typeof sessionId === 'string' ? sessionId : '';
     // Checked here, before any lookup, so a malformed id is a 400 and not a misleading 404.
     if (!SESSION_ID_PATTERN.test(id)) {
@@ -53,10 +53,11 @@ export class AuthorizationGuard implements CanActivate {
       });
     }
     const session = await this.sessions.findById(id);
-    if (!session && rules.missingSessionAllowed && principal.via !== 'session-token') return;
+    if (!session && rules.missingSessionAllowed && principal.via !== 'session-token') return undefined;
     if (!session || !canAccessSession(principal, session.id, session.userId)) {
       throw new AppError('SESSION_NOT_FOUND', `Session ${id} does not exist`);
     }
+    return session;
   }
 
   private checkUser(principal: Principal, userId: string | string[] | undefined): void {

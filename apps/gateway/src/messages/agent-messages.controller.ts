@@ -1,7 +1,8 @@
 import { Body, Controller, Param, Post, Res, UploadedFile } from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AcceptsSessionToken, SessionScoped } from '../auth/auth.decorators';
+import type { SessionRecord } from '@app/db';
+import { AcceptsSessionToken, ScopedSession, SessionScoped } from '../auth/auth.decorators';
 import { TraceId } from '../http/trace-id.decorator';
 import { IdempotencyKey, Idempotent } from '../idempotency/idempotent.decorator';
 import type { UploadedMediaFile } from '../media/media-intake.types';
@@ -28,12 +29,13 @@ export class AgentMessagesController {
   @SendResponses()
   async sendText(
     @Param('id') sessionId: string,
+    @ScopedSession() session: SessionRecord | undefined,
     @Body() body: SendTextDto,
     @IdempotencyKey() idempotencyKey: string | undefined,
     @TraceId() traceId: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SendResultDto> {
-    await this.messages.requireConnected(sessionId);
+    await this.messages.requireConnected(session ?? sessionId);
     const content = { kind: 'text' as const, text: body.message, quotedMessageId: body.quotedMessageId, mentions: this.messages.mentions(body.mentions) };
     return respondWithDelivery(res, await this.messages.send({ sessionId, to: body.to, content, idempotencyKey, traceId }));
   }
@@ -49,13 +51,14 @@ export class AgentMessagesController {
   @SendResponses()
   async sendMedia(
     @Param('id') sessionId: string,
+    @ScopedSession() session: SessionRecord | undefined,
     @Body() body: SendMediaDto,
     @UploadedFile() file: UploadedMediaFile | undefined,
     @IdempotencyKey() idempotencyKey: string | undefined,
     @TraceId() traceId: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SendResultDto> {
-    await this.messages.requireConnected(sessionId);
+    await this.messages.requireConnected(session ?? sessionId);
     const { content, previewPath } = await this.messages.mediaContent(sessionId, body, file);
     const result = await this.messages.send({ sessionId, to: body.to, content, idempotencyKey, traceId });
     return respondWithDelivery(res, previewPath ? { ...result, previewPath } : result);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayConfig } from '@app/config';
 import { AppError, HANDED_OVER, type DeliveryState, type OutboundContent } from '@app/contracts';
-import { deliveryStateOf, OutboundMessageRepository, SessionRepository, type OutboundCounts } from '@app/db';
+import { deliveryStateOf, OutboundMessageRepository, SessionRepository, type OutboundCounts, type SessionRecord } from '@app/db';
 import { DeliveryRequester, newWhatsAppMessageId, normalizeRecipient } from '@app/messaging';
 import { mediaContentOf, pickMediaSource, type UploadedMediaFile } from '../media/media-intake.types';
 import { MediaIntakeService } from '../media/media-intake.service';
@@ -51,12 +51,15 @@ export class MessagesService {
     return numbers?.map((number) => this.recipient(number));
   }
 
-  /** Seed 003: sends go out on a connected session only (409 SESSION_NOT_READY otherwise). */
-  async requireConnected(sessionId: string): Promise<void> {
-    const session = await this.sessions.findById(sessionId);
-    if (!session) throw new AppError('SESSION_NOT_FOUND', `Session ${sessionId} does not exist`);
+  /**
+   * Seed 003: sends go out on a connected session only (409 SESSION_NOT_READY otherwise). Routes
+   * pass the session the authorization guard already loaded; others pass its id.
+   */
+  async requireConnected(sessionOrId: SessionRecord | string): Promise<void> {
+    const session = typeof sessionOrId === 'string' ? await this.sessions.findById(sessionOrId) : sessionOrId;
+    if (!session) throw new AppError('SESSION_NOT_FOUND', `Session ${sessionOrId as string} does not exist`);
     if (session.status !== 'connected') {
-      throw new AppError('SESSION_NOT_READY', `Session ${sessionId} is ${session.status}, not connected`, { status: session.status });
+      throw new AppError('SESSION_NOT_READY', `Session ${session.id} is ${session.status}, not connected`, { status: session.status });
     }
   }
 

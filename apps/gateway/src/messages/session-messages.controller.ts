@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AcceptsSessionToken, SessionScoped } from '../auth/auth.decorators';
+import type { SessionRecord } from '@app/db';
+import { AcceptsSessionToken, ScopedSession, SessionScoped } from '../auth/auth.decorators';
 import { TraceId } from '../http/trace-id.decorator';
 import { IdempotencyKey, Idempotent } from '../idempotency/idempotent.decorator';
 import { BulkTextDto, QueueClearedDto, QueueStatusDto, SendResultDto } from './dto/send-message.dto';
@@ -25,11 +26,12 @@ export class SessionMessagesController {
   @ApiOkResponse({ type: SendResultDto, isArray: true })
   async sendBulk(
     @Param('id') sessionId: string,
+    @ScopedSession() session: SessionRecord | undefined,
     @Body() body: BulkTextDto,
     @IdempotencyKey() idempotencyKey: string | undefined,
     @TraceId() traceId: string,
   ): Promise<SendResultDto[]> {
-    await this.messages.requireConnected(sessionId);
+    await this.messages.requireConnected(session ?? sessionId);
     const recipients = body.messages.map((item) => this.messages.recipient(item.to));
     const results: SendResultDto[] = [];
     for (const [index, item] of body.messages.entries()) {

@@ -10,10 +10,14 @@ export type HistoryOutcome = 'stored' | 'duplicate' | 'not-allowed' | 'gate-unav
 
 const userJid = (phone: string): string => `${phone}@s.whatsapp.net`;
 
+/** WhatsApp message timestamps are whole seconds: an inbound message happened up to 1 s after its `sentAt`. */
+const TIMESTAMP_RESOLUTION_MS = 1_000;
+
 /**
- * Seed 002's persistence gate: a session's messages are stored only while the device's own
- * number is an active allowed number. When the gate cannot be checked nothing is stored (fail-safe);
- * the message id makes a second store of the same message a no-op.
+ * Seed 002's persistence gate: a session's messages are stored only when the device's own number
+ * was an active allowed number at the time of the message (and still is), however late the event
+ * is processed. When the gate cannot be checked nothing is stored (fail-safe); the message id makes
+ * a second store of the same message a no-op.
  */
 @Injectable()
 export class HistoryRecorder {
@@ -29,7 +33,8 @@ export class HistoryRecorder {
   }
 
   async recordInbound(event: InboundMessageEvent): Promise<HistoryOutcome> {
-    const gate = await this.gate(event.ownPhone, event.sessionId, event.traceId);
+    const happenedBy = new Date(Date.parse(event.sentAt) + TIMESTAMP_RESOLUTION_MS - 1);
+    const gate = await this.gate(event.ownPhone, happenedBy, event.sessionId, event.traceId);
     if (gate !== 'open') return gate;
     const text = event.kind === 'text' ? event.text : null;
     return this.store({
@@ -55,7 +60,8 @@ export class HistoryRecorder {
   async recordOutbound(event: MessageStatusChangedEvent): Promise<HistoryOutcome> {
     const [session, record] = await Promise.all([this.sessions.findById(event.sessionId), this.outbox.find(event.outboundId)]);
     if (!session?.phone || !record) return 'gone';
-    const gate = await this.gate(session.phone, event.sessionId, record.traceId ?? undefined);
+    const sentAt = record.sentAt ?? new Date(event.at);
+    const gate = await this.gate(session.phone, sentAt, event.sessionId, record.traceId ?? undefined);
     if (gate !== 'open') return gate;
     const { content } = record;
     return this.store({
@@ -72,14 +78,15 @@ export class HistoryRecorder {
       quotedId: content.quotedMessageId ?? null,
       mentions: content.mentions ?? [],
       pushName: null,
-      sentAt: record.sentAt ?? new Date(event.at),
+      sentAt,
     });
   }
 
-  private async gate(ownPhone: string, sessionId: string, traceId: string | undefined): Promise<'open' | 'not-allowed' | 'gate-unavailable'> {
+  private async gate(ownPhone: string, happenedAt: Date, sessionId: string, traceId: string | undefined): Promise<'open' | 'not-allowed' | 'gate-unavailable'> {
     if (!ownPhone) return 'not-allowed';
     try {
-      return (await this.allowed.isActive(ownPhone)) ? 'open' : 'not-allowed';
+      const since = await this.allowed.activeSince(ownPhone);
+      return since !== null && since <= happenedAt ? 'open' : 'not-allowed';
     } catch (error) {
       this.errors.inc({ code: 'HISTORY_GATE_UNAVAILABLE' });
       this.logger.warn({ err: error, sessionId, traceId }, 'allowed-number check failed: message not stored (fail-safe)');

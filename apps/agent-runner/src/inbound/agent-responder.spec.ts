@@ -94,7 +94,7 @@ describe('HistoryRecorder', () => {
   it('stores nothing when the allowed-number check fails (fail-safe)', async () => {
     const store = jest.fn();
     const recorder = new HistoryRecorder(
-      { isActive: () => Promise.reject(new Error('database unreachable')) } as unknown as AllowedNumberRepository,
+      { activeSince: () => Promise.reject(new Error('database unreachable')) } as unknown as AllowedNumberRepository,
       { store } as unknown as MessageHistoryRepository,
       {} as OutboundMessageRepository,
       {} as SessionRepository,

@@ -27,10 +27,13 @@ export interface NewAllowedNumber {
 export class AllowedNumberRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Whether history of the device with this number is stored. Throws when the database cannot say. */
-  async isActive(whatsappNumber: string): Promise<boolean> {
-    const row = await this.prisma.allowedNumber.findUnique({ where: { whatsappNumber }, select: { status: true } });
-    return row?.status === 'active';
+  /**
+   * Since when history of the device with this number is stored (its last change to active), or
+   * null while it is not. Throws when the database cannot say.
+   */
+  async activeSince(whatsappNumber: string): Promise<Date | null> {
+    const row = await this.prisma.allowedNumber.findUnique({ where: { whatsappNumber }, select: { status: true, updatedAt: true } });
+    return row?.status === 'active' ? row.updatedAt : null;
   }
 
   /** Rows of these numbers (every row when `numbers` is undefined), optionally one number only. */
@@ -55,7 +58,10 @@ export class AllowedNumberRepository {
     }
   }
 
-  updateStatus(id: string, status: AllowedNumberStatus): Promise<AllowedNumberRecord> {
+  /** Setting the status it already has changes nothing, so the row's active-since time holds. */
+  async updateStatus(id: string, status: AllowedNumberStatus): Promise<AllowedNumberRecord> {
+    const current = await this.find(id);
+    if (current?.status === status) return current;
     return this.prisma.allowedNumber.update({ where: { id }, data: { status } });
   }
 

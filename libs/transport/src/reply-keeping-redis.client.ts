@@ -29,11 +29,12 @@ export class ReplyKeepingRedisClient extends ClientRedis {
     this.sweptAt = now;
     for (const [channel, usedAt] of this.lastUsedAt) {
       const count = this.subscriptionsCount.get(channel);
-      // No count: the connection was reset and Nest forgot every subscription.
-      if (count === undefined) this.lastUsedAt.delete(channel);
-      if (count !== 1 || now - usedAt < this.idleReplyChannelMs) continue;
+      // No count: the connection was reset and Nest forgot every subscription. 1: none in flight.
+      const forgotten = count === undefined;
+      const idle = count === 1 && now - usedAt >= this.idleReplyChannelMs;
+      if (!forgotten && !idle) continue;
       this.lastUsedAt.delete(channel);
-      super.unsubscribeFromChannel(channel);
+      if (idle) super.unsubscribeFromChannel(channel);
     }
   }
 }

@@ -79,8 +79,10 @@ export const CurrentPrincipal = createParamDecorator((_data: unknown, context: E
 
 /**
  * The route's session as the authorization guard loaded it on a @SessionScoped route, so the
- * handler need not read it again; undefined when the session does not exist (allowMissing).
+ * handler need not read it again (not for allowMissing routes, where it may not exist).
  */
-export const ScopedSession = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): SessionRecord | undefined => context.switchToHttp().getRequest<AuthenticatedRequest>().scopedSession,
-);
+export const ScopedSession = createParamDecorator((_data: unknown, context: ExecutionContext): SessionRecord => {
+  const session = context.switchToHttp().getRequest<AuthenticatedRequest>().scopedSession;
+  if (!session) throw new Error('ScopedSession used on a route without an existing scoped session');
+  return session;
+});

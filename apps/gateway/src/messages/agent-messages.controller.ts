@@ -29,13 +29,13 @@ export class AgentMessagesController {
   @SendResponses()
   async sendText(
     @Param('id') sessionId: string,
-    @ScopedSession() session: SessionRecord | undefined,
+    @ScopedSession() session: SessionRecord,
     @Body() body: SendTextDto,
     @IdempotencyKey() idempotencyKey: string | undefined,
     @TraceId() traceId: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SendResultDto> {
-    await this.messages.requireConnected(session ?? sessionId);
+    this.messages.assertConnected(session);
     const content = { kind: 'text' as const, text: body.message, quotedMessageId: body.quotedMessageId, mentions: this.messages.mentions(body.mentions) };
     return respondWithDelivery(res, await this.messages.send({ sessionId, to: body.to, content, idempotencyKey, traceId }));
   }
@@ -51,14 +51,14 @@ export class AgentMessagesController {
   @SendResponses()
   async sendMedia(
     @Param('id') sessionId: string,
-    @ScopedSession() session: SessionRecord | undefined,
+    @ScopedSession() session: SessionRecord,
     @Body() body: SendMediaDto,
     @UploadedFile() file: UploadedMediaFile | undefined,
     @IdempotencyKey() idempotencyKey: string | undefined,
     @TraceId() traceId: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SendResultDto> {
-    await this.messages.requireConnected(session ?? sessionId);
+    this.messages.assertConnected(session);
     const { content, previewPath } = await this.messages.mediaContent(sessionId, body, file);
     const result = await this.messages.send({ sessionId, to: body.to, content, idempotencyKey, traceId });
     return respondWithDelivery(res, previewPath ? { ...result, previewPath } : result);

@@ -51,16 +51,18 @@ export class MessagesService {
     return numbers?.map((number) => this.recipient(number));
   }
 
-  /**
-   * Seed 003: sends go out on a connected session only (409 SESSION_NOT_READY otherwise). Routes
-   * pass the session the authorization guard already loaded; others pass its id.
-   */
-  async requireConnected(sessionOrId: SessionRecord | string): Promise<void> {
-    const session = typeof sessionOrId === 'string' ? await this.sessions.findById(sessionOrId) : sessionOrId;
-    if (!session) throw new AppError('SESSION_NOT_FOUND', `Session ${sessionOrId as string} does not exist`);
+  /** Seed 003: sends go out on a connected session only (409 SESSION_NOT_READY otherwise). */
+  assertConnected(session: SessionRecord): void {
     if (session.status !== 'connected') {
       throw new AppError('SESSION_NOT_READY', `Session ${session.id} is ${session.status}, not connected`, { status: session.status });
     }
+  }
+
+  /** assertConnected for callers that hold only the id (routes get the session from @ScopedSession). */
+  async requireConnected(sessionId: string): Promise<void> {
+    const session = await this.sessions.findById(sessionId);
+    if (!session) throw new AppError('SESSION_NOT_FOUND', `Session ${sessionId} does not exist`);
+    this.assertConnected(session);
   }
 
   async send(request: SendRequest): Promise<SendResultDto> {

@@ -26,12 +26,12 @@ export class SessionMessagesController {
   @ApiOkResponse({ type: SendResultDto, isArray: true })
   async sendBulk(
     @Param('id') sessionId: string,
-    @ScopedSession() session: SessionRecord | undefined,
+    @ScopedSession() session: SessionRecord,
     @Body() body: BulkTextDto,
     @IdempotencyKey() idempotencyKey: string | undefined,
     @TraceId() traceId: string,
   ): Promise<SendResultDto[]> {
-    await this.messages.requireConnected(session ?? sessionId);
+    this.messages.assertConnected(session);
     const recipients = body.messages.map((item) => this.messages.recipient(item.to));
     const results: SendResultDto[] = [];
     for (const [index, item] of body.messages.entries()) {

@@ -13,6 +13,8 @@ export interface AllowedNumberRecord {
   /** The session that had this number when the row was made (informational; the number is the key). */
   sessionId: string | null;
   status: AllowedNumberStatus;
+  /** Start of the current active period (null while inactive): history is kept from then on. */
+  activeSince: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -27,13 +29,10 @@ export interface NewAllowedNumber {
 export class AllowedNumberRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /**
-   * Since when history of the device with this number is stored (its last change to active), or
-   * null while it is not. Throws when the database cannot say.
-   */
+  /** Since when history of the device with this number is stored, or null while it is not. Throws when the database cannot say. */
   async activeSince(whatsappNumber: string): Promise<Date | null> {
-    const row = await this.prisma.allowedNumber.findUnique({ where: { whatsappNumber }, select: { status: true, updatedAt: true } });
-    return row?.status === 'active' ? row.updatedAt : null;
+    const row = await this.prisma.allowedNumber.findUnique({ where: { whatsappNumber }, select: { status: true, activeSince: true } });
+    return row?.status === 'active' ? row.activeSince : null;
   }
 
   /** Rows of these numbers (every row when `numbers` is undefined), optionally one number only. */
@@ -50,7 +49,8 @@ export class AllowedNumberRepository {
   /** CONFLICT (with the existing row's id) when the number is listed already. */
   async create(row: NewAllowedNumber): Promise<AllowedNumberRecord> {
     try {
-      return await this.prisma.allowedNumber.create({ data: row });
+      // An active row's period starts now (the column's default); an inactive one has none yet.
+      return await this.prisma.allowedNumber.create({ data: row.status === 'active' ? row : { ...row, activeSince: null } });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const existing = await this.prisma.allowedNumber.findUnique({ where: { whatsappNumber: row.whatsappNumber }, select: { id: true } });
@@ -58,11 +58,18 @@ export class AllowedNumberRepository {
     }
   }
 
-  /** Setting the status it already has changes nothing, so the row's active-since time holds. */
+  /**
+   * A change to active opens a new active period, a change to inactive closes it; setting the
+   * status the row already has changes nothing. One statement, so concurrent changes cannot interleave.
+   */
   async updateStatus(id: string, status: AllowedNumberStatus): Promise<AllowedNumberRecord> {
-    const current = await this.find(id);
-    if (current?.status === status) return current;
-    return this.prisma.allowedNumber.update({ where: { id }, data: { status } });
+    await this.prisma.$executeRaw`
+      UPDATE allowed_numbers SET status = ${status}::"AllowedNumberStatus", updated_at = now(),
+        active_since = CASE WHEN ${status} = 'active' THEN now() ELSE NULL END
+      WHERE id = ${id} AND status::text <> ${status}`;
+    const row = await this.find(id);
+    if (!row) throw new AppError('NOT_FOUND', `Allowed number ${id} does not exist`);
+    return row;
   }
 
   async delete(id: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 # One image for every app of the suite; docker-compose.yml picks the entry point per service.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
@@ -8,7 +8,7 @@ RUN npm ci
 COPY . .
 RUN npm run build
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production TEMP_DIR=/app/tmp
 WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./

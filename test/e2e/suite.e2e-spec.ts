@@ -80,7 +80,10 @@ describe('the suite started by the launcher', () => {
       ['scheduler', `http://127.0.0.1:${ports.scheduler}/metrics`],
     ];
     for (const [service, url] of endpoints) {
-      expect(await waitForHttp(url)).toContain(`process_resident_memory_bytes{service="${service}"}`);
+      const metrics = await waitForHttp(url);
+      expect(metrics).toContain(`process_resident_memory_bytes{service="${service}"}`);
+      // Every process the launcher starts runs on the suite's Node 24 (the pinned `node` dev dependency).
+      expect(metrics).toMatch(new RegExp(`^nodejs_version_info\\{version="v24\\.[^"]*",major="24".*service="${service}"`, 'm'));
     }
     await fetch(api('/workers'), { headers: { 'x-api-key': TEST_ADMIN_API_KEY } });
     const workersSeries = (await waitForHttp(api('/metrics')))

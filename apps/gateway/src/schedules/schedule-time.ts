@@ -11,6 +11,8 @@ const OFFSET = '(Z|[+-](0\\d|1[0-4])(:?[0-5]\\d)?)';
 const ISO = new RegExp(`^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?${OFFSET}?$`, 'i');
 const HAS_OFFSET = new RegExp(`${OFFSET}$`, 'i');
 const DAY_MS = 86_400_000;
+/** IANA zone names: `Area/Location` (Asia/Jakarta, Etc/GMT+7) or a single word (UTC). */
+const IANA_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
 
 /** The wall-clock display of an instant in a zone, in seed 002's format. */
 export const wallClock = (instant: Date, zone: string): string =>
@@ -24,7 +26,8 @@ export const wallClock = (instant: Date, zone: string): string =>
  * Errors name the field (400 INVALID_PAYLOAD); times not in the future are refused.
  */
 export function resolveScheduleTime(input: string, zone: string, now: Date = new Date()): Date {
-  if (!IANAZone.isValidZone(zone)) {
+  // Node 24's ICU also takes bare offsets ("+07:00") as zones; a schedule names a region's zone.
+  if (!IANA_NAME.test(zone) || !IANAZone.isValidZone(zone)) {
     throw invalidFields([{ field: 'timezone', problems: [`"${zone.slice(0, 64)}" is not an IANA time zone name (e.g. Asia/Jakarta, Europe/Berlin, UTC)`] }]);
   }
   const text = input.trim();

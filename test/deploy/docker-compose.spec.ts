@@ -104,6 +104,7 @@ describe('docker-compose.yml', () => {
   });
 
   const composeInstalled = spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0;
+  if (!composeInstalled) console.warn('docker-compose is not installed: docker-compose.yml is checked against the Compose schema only');
   // An extra check where Debian's docker-compose is installed (CI does not need it).
   (composeInstalled ? describe : describe.skip)('docker-compose config (only where docker-compose is installed)', () => {
     // An empty env file, so the result does not depend on a developer's own .env.

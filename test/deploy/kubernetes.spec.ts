@@ -63,7 +63,21 @@ function schemaProblems(models: Map<string, ModelClass>, object: K8sObject): str
 
 const envNames = (text: string) => [...text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]!);
 
+/** The base's sources, checked without kubectl: the rendered objects are checked below where it is installed. */
+describe('Kubernetes settings sources (deploy/base/settings.env, secrets.env)', () => {
+  const read = (path: string) => envNames(readFileSync(join(ROOT, path), 'utf8'));
+
+  it('name every setting of .env.example once, secrets only in secrets.env', () => {
+    const settings = read('deploy/base/settings.env');
+    const secrets = read('deploy/base/secrets.env');
+    const expected = read('.env.example').filter((name) => !(name in NOT_IN_CONFIGMAP));
+    expect([...settings, ...secrets].sort()).toEqual([...expected].sort());
+    expect(secrets.sort()).toEqual(expected.filter(isSecretName).sort());
+  });
+});
+
 const kubectlInstalled = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+if (!kubectlInstalled) console.warn('kubectl is not installed: the Kubernetes manifests are not rendered or validated in this run');
 
 /**
  * deploy/overlays/example rendered with `kubectl kustomize` (kustomize built in; no cluster needed),

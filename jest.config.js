@@ -10,7 +10,7 @@ const swcOptions = {
   sourceMaps: 'inline',
 };
 
-const libAliases = ['config', 'contracts', 'crypto', 'db', 'messaging', 'observability', 'redis', 'runtime', 'transport'];
+const libAliases = ['client', 'config', 'contracts', 'crypto', 'db', 'messaging', 'observability', 'redis', 'runtime', 'transport'];
 
 module.exports = {
   rootDir: __dirname,

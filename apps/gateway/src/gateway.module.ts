@@ -18,6 +18,7 @@ import { WebhookSettingsModule } from './webhook-settings/webhook-settings.modul
 import { HistoryModule } from './history/history.module';
 import { AllowedNumbersModule } from './allowed-numbers/allowed-numbers.module';
 import { GroupsModule } from './groups/groups.module';
+import { EventsModule } from './events/events.module';
 
 export const GATEWAY_SERVICE_NAME = 'gateway';
 
@@ -29,7 +30,7 @@ export class GatewayModule implements NestModule {
       imports: [
         AppConfigModule.forRoot(GatewayConfig, config),
         LoggingModule.forApp(GATEWAY_SERVICE_NAME),
-        MetricsModule.forApp(GATEWAY_SERVICE_NAME, metricProviders('httpRequestDuration', 'errors')),
+        MetricsModule.forApp(GATEWAY_SERVICE_NAME, metricProviders('httpRequestDuration', 'errors', 'liveEventClients', 'liveEventClientsDropped')),
         DbModule.forRoot(),
         RedisModule.forRoot(),
         WorkerRpcClientModule.forRoot({ timeoutMs: config.WORKER_RPC_TIMEOUT_MS }),
@@ -47,6 +48,7 @@ export class GatewayModule implements NestModule {
         HistoryModule,
         AllowedNumbersModule,
         GroupsModule,
+        EventsModule,
       ],
     };
   }

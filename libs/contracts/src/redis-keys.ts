@@ -20,6 +20,10 @@ export const redisKeys = {
   /** Sorted set of a session's reserved send times to one recipient, for the per-recipient cap. */
   sendPacingRecipient: (prefix: string, sessionId: string, recipientJid: string): string =>
     `${prefix}:pacing:{${sessionId}}:to:${recipientJid}`,
+  /** Stream of live events (see live-events.ts for its fields and retention), read by every gateway. */
+  liveEvents: (prefix: string): string => `${prefix}:live-events`,
+  /** One live-events ticket (value: the principal it stands for), by the SHA-256 of the ticket; expires in seconds. */
+  liveEventsTicket: (prefix: string, ticketHash: string): string => `${prefix}:live-events:ticket:${ticketHash}`,
 } as const;
 
 /** Pub/sub channels (pub/sub ignores the DB index, so channels carry the prefix too). */

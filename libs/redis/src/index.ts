@@ -6,3 +6,5 @@ export * from './worker-registry.repository';
 export * from './session-lease.repository';
 export * from './send-pacing/send-pacer.service';
 export * from './send-pacing/send-pacing.module';
+export * from './live-events/live-event.builders';
+export * from './live-events/live-event.publisher';

@@ -6,6 +6,7 @@ import type { Counter } from 'prom-client';
 import { JOBS, QUEUES, type DeliveryStatus, type MessageStatusChangedEvent } from '@app/contracts';
 import type { OutboundRecord } from '@app/db';
 import { METRICS } from '@app/observability';
+import { LiveEventPublisher } from '@app/redis';
 
 /** Counts sends and failures, and publishes every delivery status change for webhooks. */
 @Injectable()
@@ -14,6 +15,7 @@ export class MessageStatusPublisher {
     @InjectQueue(QUEUES.messageEvents) private readonly events: Queue<MessageStatusChangedEvent>,
     @InjectMetric(METRICS.messagesSent.name) private readonly sent: Counter<string>,
     @InjectMetric(METRICS.errors.name) private readonly errors: Counter<string>,
+    private readonly live: LiveEventPublisher,
   ) {}
 
   async publish(record: OutboundRecord, status: DeliveryStatus, error: string | null): Promise<void> {
@@ -28,6 +30,7 @@ export class MessageStatusPublisher {
       error,
       at: new Date().toISOString(),
     };
+    void this.live.messageStatus(event);
     await this.events.add(JOBS.messageStatusChanged, event, { removeOnComplete: 1_000, removeOnFail: 5_000 });
   }
 }

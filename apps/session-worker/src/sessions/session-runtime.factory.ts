@@ -5,7 +5,7 @@ import type { Counter, Histogram } from 'prom-client';
 import { SessionWorkerConfig } from '@app/config';
 import { AuthStateRepository, SessionRepository } from '@app/db';
 import { METRICS } from '@app/observability';
-import type { SessionLease } from '@app/redis';
+import { LiveEventPublisher, type SessionLease } from '@app/redis';
 import { InboundPublisher } from '../inbound/inbound.publisher';
 import { OutboxFactory } from '../outbox/outbox.factory';
 import { WorkerIdentity } from '../registry/worker-identity';
@@ -28,6 +28,7 @@ export class SessionRuntimeFactory {
     private readonly logger: PinoLogger,
     private readonly outboxes: OutboxFactory,
     private readonly inbound: InboundPublisher,
+    private readonly live: LiveEventPublisher,
     @InjectMetric(METRICS.sessionReconnects.name) private readonly reconnects: Counter<string>,
     @InjectMetric(METRICS.sessionRestoreDuration.name) private readonly restoreDuration: Histogram<string>,
   ) {
@@ -48,6 +49,7 @@ export class SessionRuntimeFactory {
     });
     runtime = new SessionRuntime(sessionId, lease, epoch, {
       outbox,
+      live: this.live,
       received: (message) =>
         void this.inbound.publish(sessionId, message).catch((error: Error) => this.logger.error({ err: error, sessionId }, 'received message not queued')),
       workerId: this.identity.id,

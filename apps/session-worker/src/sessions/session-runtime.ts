@@ -1,6 +1,6 @@
 import { AppError, type ChatPresence, type DeliveryState, type LiveSessionState, type PairingCodeState, type QrState, type SessionStatus } from '@app/contracts';
 import type { StatusChange } from '@app/db';
-import type { SessionLease } from '@app/redis';
+import type { LiveEventPublisher, SessionLease } from '@app/redis';
 import type { OutboxDrainer } from '../outbox/outbox-drainer';
 import type {
   CloseReason,
@@ -29,6 +29,7 @@ export interface RuntimeDeps {
   reconnect: { baseMs: number; maxMs: number; maxAttempts: number };
   outbox: OutboxDrainer;
   received(message: ReceivedMessage): void;
+  live: LiveEventPublisher;
 }
 
 type Waiter<T> = { resolve: (value: T) => void; reject: (error: Error) => void };
@@ -155,6 +156,7 @@ export class SessionRuntime implements ConnectionListener {
       // Baileys can ask for a code once the socket is up, which its first QR proves.
       if (!this.qr) await this.awaitQr(20_000, traceId);
       const code = await this.connection!.requestPairingCode(phone);
+      void this.deps.live.pairingCode(this.sessionId, phone, code);
       await this.transition({ status: 'pairing' }, `pairing code requested for ${phone}`, traceId);
       return { code };
     });
@@ -201,6 +203,7 @@ export class SessionRuntime implements ConnectionListener {
     // queue); only the status transition takes its turn.
     this.qr = qr;
     this.qrUpdatedAt = new Date();
+    void this.deps.live.qr(this.sessionId, qr);
     const awaitingScan = this.status !== 'pairing' && !this.stopped;
     if (awaitingScan) this.setStatus('awaiting_qr');
     for (const waiter of this.qrWaiters) waiter.resolve({ qr, qrUpdatedAt: this.qrUpdatedAt.toISOString() });

@@ -21,6 +21,12 @@ export class SessionRepository {
     return this.prisma.session.findUnique({ where: { id }, select: RECORD_FIELDS });
   }
 
+  /** The owning user of each of these sessions that exists (absent ids are left out). */
+  async ownersOf(ids: readonly string[]): Promise<Map<string, string>> {
+    const rows = await this.prisma.session.findMany({ where: { id: { in: [...ids] } }, select: { id: true, userId: true } });
+    return new Map(rows.map((row) => [row.id, row.userId]));
+  }
+
   list(filter: SessionFilter): Promise<SessionRecord[]> {
     return this.prisma.session.findMany({
       where: { userId: filter.userId, status: filter.status },

@@ -120,6 +120,7 @@ export class BaileysAdapter {
     const socket = makeWASocket({
       auth: { creds, keys: makeCacheableSignalKeyStore(this.keyStore(store, listener), baileysLogger) },
       ...(this.config.WA_WS_URL ? { waWebSocketUrl: this.config.WA_WS_URL } : {}),
+      ...(this.config.WA_QR_TIMEOUT_MS ? { qrTimeout: this.config.WA_QR_TIMEOUT_MS } : {}),
       logger: baileysLogger,
       markOnlineOnConnect: false,
       syncFullHistory: false,

@@ -14,7 +14,7 @@ const REDACTED = [
 
 /** Query parameters that carry credentials (the live-events ticket): logged as [redacted]. */
 const SECRET_QUERY_PARAMS = /([?&]ticket=)[^&#]*/g;
-const redactUrl = (url: string): string => url.replace(SECRET_QUERY_PARAMS, '$1[redacted]');
+export const redactUrl = (url: string): string => url.replace(SECRET_QUERY_PARAMS, '$1[redacted]');
 
 const QUIET_PATHS = new Set(['/metrics', '/health']);
 

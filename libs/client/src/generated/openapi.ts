@@ -1226,7 +1226,7 @@ export interface components {
              * @description When the session is not linked yet, wait up to 60 s for its first QR and include it
              * @default true
              */
-            waitForQr: boolean;
+            waitForQr?: boolean;
         };
         QrImageDto: {
             /** @example image/png */
@@ -1412,7 +1412,7 @@ export interface components {
              * @description Write a preview file under TEMP_DIR (seed 003)
              * @default true
              */
-            save_to_temp: boolean;
+            save_to_temp?: boolean;
         };
         BulkTextItemDto: {
             /**
@@ -1631,7 +1631,7 @@ export interface components {
              * @default Asia/Jakarta
              * @example Asia/Jakarta
              */
-            timezone: string;
+            timezone?: string;
         };
         ScheduledMessageStateDto: {
             /** @description Id of the message in this API (GET /sessions/{id}/messages/{messageId}) */
@@ -1789,7 +1789,7 @@ export interface components {
              * @default true
              * @example true
              */
-            enabled: boolean;
+            enabled?: boolean;
         };
         ChatbotDeletedDto: {
             /**
@@ -2017,7 +2017,7 @@ export interface components {
              * @default active
              * @enum {string}
              */
-            status: "active" | "inactive";
+            status?: "active" | "inactive";
             /**
              * @description Admins: the session to note on the row (default: the session linked to the number)
              * @example support-bot
@@ -2236,7 +2236,7 @@ export interface components {
              * @description Write a preview file under TEMP_DIR (seed 003)
              * @default true
              */
-            save_to_temp: boolean;
+            save_to_temp?: boolean;
         };
         SessionStatusEventDataDto: {
             /**
@@ -2442,7 +2442,7 @@ export interface components {
              * @example user
              * @enum {string}
              */
-            role: "admin" | "user" | "readonly";
+            role?: "admin" | "user" | "readonly";
         };
         UpdateUserDto: {
             /** @example Budi S. */

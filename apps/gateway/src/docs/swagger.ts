@@ -22,7 +22,12 @@ the request's trace id in the \`x-request-id\` header (send your own \`x-request
 \`${API_KEY_HEADER}: <key>\`. Roles: \`admin\` (everything), \`user\` (own sessions and keys),
 \`readonly\` (reads only). Each operation states its rules in vendor extensions: \`x-public\`,
 \`x-required-roles\`, \`x-session-param\` / \`x-user-param\` (the path parameter naming the session or
-account it acts on: someone else's answers 404), \`x-accepts-session-token\`, \`x-read-only-safe\`.
+account it acts on: someone else's answers 404), \`x-accepts-session-token\`, \`x-read-only-safe\`,
+\`x-accepts-ticket\` (a live-events ticket in \`?ticket=\` instead of a credential header).
+
+**Live events.** \`GET /events\` streams what happens to your sessions (Server-Sent Events); browsers
+open it with a ticket from \`POST /events/tickets\`. Cross-origin browser calls need the page's
+origin in the gateway's \`ALLOWED_ORIGINS\`.
 
 **Rate limits.** \`API_RATE_LIMIT\` requests per \`API_RATE_WINDOW\` per API key, session token, user or
 (anonymous) IP; over it the answer is \`RATE_LIMITED\` with the status the installation configured

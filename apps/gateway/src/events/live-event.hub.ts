@@ -75,15 +75,20 @@ export class LiveEventHub implements BeforeApplicationShutdown {
     subscriber.goLive();
   }
 
-  /** New entries from the stream, in order: framed once, written to every client that may see them. */
+  /**
+   * New entries from the stream, in order: framed once, written to every client that may see
+   * them. Throws before writing anything (owner lookup failed): the reader hands the same batch again.
+   */
   async dispatch(entries: StreamEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    this.lastDispatchedId = entries[entries.length - 1]![0];
-    if (this.subscribers.size === 0) return;
-    const frames = await this.framesOf(entries, [...this.subscribers].some((subscriber) => needsOwners(subscriber.filter)));
-    for (const frame of frames) {
-      for (const subscriber of this.subscribers) subscriber.offer(frame);
+    if (this.subscribers.size > 0) {
+      const frames = await this.framesOf(entries, [...this.subscribers].some((subscriber) => needsOwners(subscriber.filter)));
+      for (const frame of frames) {
+        for (const subscriber of this.subscribers) subscriber.offer(frame);
+      }
     }
+    // Only now: a client that joined meanwhile starts before this batch, and was offered it.
+    this.lastDispatchedId = entries[entries.length - 1]![0];
   }
 
   beforeApplicationShutdown(): void {
@@ -104,7 +109,7 @@ export class LiveEventHub implements BeforeApplicationShutdown {
       subscriber.skipTo(lostUpTo, sseGap(lastEventId, lostUpTo));
       from = lostUpTo;
     }
-    for (;;) {
+    while (!subscriber.isClosed) {
       const entries = await this.stream.after(from, REPLAY_BATCH);
       for (const frame of await this.framesOf(entries, needsOwners(subscriber.filter))) {
         await subscriber.replay(frame);

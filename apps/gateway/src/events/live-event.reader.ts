@@ -12,8 +12,9 @@ const RETRY_DELAY_MS = 1_000;
 
 /**
  * The one reader of the live-events stream in this gateway process: a blocking XREAD loop on a
- * connection of its own, handing each batch to the hub in order. After a Redis error it goes on
- * from the last id it read, so an outage delays events but loses none (within the retention).
+ * connection of its own, handing each batch to the hub in order. After an error (Redis, or the
+ * database behind the owner lookup) it reads again from the last batch it delivered, so an outage
+ * delays events but loses none (within the retention).
  */
 @Injectable()
 export class LiveEventReader implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -43,8 +44,8 @@ export class LiveEventReader implements OnApplicationBootstrap, BeforeApplicatio
       try {
         const entries = await this.stream.waitAfter(lastId, BLOCK_MS, READ_BATCH);
         if (entries.length === 0) continue;
-        lastId = entries[entries.length - 1]![0];
         await this.hub.dispatch(entries);
+        lastId = entries[entries.length - 1]![0];
       } catch (error) {
         if (this.stopped) return;
         this.logger.warn({ err: error, lastId }, 'live events: reading the stream failed; retrying');

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { PinoLogger } from 'nestjs-pino';
 import type { ServerResponse } from 'node:http';
 import type { Counter, Gauge } from 'prom-client';
 import { GatewayConfig } from '@app/config';
@@ -34,7 +35,9 @@ export class LiveEventHub implements BeforeApplicationShutdown {
     private readonly config: GatewayConfig,
     @InjectMetric(METRICS.liveEventClients.name) private readonly clients: Gauge<string>,
     @InjectMetric(METRICS.liveEventClientsDropped.name) private readonly dropped: Counter<string>,
+    private readonly logger: PinoLogger,
   ) {
+    logger.setContext(LiveEventHub.name);
     this.ready = new Promise((resolve) => (this.markReady = resolve));
     this.keepAliveTimer = setInterval(() => this.keepAlive(), config.LIVE_EVENTS_KEEPALIVE_MS).unref();
   }
@@ -55,6 +58,8 @@ export class LiveEventHub implements BeforeApplicationShutdown {
    */
   async attach(response: ServerResponse, filter: LiveEventFilter, lastEventId: string | null): Promise<void> {
     await this.ready;
+    // Gone while it waited: its 'close' has been emitted already, so it must not be registered.
+    if (response.destroyed) return;
     const resumeFrom = lastEventId ?? this.lastDispatchedId!;
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -71,7 +76,16 @@ export class LiveEventHub implements BeforeApplicationShutdown {
       this.subscribers.delete(subscriber);
       this.clients.set(this.subscribers.size);
     });
-    if (lastEventId) await this.replay(subscriber, lastEventId);
+    if (lastEventId) {
+      try {
+        await this.replay(subscriber, lastEventId);
+      } catch (error) {
+        // The answer has started, so no error envelope: drop the connection, the client's retry replays.
+        this.logger.warn({ err: error, lastEventId }, 'live events: replay failed; connection dropped');
+        response.destroy();
+        return;
+      }
+    }
     subscriber.goLive();
   }
 

@@ -7,9 +7,11 @@ import { LoggingModule, metricProviders, MetricsModule } from '@app/observabilit
 import { RedisClient, RedisModule, SendPacingModule } from '@app/redis';
 import { WorkerCommandsController } from './commands/worker-commands.controller';
 import { InboundPublisher } from './inbound/inbound.publisher';
-import { MessageStatusPublisher } from './outbox/message-status.publisher';
+import { AuthKeyWriter } from './auth-state/auth-key.writer';
+import { MessageEventsPublisher } from './outbox/message-events.publisher';
+import { OutboxDrainerFactory } from './outbox/outbox-drainer.factory';
 import { OutboxSweeper } from './outbox/outbox-sweeper.service';
-import { OutboxFactory } from './outbox/outbox.factory';
+import { OutboxWriter } from './outbox/outbox.writer';
 import { LeaseKeeper } from './placement/lease-keeper.service';
 import { SessionClaimer, WAKE_SUBSCRIBER } from './placement/session-claimer.service';
 import { WorkerHeartbeatService } from './registry/worker-heartbeat.service';
@@ -49,9 +51,11 @@ export class SessionWorkerModule {
         WorkerHeartbeatService,
         BaileysAdapter,
         SessionStatusRecorder,
-        MessageStatusPublisher,
+        AuthKeyWriter,
+        MessageEventsPublisher,
         InboundPublisher,
-        OutboxFactory,
+        OutboxWriter,
+        OutboxDrainerFactory,
         OutboxSweeper,
         SessionRuntimeFactory,
         SessionSupervisor,

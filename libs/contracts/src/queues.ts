@@ -25,7 +25,9 @@ export const JOBS = {
   deliverWebhook: 'deliver-webhook',
   runBulkJob: 'run-bulk-job',
   sendScheduledMessage: 'send-scheduled-message',
+  /** One event per job: published by workers before message events were batched; still consumed. */
   messageStatusChanged: 'message-status-changed',
+  messageStatusBatch: 'message-status-batch',
   messageReceived: 'message-received',
   purgeIdempotencyRecords: 'purge-idempotency-records',
   purgeUnreferencedMedia: 'purge-unreferenced-media',

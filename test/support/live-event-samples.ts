@@ -37,3 +37,10 @@ export const sampleLiveEvents = {
       errorCount: 0, error: null, at: new Date().toISOString(),
     }),
 };
+
+/**
+ * What a read message's `message.status` events may be, in this order: the worker applies the
+ * receipts of one event-loop turn together, and Baileys may hand over only the read receipt, so
+ * `delivered` is not always its own step; `read` never comes before `sent`, nothing repeats.
+ */
+export const RECEIPT_SEQUENCES = [['sent', 'delivered', 'read'], ['sent', 'read']];

@@ -174,7 +174,7 @@ export class SuiteHarness {
   async linkSession(sessionId: string, userId: string): Promise<string> {
     const phone = this.newPhone();
     await this.sim.client.createAccount(phone);
-    const created = await this.api.post('/sessions', { agentId: sessionId, agentName: `Session ${sessionId}`, userId, waitForQr: false });
+    const created = await this.api.post('/sessions', { agentId: sessionId, agentName: `Session ${sessionId}`, ownerId: userId, waitForQr: false });
     if (created.status !== 201) throw new Error(`POST /sessions answered ${created.status}: ${JSON.stringify(created.body)}`);
     const qr = await this.api.get(`/sessions/${sessionId}/qr?format=raw&wait=30`);
     if (qr.status !== 200) throw new Error(`GET qr answered ${qr.status}: ${JSON.stringify(qr.body)}`);

@@ -14,7 +14,7 @@ const RESYNC_COOLDOWN_MS = 2_000;
 /**
  * Seed 003's agent-route credential: a Bearer token equal to the session's api key (stored sealed).
  * On a mismatch the caller gets 401 at once, and the key is re-synced in the background from the
- * shared `api_keys` table (latest active `access_token` of the session's user), so a key rotated
+ * shared `api_keys` table (latest active `access_token` of the session's `userId`), so a key rotated
  * in the AI backend is accepted on a later try.
  */
 @Injectable()
@@ -51,7 +51,7 @@ export class SessionApiKeyVerifier {
   private async resync(session: SessionRecord): Promise<void> {
     const cooldownKey = `${this.config.REDIS_PREFIX}:auth:session-key-resync:${session.id}`;
     if ((await this.redis.set(cooldownKey, '1', 'PX', RESYNC_COOLDOWN_MS, 'NX')) !== 'OK') return;
-    const latest = await this.sharedKeys.findLatestActiveToken(session.userId);
+    const latest = await this.sharedKeys.findLatestActiveToken(session.clientUserId);
     if (latest === null || latest === this.unseal(session)) return;
     await this.sessions.updateApiKey(session.id, this.box.seal(latest));
     this.logger.log(`session ${session.id}: api key re-synced from api_keys`);

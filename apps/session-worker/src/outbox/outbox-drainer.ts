@@ -1,4 +1,4 @@
-import { SETTLED, type DeliveryState, type DeliveryStatus } from '@app/contracts';
+import { sendOriginOf, SETTLED, type DeliveryState, type DeliveryStatus, type SendOrigin } from '@app/contracts';
 import { deliveryStateOf, type OutboundRecord, type OutboxStep } from '@app/db';
 import type { PacingDecision } from '@app/redis';
 import type { OutgoingMessage, ReceiptStatus } from '../whatsapp/whatsapp-connection';
@@ -13,13 +13,13 @@ export interface OutboxDeps {
   retryLater(outboundId: string, error: string, at: Date): Promise<void>;
   markFailed(outboundId: string, error: string): Promise<void>;
   applyReceipt(waMessageId: string, status: ReceiptStatus): Promise<void>;
-  /** Whether any pacing limit is configured; without one, no permit is asked for. */
-  paced: boolean;
-  reserve(recipientJid: string): Promise<PacingDecision>;
+  /** Whether any of the session's pacing profiles limits anything; without one, no permit is asked for. */
+  paced(): Promise<boolean>;
+  reserve(recipientJid: string, origin: SendOrigin): Promise<PacingDecision>;
   mediaBytes(mediaId: string): Promise<Buffer>;
   /** The live connection's send, or null while not connected. */
   sender(): ((message: OutgoingMessage) => Promise<void>) | null;
-  retryDelayMs(attemptsMade: number): number | null;
+  retryDelayMs(attemptsMade: number, origin: SendOrigin): Promise<number | null>;
   statusChanged(record: OutboundRecord, status: DeliveryStatus, error: string | null): void;
   leaseLost(): void;
   failed(error: Error): void;
@@ -131,12 +131,13 @@ export class OutboxDrainer {
           if (sent) this.settle(sent, 'sent', null);
           return;
         }
-        const step = await this.deps.advance(sent?.id ?? null, !this.deps.paced);
+        const paced = await this.deps.paced();
+        const step = await this.deps.advance(sent?.id ?? null, !paced);
         this.unrecorded = null;
         if (sent) this.settle(sent, 'sent', null);
         if (!step.leaseCurrent) return this.deps.leaseLost();
         if (!step.next) return this.wakeAt(step.nextRetryAt);
-        if (this.deps.paced) {
+        if (paced) {
           const claimed = await this.paceAndClaim(step.next);
           if (claimed === 'stop') return;
           if (claimed) await this.sendOne(claimed);
@@ -153,7 +154,7 @@ export class OutboxDrainer {
 
   /** The permit first, then the claim: a refusal is not an attempt, the message waits in order. */
   private async paceAndClaim(message: OutboundRecord): Promise<OutboundRecord | null | 'stop'> {
-    const permit = await this.deps.reserve(message.toJid);
+    const permit = await this.deps.reserve(message.toJid, sendOriginOf(message));
     if (!permit.allowed) {
       this.wakeAt(permit.retryAt);
       return 'stop';
@@ -179,7 +180,7 @@ export class OutboxDrainer {
     } catch (error) {
       const reason = (error as Error).message || 'send failed';
       // Dropped connection: not the message's fault; it goes out again, same id, once reconnected.
-      const delay = this.deps.sender() ? this.deps.retryDelayMs(message.attempts) : 0;
+      const delay = this.deps.sender() ? await this.deps.retryDelayMs(message.attempts, sendOriginOf(message)) : 0;
       if (delay === null) {
         await this.deps.markFailed(message.id, reason);
         this.settle(message, 'failed', reason);

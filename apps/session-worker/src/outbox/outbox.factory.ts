@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { SessionWorkerConfig } from '@app/config';
 import { MediaRepository, OutboundMessageRepository, SessionRepository } from '@app/db';
-import { sendRetryDelayMs, shouldRetrySend } from '@app/messaging';
+import { sendRetryDelayMs } from '@app/messaging';
 import { SendPacer } from '@app/redis';
 import type { OutgoingMessage } from '../whatsapp/whatsapp-connection';
 import { MessageStatusPublisher } from './message-status.publisher';
@@ -49,15 +49,15 @@ export class OutboxFactory {
         const record = await this.outbox.applyReceipt(sessionId, waMessageId, status);
         if (record) publish(record, status, null);
       },
-      paced: this.pacer.enabled,
-      reserve: (recipient) => this.pacer.reserve(sessionId, recipient),
+      paced: () => this.pacer.paced(sessionId),
+      reserve: (recipient, origin) => this.pacer.reserve(sessionId, recipient, origin),
       mediaBytes: async (mediaId) => {
         const media = await this.media.findWithBytes(mediaId);
         if (!media) throw new Error(`media ${mediaId} is gone`);
         return media.bytes;
       },
       sender: () => owner.sender(),
-      retryDelayMs: (attempts) => (shouldRetrySend(attempts, this.config) ? sendRetryDelayMs(attempts, this.config) : null),
+      retryDelayMs: async (attempts, origin) => (attempts < (await this.pacer.maxAttempts(sessionId, origin)) ? sendRetryDelayMs(attempts, this.config) : null),
       statusChanged: (record, status, error) => {
         if (status === 'failed') this.logger.warn({ sessionId, outboundId: record.id, error }, 'message failed for good');
         publish(record, status, error);

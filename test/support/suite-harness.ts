@@ -171,12 +171,12 @@ export class SuiteHarness {
   }
 
   /**
-   * Creates a session for `userId`, scans its QR with a fresh simulated phone and waits until the
-   * session is connected; returns the phone number.
+   * Creates a session for `userId`, scans its QR with a fresh simulated phone (or with the account
+   * `phone` made beforehand) and waits until the session is connected; returns the phone number.
    */
-  async linkSession(sessionId: string, userId: string): Promise<string> {
-    const phone = this.newPhone();
-    await this.sim.client.createAccount(phone);
+  async linkSession(sessionId: string, userId: string, existingAccount?: string): Promise<string> {
+    const phone = existingAccount ?? this.newPhone();
+    if (!existingAccount) await this.sim.client.createAccount(phone);
     const created = await this.api.post('/sessions', { agentId: sessionId, agentName: `Session ${sessionId}`, ownerId: userId, waitForQr: false });
     if (created.status !== 201) throw new Error(`POST /sessions answered ${created.status}: ${JSON.stringify(created.body)}`);
     const qr = await this.api.get(`/sessions/${sessionId}/qr?format=raw&wait=30`);

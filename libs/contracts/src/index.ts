@@ -12,3 +12,4 @@ export * from './roles';
 export * from './outbound-content';
 export * from './session-live-state';
 export * from './send-pacing';
+export * from './chat-history';

@@ -6,6 +6,7 @@ import { SessionWorkerConfig } from '@app/config';
 import { AuthStateRepository, SessionRepository } from '@app/db';
 import { METRICS } from '@app/observability';
 import type { SessionLease } from '@app/redis';
+import { ChatHistoryFactory } from '../history/chat-history.factory';
 import { InboundPublisher } from '../inbound/inbound.publisher';
 import { OutboxFactory } from '../outbox/outbox.factory';
 import { WorkerIdentity } from '../registry/worker-identity';
@@ -28,6 +29,7 @@ export class SessionRuntimeFactory {
     private readonly logger: PinoLogger,
     private readonly outboxes: OutboxFactory,
     private readonly inbound: InboundPublisher,
+    private readonly histories: ChatHistoryFactory,
     @InjectMetric(METRICS.sessionReconnects.name) private readonly reconnects: Counter<string>,
     @InjectMetric(METRICS.sessionRestoreDuration.name) private readonly restoreDuration: Histogram<string>,
   ) {
@@ -48,6 +50,7 @@ export class SessionRuntimeFactory {
     });
     runtime = new SessionRuntime(sessionId, lease, epoch, {
       outbox,
+      history: this.histories.create(sessionId),
       received: (message) =>
         void this.inbound.publish(sessionId, message).catch((error: Error) => this.logger.error({ err: error, sessionId }, 'received message not queued')),
       workerId: this.identity.id,

@@ -1,10 +1,22 @@
-import { AppError, type ChatPresence, type DeliveryState, type LiveSessionState, type PairingCodeState, type QrState, type SessionStatus } from '@app/contracts';
+import {
+  AppError,
+  type ChatHistoryPage,
+  type ChatHistoryRequest,
+  type ChatPresence,
+  type DeliveryState,
+  type LiveSessionState,
+  type PairingCodeState,
+  type QrState,
+  type SessionStatus,
+} from '@app/contracts';
 import type { StatusChange } from '@app/db';
 import type { SessionLease } from '@app/redis';
+import type { SessionChatHistory } from '../history/session-chat-history';
 import type { OutboxDrainer } from '../outbox/outbox-drainer';
 import type {
   CloseReason,
   ConnectionListener,
+  HistoryBatch,
   LinkedAccount,
   OutgoingMessage,
   ReceiptStatus,
@@ -29,6 +41,7 @@ export interface RuntimeDeps {
   reconnect: { baseMs: number; maxMs: number; maxAttempts: number };
   outbox: OutboxDrainer;
   received(message: ReceivedMessage): void;
+  history: SessionChatHistory;
 }
 
 type Waiter<T> = { resolve: (value: T) => void; reject: (error: Error) => void };
@@ -99,6 +112,12 @@ export class SessionRuntime implements ConnectionListener {
     const connection = this.connection;
     if (!this.connected || !connection) throw new AppError('SESSION_NOT_READY', `Session ${this.sessionId} is ${this.status}, not connected`);
     await connection.sendPresence(chatJid, state);
+  }
+
+  /** Seed 002 chat history: what this session's connections saw, and what WhatsApp adds while connected. */
+  chatHistory(query: Omit<ChatHistoryRequest, 'sessionId' | 'traceId'>): Promise<ChatHistoryPage> {
+    const connection = this.connection;
+    return this.deps.history.page(query, this.connected && connection ? connection : null);
   }
 
   /** Group operations on the live connection (seed 002); like sends, they need a connected session. */
@@ -235,6 +254,10 @@ export class SessionRuntime implements ConnectionListener {
     this.deps.received(message);
   }
 
+  onHistory(batch: HistoryBatch): void {
+    this.deps.history.record(batch);
+  }
+
   onClose(reason: CloseReason, detail: string): void {
     void this.serial(async () => {
       this.connection = null;
@@ -331,6 +354,7 @@ export class SessionRuntime implements ConnectionListener {
 
   private end(reason: string): void {
     this.deps.outbox.stop();
+    this.deps.history.stop();
     this.rejectQrWaiters(new AppError('SESSION_NOT_READY', `Session ${this.sessionId} stopped: ${reason}`));
     this.deps.terminated(reason);
   }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CoreConfig } from '@app/config';
+import { redisKeys } from '@app/contracts';
 import { SecretBox } from '@app/crypto';
 import { SessionRepository, SharedApiKeyRepository, type SessionRecord } from '@app/db';
 import { RedisClient } from '@app/redis';
@@ -49,7 +50,7 @@ export class SessionApiKeyVerifier {
   }
 
   private async resync(session: SessionRecord): Promise<void> {
-    const cooldownKey = `${this.config.REDIS_PREFIX}:auth:session-key-resync:${session.id}`;
+    const cooldownKey = redisKeys.sessionKeyResync(this.config.REDIS_PREFIX, session.id);
     if ((await this.redis.set(cooldownKey, '1', 'PX', RESYNC_COOLDOWN_MS, 'NX')) !== 'OK') return;
     const latest = await this.sharedKeys.findLatestActiveToken(session.clientUserId);
     if (latest === null || latest === this.unseal(session)) return;

@@ -12,6 +12,7 @@ import { MessagesModule } from './messages/messages.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { WorkersModule } from './workers/workers.module';
+import { workersLiveMetric } from './workers/workers-live.metric';
 import { AgentsModule } from './agents/agents.module';
 import { AgentBindingsModule } from './agent-bindings/agent-bindings.module';
 import { WebhookSettingsModule } from './webhook-settings/webhook-settings.module';
@@ -30,7 +31,7 @@ export class GatewayModule implements NestModule {
       imports: [
         AppConfigModule.forRoot(GatewayConfig, config),
         LoggingModule.forApp(GATEWAY_SERVICE_NAME),
-        MetricsModule.forApp(GATEWAY_SERVICE_NAME, metricProviders('httpRequestDuration', 'errors')),
+        MetricsModule.forApp(GATEWAY_SERVICE_NAME, [...metricProviders('httpRequestDuration', 'errors'), workersLiveMetric]),
         DbModule.forRoot(),
         RedisModule.forRoot(),
         WorkerRpcClientModule.forRoot({ timeoutMs: config.WORKER_RPC_TIMEOUT_MS }),

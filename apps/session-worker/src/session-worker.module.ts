@@ -10,9 +10,11 @@ import { ChatHistoryController } from './history/chat-history.controller';
 import { ChatHistoryFactory } from './history/chat-history.factory';
 import { PhoneMessagePublisher } from './history/phone-message.publisher';
 import { InboundPublisher } from './inbound/inbound.publisher';
-import { MessageStatusPublisher } from './outbox/message-status.publisher';
+import { AuthKeyWriter } from './auth-state/auth-key.writer';
+import { MessageEventsPublisher } from './outbox/message-events.publisher';
+import { OutboxDrainerFactory } from './outbox/outbox-drainer.factory';
 import { OutboxSweeper } from './outbox/outbox-sweeper.service';
-import { OutboxFactory } from './outbox/outbox.factory';
+import { OutboxWriter } from './outbox/outbox.writer';
 import { LeaseKeeper } from './placement/lease-keeper.service';
 import { SessionClaimer, WAKE_SUBSCRIBER } from './placement/session-claimer.service';
 import { WorkerHeartbeatService } from './registry/worker-heartbeat.service';
@@ -52,11 +54,13 @@ export class SessionWorkerModule {
         WorkerHeartbeatService,
         BaileysAdapter,
         SessionStatusRecorder,
-        MessageStatusPublisher,
+        AuthKeyWriter,
+        MessageEventsPublisher,
         InboundPublisher,
         PhoneMessagePublisher,
         ChatHistoryFactory,
-        OutboxFactory,
+        OutboxWriter,
+        OutboxDrainerFactory,
         OutboxSweeper,
         SessionRuntimeFactory,
         SessionSupervisor,

@@ -32,6 +32,14 @@ export class SessionWorkerConfig extends SendingConfig {
   @ToNumber() @IsInt() @Min(1_000)
   LEASE_TTL_MS = 4_000;
 
+  /**
+   * Longest time a worker given SIGTERM spends handing its sessions over before it exits anyway
+   * (peers then take the rest over once their leases expire). Orchestrators must wait longer than
+   * this before they kill the process (Kubernetes: terminationGracePeriodSeconds).
+   */
+  @ToNumber() @IsInt() @Min(1_000)
+  WORKER_DRAIN_GRACE_MS = 30_000;
+
   /** How often a worker looks for sessions without an owner (it is also woken on demand). */
   @ToNumber() @IsInt() @Min(100)
   RECONCILE_INTERVAL_MS = 1_000;

@@ -25,7 +25,9 @@ export const JOBS = {
   deliverWebhook: 'deliver-webhook',
   runBulkJob: 'run-bulk-job',
   sendScheduledMessage: 'send-scheduled-message',
+  /** One event per job: published by workers before message events were batched; still consumed. */
   messageStatusChanged: 'message-status-changed',
+  messageStatusBatch: 'message-status-batch',
   messageReceived: 'message-received',
   /** A message the session's account wrote on another device (the phone): history only. */
   messageSentFromPhone: 'message-sent-from-phone',

@@ -6,9 +6,9 @@
 export const SEND_ORIGINS = ['single', 'bulk'] as const;
 export type SendOrigin = (typeof SEND_ORIGINS)[number];
 
-/** An outbox row's origin: rows of a bulk job or a schedule carry its id. */
-export const sendOriginOf = (message: { jobId: string | null; scheduleId: string | null }): SendOrigin =>
-  message.jobId !== null || message.scheduleId !== null ? 'bulk' : 'single';
+/** A message's origin: outbox rows (and drafts) of a bulk job or a schedule carry its id. */
+export const sendOriginOf = (message: { jobId?: string | null; scheduleId?: string | null }): SendOrigin =>
+  (message.jobId ?? null) !== null || (message.scheduleId ?? null) !== null ? 'bulk' : 'single';
 
 /** How the sends of one origin of one session are paced. Every limit is off at 0. */
 export interface PacingProfile {

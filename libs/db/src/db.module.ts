@@ -1,8 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { CoreConfig } from '@app/config';
-import { PrismaService } from './prisma.service';
+import { DatabasePool } from './database-pool';
 import { DatabaseProbe } from './database.probe';
+import { PrismaService } from './prisma.service';
 import { REPOSITORIES } from './repositories';
 
 /** PostgreSQL access for one process: the Prisma client and a repository per aggregate. */
@@ -11,11 +12,16 @@ export class DbModule {
   static forRoot(): DynamicModule {
     const providers = [
       {
-        provide: PrismaService,
+        provide: DatabasePool,
         inject: [CoreConfig],
-        useFactory: (config: CoreConfig) =>
+        useFactory: (config: CoreConfig) => new DatabasePool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE }),
+      },
+      {
+        provide: PrismaService,
+        inject: [DatabasePool],
+        useFactory: (pool: DatabasePool) =>
           new PrismaService({
-            adapter: new PrismaPg({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE }),
+            adapter: new PrismaPg(pool),
             // A transaction waits for a free connection rather than fail while a burst holds them all.
             transactionOptions: { maxWait: 10_000 },
           }),

@@ -17,6 +17,7 @@ export * from './media/media.repository';
 export * from './idempotency/idempotency.repository';
 export * from './outbound/outbound-message.record';
 export * from './outbound/outbound-message.repository';
+export * from './outbound/outbox-send.repository';
 export * from './bulk-jobs/bulk-job.record';
 export * from './bulk-jobs/bulk-job.repository';
 export * from './schedules/schedule.record';

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { OutboundMessageRepository } from './outbound/outbound-message.repository';
+import { OutboxSendRepository } from './outbound/outbox-send.repository';
 import { AuthStateRepository } from './auth-state/auth-state.repository';
 import { IdempotencyRepository } from './idempotency/idempotency.repository';
 import { MediaRepository } from './media/media.repository';
@@ -20,7 +21,7 @@ import { MessageHistoryRepository } from './history/message-history.repository';
 
 /** Every repository the DbModule provides; each aggregate's folder adds its own here. */
 export const REPOSITORIES: Type[] = [
-  OutboundMessageRepository,
+  OutboundMessageRepository, OutboxSendRepository,
   AuthStateRepository, SessionRepository, SessionWebhookRepository, SessionPacingRepository, WebhookDeliveryRepository,
   UserRepository, UserApiKeyRepository, SharedApiKeyRepository, SessionTokenRepository,
   MediaRepository, IdempotencyRepository,

@@ -41,6 +41,18 @@ export class HealthController {
       return { ...(error.getResponse() as HealthCheckResult), ...processFacts(), traceId };
     }
   }
+
+  /**
+   * Liveness: this process answers HTTP. It checks no dependency on purpose: restarting gateways
+   * does not bring PostgreSQL, Redis or the workers back, so their outages belong to readiness.
+   */
+  @Get('live')
+  @Public()
+  @ApiOperation({ summary: 'Liveness of the gateway process itself (no dependency is checked)' })
+  @ApiOkResponse({ description: 'The process is running and serving requests' })
+  live(@TraceId() traceId: string): { status: 'ok'; traceId: string } {
+    return { status: 'ok', traceId };
+  }
 }
 
 function processFacts(): { uptime: number; timestamp: string } {

@@ -3,8 +3,8 @@ import { PinoLogger } from 'nestjs-pino';
 import { SchedulerConfig } from '@app/config';
 import { HANDED_OVER } from '@app/contracts';
 import { BulkJobRepository, OutboundMessageRepository, type BulkItemOutcome, type BulkJobItem, type BulkJobRecord } from '@app/db';
-import { newWhatsAppMessageId } from '@app/messaging';
 import { SendPacer } from '@app/redis';
+import { newWhatsAppMessageId } from '@app/sending';
 import { OutboxDelivery, sleep } from '../delivery/outbox-delivery.service';
 
 export type BulkRunOutcome = 'completed' | 'failed' | 'cancelled' | 'gone' | 'stopped';
@@ -84,13 +84,14 @@ export class BulkJobRunner {
     if (hold !== 'ready') return hold === 'stopped' ? 'stopped' : { outcome: 'cancelled' };
     const deadline = Date.now() + this.config.DELIVERY_SETTLE_TIMEOUT_MS;
     const accepted = await this.delivery.accept(
-      { sessionId: job.sessionId, waMessageId: newWhatsAppMessageId(), toJid: item.to, content: item.content, jobId: job.id, jobIndex: index, traceId: context.traceId },
+      job.sessionId,
+      { waMessageId: newWhatsAppMessageId(), toJid: item.to, content: item.content, jobId: job.id, jobIndex: index, traceId: context.traceId },
       deadline,
       context.signal,
     );
     if (accepted === 'stopped') return 'stopped';
     if ('refused' in accepted) return { outcome: 'error', gaveUp: true, error: accepted.refused };
-    const settled = await this.delivery.settle(accepted.record, deadline, context.traceId, context.signal);
+    const settled = await this.delivery.settle(job.sessionId, accepted.state, deadline, context.traceId, context.signal);
     if (settled === 'stopped') return 'stopped';
     const { state } = settled;
     if (state.status === 'cancelled') return { outcome: 'cancelled' };

@@ -10,7 +10,6 @@ import makeWASocket, {
   isLidUser,
   isPnUser,
   jidDecode,
-  makeCacheableSignalKeyStore,
   normalizeMessageContent,
   proto,
   WA_CERT_DETAILS,
@@ -28,10 +27,11 @@ import makeWASocket, {
 import { PinoLogger } from 'nestjs-pino';
 import { SessionWorkerConfig } from '@app/config';
 import type { GroupInfo } from '@app/contracts';
-import type { AuthJson, AuthKeyWrite } from '@app/db';
 import type {
   AuthStore,
+  AuthValueCodec,
   CloseReason,
+  KeyWrite,
   ConnectionListener,
   GroupOperations,
   OutgoingMessage,
@@ -45,8 +45,10 @@ import { KIND_BY_CONTENT, requestOlderMessages, watchHistory } from './baileys-h
 type Socket = ReturnType<typeof makeWASocket>;
 
 /** Baileys values hold Buffers; stored values are JSON with Baileys' own buffer encoding. */
-const toJson = (value: unknown): AuthJson => JSON.parse(JSON.stringify(value, BufferJSON.replacer)) as AuthJson;
-const fromJson = <T>(value: unknown): T => JSON.parse(JSON.stringify(value), BufferJSON.reviver) as T;
+export const BAILEYS_AUTH_CODEC: AuthValueCodec = {
+  encode: (value) => JSON.stringify(value, BufferJSON.replacer),
+  decode: (json) => JSON.parse(json, BufferJSON.reviver) as unknown,
+};
 
 /** WhatsApp's message status numbers (proto WebMessageInfo.Status) that are receipts. */
 const RECEIPTS: Record<number, ReceiptStatus> = { 3: 'delivered', 4: 'read', 5: 'read' };
@@ -115,18 +117,19 @@ export class BaileysAdapter {
   }
 
   async open(sessionId: string, store: AuthStore, listener: ConnectionListener): Promise<WhatsAppConnection> {
-    const stored = await store.loadCreds();
-    const creds: AuthenticationCreds = stored ? fromJson<AuthenticationCreds>(stored) : initAuthCreds();
+    const creds = ((await store.loadCreds()) as AuthenticationCreds | null) ?? initAuthCreds();
     const baileysLogger = this.logger.logger.child({ sessionId, component: 'baileys' }, { level: 'warn' });
     const socket = makeWASocket({
-      auth: { creds, keys: makeCacheableSignalKeyStore(this.keyStore(store, listener), baileysLogger) },
+      // The store caches decoded keys itself (per session, bounded, pre-keys left out), so Baileys'
+      // own key cache would only hold a second copy, pre-keys included, for minutes after a link.
+      auth: { creds, keys: this.keyStore(store, listener) },
       ...(this.config.WA_WS_URL ? { waWebSocketUrl: this.config.WA_WS_URL } : {}),
       logger: baileysLogger,
       markOnlineOnConnect: false,
       syncFullHistory: false,
       generateHighQualityLinkPreview: false,
     });
-    const saveCreds = coalesce(() => store.saveCreds(toJson(creds)), listener);
+    const saveCreds = coalesce(() => store.saveCreds(creds), listener);
     socket.ev.on('creds.update', saveCreds);
     socket.ev.on('connection.update', (update) => this.onUpdate(socket, creds, update, listener));
     socket.ev.on('messages.update', (updates) => reportReceipts(updates, listener));
@@ -177,19 +180,16 @@ export class BaileysAdapter {
         const found = await store.getKeys(type, ids);
         const result: { [id: string]: SignalDataTypeMap[T] } = {};
         for (const [id, value] of found) {
-          const revived = fromJson<SignalDataTypeMap[T]>(value);
           result[id] = (type === 'app-state-sync-key'
-            ? proto.Message.AppStateSyncKeyData.fromObject(revived as object)
-            : revived) as SignalDataTypeMap[T];
+            ? proto.Message.AppStateSyncKeyData.fromObject(value as object)
+            : value) as SignalDataTypeMap[T];
         }
         return result;
       },
       set: async (data: SignalDataSet) => {
-        const writes: AuthKeyWrite[] = [];
+        const writes: KeyWrite[] = [];
         for (const [type, entries] of Object.entries(data)) {
-          for (const [id, value] of Object.entries(entries ?? {})) {
-            writes.push({ type, id, value: value === null || value === undefined ? null : toJson(value) });
-          }
+          for (const [id, value] of Object.entries(entries ?? {})) writes.push({ type, id, value: value ?? null });
         }
         try {
           await store.writeKeys(writes);

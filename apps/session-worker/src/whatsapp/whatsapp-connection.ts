@@ -1,5 +1,4 @@
 import type { ChatMessage, ChatMessageOrigin, ChatPresence, GroupInfo, InboundMessageEvent, OutboundContent, ParticipantAction } from '@app/contracts';
-import type { AuthJson, AuthKeyWrite } from '@app/db';
 
 /** Why a WhatsApp connection closed, in the suite's own terms (the adapter maps Baileys' codes). */
 export type CloseReason =
@@ -73,12 +72,25 @@ export interface ConnectionListener {
   onHistory(batch: HistoryBatch): void;
 }
 
-/** Where a session's auth state lives (PostgreSQL, fenced by the lease epoch). */
+/** One key write of a session's auth state: a decoded value, or null to delete the key. */
+export interface KeyWrite {
+  type: string;
+  id: string;
+  value: unknown | null;
+}
+
+/** How auth-state values are stored: JSON text in the form the WhatsApp library can decode again. */
+export interface AuthValueCodec {
+  encode(value: unknown): string;
+  decode(json: string): unknown;
+}
+
+/** Where a session's auth state lives (PostgreSQL, fenced by the lease epoch); values are decoded. */
 export interface AuthStore {
   loadCreds(): Promise<unknown | null>;
-  saveCreds(creds: AuthJson): Promise<void>;
+  saveCreds(creds: unknown): Promise<void>;
   getKeys(type: string, ids: string[]): Promise<Map<string, unknown>>;
-  writeKeys(writes: AuthKeyWrite[]): Promise<void>;
+  writeKeys(writes: KeyWrite[]): Promise<void>;
 }
 
 /** WhatsApp refused a request (an iq error) or did not answer it; `status` is WhatsApp's code (401, 403, 404, 408…). */

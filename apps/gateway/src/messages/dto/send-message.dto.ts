@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { DELIVERY_STATUSES, MEDIA_KINDS, type DeliveryStatus, type MediaKind } from '@app/contracts';
-import { plainMessageId } from '@app/messaging';
+import { plainMessageId } from '@app/sending';
 import { toBoolean } from '../../http/text-boolean.transform';
 
 /** Multipart fields arrive as strings. */

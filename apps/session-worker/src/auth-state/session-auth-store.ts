@@ -1,7 +1,6 @@
 import type { AuthStateRepository } from '@app/db';
-import type { AuthStore } from '../whatsapp/whatsapp-connection';
-
-type KeyWrite = Parameters<AuthStore['writeKeys']>[0][number];
+import type { AuthStore, AuthValueCodec, KeyWrite } from '../whatsapp/whatsapp-connection';
+import type { AuthKeyWriter } from './auth-key.writer';
 
 /** Keys remembered per runtime: a send touches a handful (session, tctoken, device list, LID mapping). */
 const CACHE_LIMIT = 256;
@@ -17,29 +16,33 @@ const UNCACHED_TYPES = new Set(['pre-key']);
  * first shuts the door on writes and waits for those in flight, so a late key or creds write from the
  * closing socket cannot bring deleted credentials back.
  *
- * Keys read or written are cached, missing ones too (a send looks up keys that do not exist, such
- * as the contact's tctoken, several times): the lease makes this runtime the session's only writer,
- * so its own writes keep the cache exact. A write updates the cache when it starts, as Baileys reads
- * its own writes; one that fails forgets those keys, the stored state being unknown then.
+ * Keys read or written are cached decoded, missing ones too (a send looks up keys that do not
+ * exist, such as the contact's tctoken, several times): the lease makes this runtime the session's
+ * only writer, so its own writes keep the cache exact, and a send decodes nothing it decoded before.
+ * A write updates the cache when it starts, as Baileys reads its own writes; one that fails
+ * forgets those keys, the stored state being unknown then.
  */
 export class SessionAuthStore implements AuthStore {
   private cleared = false;
   private readonly inFlight = new Set<Promise<void>>();
-  /** type + id → stored value, null when known to be absent; oldest use first. */
+  /** type + id → decoded value, null when known to be absent; oldest use first. */
   private readonly cache = new Map<string, unknown>();
 
   constructor(
     private readonly repository: AuthStateRepository,
+    private readonly writer: AuthKeyWriter,
+    private readonly codec: AuthValueCodec,
     private readonly sessionId: string,
     private readonly epoch: number,
   ) {}
 
-  loadCreds(): Promise<unknown | null> {
-    return this.repository.loadCreds(this.sessionId);
+  async loadCreds(): Promise<unknown | null> {
+    const json = await this.repository.loadCreds(this.sessionId);
+    return json === null ? null : this.codec.decode(json);
   }
 
   async getKeys(type: string, ids: string[]): Promise<Map<string, unknown>> {
-    if (UNCACHED_TYPES.has(type)) return this.repository.getKeys(this.sessionId, type, ids);
+    if (UNCACHED_TYPES.has(type)) return this.decoded(await this.repository.getKeys(this.sessionId, type, ids));
     const found = new Map<string, unknown>();
     const unknown: string[] = [];
     for (const id of ids) {
@@ -53,7 +56,7 @@ export class SessionAuthStore implements AuthStore {
       if (value !== null) found.set(id, value);
     }
     if (unknown.length === 0) return found;
-    const read = await this.repository.getKeys(this.sessionId, type, unknown);
+    const read = this.decoded(await this.repository.getKeys(this.sessionId, type, unknown));
     for (const id of unknown) {
       const key = cacheKey(type, id);
       // A write that started while the read was out is newer than what the read saw.
@@ -64,16 +67,17 @@ export class SessionAuthStore implements AuthStore {
     return found;
   }
 
-  saveCreds(creds: Parameters<AuthStore['saveCreds']>[0]): Promise<void> {
-    return this.track(() => this.repository.saveCreds(this.sessionId, this.epoch, creds));
+  saveCreds(creds: unknown): Promise<void> {
+    return this.track(() => this.repository.saveCreds(this.sessionId, this.epoch, this.codec.encode(creds)));
   }
 
   async writeKeys(writes: KeyWrite[]): Promise<void> {
     if (this.cleared) return;
     const cached = writes.filter((write) => !UNCACHED_TYPES.has(write.type));
     for (const write of cached) this.remember(cacheKey(write.type, write.id), write.value);
+    const encoded = writes.map((write) => ({ type: write.type, id: write.id, json: write.value === null ? null : this.codec.encode(write.value) }));
     try {
-      await this.track(() => this.repository.writeKeys(this.sessionId, this.epoch, writes));
+      await this.track(() => this.writer.write({ sessionId: this.sessionId, epoch: this.epoch, writes: encoded }));
     } catch (error) {
       for (const write of cached) this.cache.delete(cacheKey(write.type, write.id));
       throw error;
@@ -85,6 +89,10 @@ export class SessionAuthStore implements AuthStore {
     this.cache.clear();
     await Promise.allSettled([...this.inFlight]);
     await this.repository.clear(this.sessionId);
+  }
+
+  private decoded(stored: Map<string, string>): Map<string, unknown> {
+    return new Map([...stored].map(([id, json]) => [id, this.codec.decode(json)]));
   }
 
   private remember(key: string, value: unknown): void {

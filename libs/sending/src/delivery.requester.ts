@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, WORKER_COMMANDS, type DeliveryState } from '@app/contracts';
-import { deliveryStateOf, OutboundMessageRepository, type OutboundRecord } from '@app/db';
+import { deliveryStateOf, OutboundMessageRepository } from '@app/db';
 import { SessionCommandRouter } from '@app/transport';
 
 /**
@@ -13,10 +13,10 @@ const OWNER_UNAVAILABLE: ReadonlySet<string> = new Set(['WORKER_TIMEOUT', 'SESSI
 const ANSWER_MARGIN_MS = 5_000;
 
 /**
- * Asks the worker owning a message's session to send what the outbox holds and to answer once
- * this message is settled or `waitMs` passed. Used by every process that accepts sends (gateway
- * routes, bulk jobs and schedules, AI replies): when no owner can answer now, the answer is the
- * message's stored state, since the outbox sends it later regardless.
+ * Asks the worker owning a session to send what its outbox holds and to answer once one accepted
+ * message is settled or `waitMs` passed (bulk jobs and schedules wait for their items this way).
+ * When no owner can answer now, the answer is the message's stored state: the outbox sends it
+ * later regardless.
  */
 @Injectable()
 export class DeliveryRequester {
@@ -25,18 +25,19 @@ export class DeliveryRequester {
     private readonly outbox: OutboundMessageRepository,
   ) {}
 
-  async request(record: OutboundRecord, waitMs: number, traceId: string): Promise<DeliveryState> {
+  async request(sessionId: string, state: DeliveryState, waitMs: number, traceId: string): Promise<DeliveryState> {
     try {
       return await this.router.send(
-        record.sessionId,
+        sessionId,
         WORKER_COMMANDS.sessionDeliver,
-        { sessionId: record.sessionId, outboundId: record.id, waitMs, traceId },
+        { sessionId, outboundId: state.outboundId, waitMs, traceId },
         waitMs + ANSWER_MARGIN_MS,
       );
     } catch (error) {
       if (!(error instanceof AppError && OWNER_UNAVAILABLE.has(error.code))) throw error;
       // It may have been settled meanwhile another way (a cancel, the session's next owner).
-      return deliveryStateOf((await this.outbox.find(record.id)) ?? record);
+      const record = await this.outbox.find(state.outboundId);
+      return record ? deliveryStateOf(record) : state;
     }
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayConfig } from '@app/config';
-import { AppError, WORKER_COMMANDS, type LiveSessionState, type QrState, type SessionStatus } from '@app/contracts';
+import { AppError, WORKER_COMMANDS, type LiveSessionState, type QrState } from '@app/contracts';
 import { SecretBox } from '@app/crypto';
 import { SessionCommandRouter } from '@app/transport';
 import { SessionRepository, SharedApiKeyRepository, UserRepository, type SessionRecord } from '@app/db';
@@ -130,7 +130,7 @@ export class SessionsService {
       name: record.name,
       agentName: record.name,
       // The owner's view is newer than the row (its last transition may still be on its way).
-      status: live ? liveStatus(live) : record.status,
+      status: live?.status ?? record.status,
       phone: record.phone,
       workerId: live?.workerId ?? null,
       autoConnect: record.autoConnect,
@@ -185,19 +185,18 @@ export class SessionsService {
   }
 }
 
-/** A socket that can send is connected, even in the moment before its owner has stored the status. */
-const liveStatus = (live: LiveSessionState): SessionStatus => (live.connected ? 'connected' : live.status);
-
 function liveView(live: LiveSessionState, qr: QrResponseDto | null): LiveStateDto {
-  return { isReady: live.connected, status: liveStatus(live), workerId: live.workerId, qr, since: live.since };
+  return { isReady: live.connected, status: live.status, workerId: live.workerId, qr, since: live.since };
 }
 
 /** Seed 003's `liveState`: with no worker holding the session there is no client and the stored status stands. */
 function seedLiveState(record: SessionRecord, live: LiveSessionState | null, qr: QrResponseDto | null): SeedLiveStateDto {
   return {
-    isReady: live?.connected ?? false,
+    // Ready when sends are accepted: the socket is open and its owner has stored `connected` (a
+    // moment after the socket opened).
+    isReady: live !== null && live.connected && live.status === 'connected',
     hasClient: live !== null,
-    sessionState: live ? liveStatus(live) : record.status,
+    sessionState: live?.status ?? record.status,
     qr: qr?.qr ?? null,
     qrUpdatedAt: qr?.qrUpdatedAt ?? null,
     stateSince: live?.since ?? null,

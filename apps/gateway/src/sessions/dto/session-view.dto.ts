@@ -47,7 +47,7 @@ export class LiveStateDto {
 
 /** Seed 003's live state, under the names its clients read. */
 export class SeedLiveStateDto {
-  @ApiProperty({ description: 'Connected and able to send' })
+  @ApiProperty({ description: 'Connected, and sends are accepted (the status `connected` is stored)' })
   isReady!: boolean;
 
   @ApiProperty({ description: 'A worker holds a WhatsApp connection (or is opening one) for the session' })

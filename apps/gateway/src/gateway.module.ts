@@ -23,6 +23,9 @@ import { PacingModule } from './pacing/pacing.module';
 
 export const GATEWAY_SERVICE_NAME = 'gateway';
 
+/** Sessions, accounts and credentials a gateway keeps at most (a few hundred bytes each). */
+const ROW_CACHE_ENTRIES = 20_000;
+
 @Module({})
 export class GatewayModule implements NestModule {
   static register(config: GatewayConfig): DynamicModule {
@@ -32,7 +35,7 @@ export class GatewayModule implements NestModule {
         AppConfigModule.forRoot(GatewayConfig, config),
         LoggingModule.forApp(GATEWAY_SERVICE_NAME),
         MetricsModule.forApp(GATEWAY_SERVICE_NAME, [...metricProviders('httpRequestDuration', 'errors'), workersLiveMetric]),
-        DbModule.forRoot(),
+        DbModule.forRoot(config.ROW_CACHE_TTL_MS > 0 ? { rowCache: { ttlMs: config.ROW_CACHE_TTL_MS, maxEntries: ROW_CACHE_ENTRIES } } : {}),
         RedisModule.forRoot(),
         WorkerRpcClientModule.forRoot({ timeoutMs: config.WORKER_RPC_TIMEOUT_MS }),
         CryptoModule,

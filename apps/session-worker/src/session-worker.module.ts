@@ -25,6 +25,7 @@ import { SessionRuntimeFactory } from './sessions/session-runtime.factory';
 import { SessionStatusRecorder } from './sessions/session-status.recorder';
 import { SessionSupervisor } from './sessions/session-supervisor.service';
 import { BaileysAdapter } from './whatsapp/baileys.adapter';
+import { MemorySettler } from './memory/memory-settler.service';
 import { WorkerLifecycle } from './worker-lifecycle.service';
 
 export const SESSION_WORKER_SERVICE_NAME = 'session-worker';
@@ -68,6 +69,7 @@ export class SessionWorkerModule {
         LeaseKeeper,
         SessionClaimer,
         WorkerLifecycle,
+        MemorySettler,
       ],
     };
   }

@@ -44,6 +44,13 @@ export class SessionWorkerConfig extends SendingConfig {
   @ToNumber() @IsInt() @Min(100)
   RECONCILE_INTERVAL_MS = 1_000;
 
+  /**
+   * How often the worker checks whether a burst (links, restores) left its heap grown, and then
+   * runs a full garbage collection so the memory goes back; 0 leaves collection to V8 alone.
+   */
+  @ToNumber() @IsInt() @Min(0)
+  MEMORY_SETTLE_INTERVAL_MS = 15_000;
+
   /** Most sessions a worker connects at the same time while restoring or taking over. */
   @ToNumber() @IsInt() @Min(1)
   RESTORE_CONCURRENCY = 20;

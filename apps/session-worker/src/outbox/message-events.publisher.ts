@@ -9,6 +9,9 @@ import type { OutboundRecord } from '@app/db';
 import { METRICS } from '@app/observability';
 import { TickBatcher } from '../batching/tick-batcher';
 
+/** Status events wait this long for company: they feed webhooks and history, where a few ms do not matter. */
+const EVENT_LINGER_MS = 20;
+
 /**
  * Publishes delivery status changes (sent, delivered, read, failed) for webhooks and history, and
  * counts sends and failures. The changes of one event-loop turn leave as one job: a busy worker
@@ -28,7 +31,7 @@ export class MessageEventsPublisher {
     this.batcher = new TickBatcher<MessageStatusChangedEvent, void>(async (events) => {
       await queue.add(JOBS.messageStatusBatch, { events }, { removeOnComplete: 1_000, removeOnFail: 5_000 });
       return events.map(() => undefined);
-    });
+    }, { lingerMs: EVENT_LINGER_MS });
   }
 
   publish(record: OutboundRecord, status: DeliveryStatus, error: string | null): void {

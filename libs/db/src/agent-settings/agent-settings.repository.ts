@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { PrismaService } from '../prisma.service';
+import { RowCaches } from '../row-changes/row-caches';
 
 /** A session's AI agent binding (seed 003 `endpoint_url_run` / `api_key`, seed 000 agent update). */
 export interface AgentSettings {
@@ -33,7 +34,10 @@ const toSettings = (row: { id: string; clientUserId: string; aiEndpointUrl: stri
 /** The AI columns of a session, read by whoever runs the agent and written by the agent route. */
 @Injectable()
 export class AgentSettingsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    @Optional() private readonly caches?: RowCaches,
+  ) {}
 
   async find(sessionId: string): Promise<AgentSettings | null> {
     const row = await this.prisma.session.findUnique({ where: { id: sessionId }, select: SELECT });
@@ -46,6 +50,7 @@ export class AgentSettingsRepository {
       data: { aiEndpointUrl: change.endpointUrl, aiApiKeyCipher: change.apiKeyCipher, aiEnabled: change.enabled },
       select: SELECT,
     });
+    this.caches?.changed('sessions', sessionId);
     return toSettings(row);
   }
 }

@@ -198,6 +198,15 @@ export class OutboxDrainer {
       .catch((error: Error) => this.logger.warn({ err: error, sessionId: this.session.sessionId }, 'receipt not recorded'));
   }
 
+  /**
+   * The session ended for good here (logged out, wiped, failed): what waits in its outbox will
+   * never go out, so it is failed and reported, not left waiting for an owner that never comes.
+   */
+  async abandon(reason: string): Promise<void> {
+    this.stop();
+    for (const record of await this.outbox.failPending(this.session.sessionId, reason)) this.events.publish(record, 'failed', reason);
+  }
+
   stop(): void {
     this.stopped = true;
     clearTimeout(this.wakeTimer);

@@ -99,7 +99,8 @@ export class SessionConnection implements ConnectionListener {
   async finish(change: StatusChange, reason: string): Promise<void> {
     this.stopped = true;
     this.clearReconnect();
-    await this.transition(change, reason);
+    if ((await this.transition(change, reason)) === 'stale') return;
+    await this.parts.outbox.abandon(`session ${change.status}: ${reason}`);
     this.parts.holder.ended(this.parts.session.sessionId, reason);
   }
 

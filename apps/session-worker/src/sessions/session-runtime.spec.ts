@@ -58,6 +58,7 @@ function setUp(options: { linked?: boolean; stale?: boolean; phoneTakenBy?: stri
   const ended: string[] = [];
   let cleared = 0;
   let kicks = 0;
+  const abandoned: string[] = [];
   let stale = options.stale ?? false;
   const recorder = {
     record: async (_id: string, _epoch: number, change: StatusChange, reason: string | null): Promise<RecordOutcome> => {
@@ -85,7 +86,12 @@ function setUp(options: { linked?: boolean; stale?: boolean; phoneTakenBy?: stri
     status: new SessionStatusMachine(SESSION, recorder, logger),
     qr: new QrPairing(SESSION.sessionId),
     queue: new SerialQueue(),
-    outbox: { kick: async () => void (kicks += 1), stop: () => undefined, receipt: () => undefined } as unknown as OutboxDrainer,
+    outbox: {
+      kick: async () => void (kicks += 1),
+      stop: () => undefined,
+      receipt: () => undefined,
+      abandon: async (reason: string) => void abandoned.push(reason),
+    } as unknown as OutboxDrainer,
     store: { clear: async () => void (cleared += 1) } as unknown as SessionAuthStore,
     history: new SessionChatHistory({ limits: { messagesPerChat: 10, chats: 10 }, sentFromPhone: () => undefined }),
   };
@@ -110,6 +116,7 @@ function setUp(options: { linked?: boolean; stale?: boolean; phoneTakenBy?: stri
     ended,
     statuses: () => transitions.map((transition) => transition.status),
     cleared: () => cleared,
+    abandoned,
     kicks: () => kicks,
     goStale: () => (stale = true),
   };
@@ -177,6 +184,8 @@ describe('SessionRuntime', () => {
     expect(setup.cleared()).toBe(1);
     expect(setup.sockets).toHaveLength(1);
     expect(setup.ended).toEqual(['logged out from the phone']);
+    // What waited in its outbox will never go out: reported failed rather than left waiting.
+    expect(setup.abandoned).toEqual(['session logged_out: logged out from the phone']);
   });
 
   it('refuses a phone another session holds: unlinks this device and ends in error', async () => {
@@ -203,6 +212,7 @@ describe('SessionRuntime', () => {
     expect(setup.cleared()).toBe(1);
     expect(state).toMatchObject({ status: 'logged_out', connected: false });
     expect(setup.ended).toEqual(['logged out by request']);
+    expect(setup.abandoned).toEqual(['session logged_out: logged out by request']);
   });
 
   it('stop closes the socket and keeps the link (hand-over)', async () => {
@@ -212,6 +222,7 @@ describe('SessionRuntime', () => {
     expect(setup.sockets[0]!.loggedOut).toBe(false);
     expect(setup.cleared()).toBe(0);
     expect(setup.runtime.connected).toBe(false);
+    expect(setup.abandoned).toEqual([]);
   });
 
   it('asks for a pairing code once the socket is up and shows pairing', async () => {

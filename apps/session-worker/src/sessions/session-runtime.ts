@@ -166,7 +166,7 @@ export class SessionRuntime {
     this.parts.outbox.stop();
     this.parts.history.stop();
     await this.parts.store.clear();
-    await this.connection.transition(change, reason, traceId);
+    if ((await this.connection.transition(change, reason, traceId)) !== 'stale') await this.parts.outbox.abandon(`session ${change.status}: ${reason}`);
     this.parts.qr.reject(new AppError('SESSION_NOT_READY', `Session ${this.sessionId} stopped: ${reason}`));
     this.parts.holder.ended(this.sessionId, reason);
     return this.state();

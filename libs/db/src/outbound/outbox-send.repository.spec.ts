@@ -123,6 +123,18 @@ describe('OutboxSendRepository', () => {
     expect(await sends.applyReceipts([{ sessionId, waMessageId: b.waMessageId, status: 'delivered' }])).toEqual([]);
   });
 
+  it('fails what still waits when a session ends for good, and nothing already sent', async () => {
+    const { id: sessionId } = await fixtures.session(userId);
+    const sent = await created(row(sessionId, 'sent', { claim: true }));
+    await sends.markSent([sent.id]);
+    const queued = await created(row(sessionId, 'queued'));
+    const sending = await created(row(sessionId, 'sending', { claim: true }));
+    const failed = await outbox.failPending(sessionId, 'session logged_out: logged out by request');
+    expect(failed.map((record) => record.id).sort()).toEqual([queued.id, sending.id].sort());
+    expect(await outbox.find(queued.id)).toMatchObject({ status: 'failed', error: 'session logged_out: logged out by request' });
+    expect((await outbox.find(sent.id))?.status).toBe('sent');
+  });
+
   it('lists the sessions that have messages waiting', async () => {
     const { id: waiting } = await fixtures.session(userId);
     const { id: empty } = await fixtures.session(userId);

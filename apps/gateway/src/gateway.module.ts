@@ -20,6 +20,7 @@ import { HistoryModule } from './history/history.module';
 import { AllowedNumbersModule } from './allowed-numbers/allowed-numbers.module';
 import { GroupsModule } from './groups/groups.module';
 import { EventsModule } from './events/events.module';
+import { PacingModule } from './pacing/pacing.module';
 
 export const GATEWAY_SERVICE_NAME = 'gateway';
 
@@ -49,6 +50,7 @@ export class GatewayModule implements NestModule {
         AgentsModule,
         AgentBindingsModule,
         WebhookSettingsModule,
+        PacingModule,
         HistoryModule,
         AllowedNumbersModule,
         GroupsModule,

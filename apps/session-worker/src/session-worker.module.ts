@@ -6,6 +6,9 @@ import { DbModule } from '@app/db';
 import { LoggingModule, metricProviders, MetricsModule } from '@app/observability';
 import { RedisClient, RedisModule, SendPacingModule } from '@app/redis';
 import { WorkerCommandsController } from './commands/worker-commands.controller';
+import { ChatHistoryController } from './history/chat-history.controller';
+import { ChatHistoryFactory } from './history/chat-history.factory';
+import { PhoneMessagePublisher } from './history/phone-message.publisher';
 import { InboundPublisher } from './inbound/inbound.publisher';
 import { AuthKeyWriter } from './auth-state/auth-key.writer';
 import { MessageEventsPublisher } from './outbox/message-events.publisher';
@@ -44,7 +47,7 @@ export class SessionWorkerModule {
         SendPacingModule,
         BullModule.registerQueue({ name: QUEUES.sessionEvents }, { name: QUEUES.messageEvents }, { name: QUEUES.inboundMessages }),
       ],
-      controllers: [WorkerCommandsController, SessionCommandsController],
+      controllers: [WorkerCommandsController, SessionCommandsController, ChatHistoryController],
       providers: [
         { provide: WorkerIdentity, useValue: identity },
         // Pub/sub needs a connection of its own: a subscribed Redis connection can do nothing else.
@@ -55,6 +58,8 @@ export class SessionWorkerModule {
         AuthKeyWriter,
         MessageEventsPublisher,
         InboundPublisher,
+        PhoneMessagePublisher,
+        ChatHistoryFactory,
         OutboxWriter,
         OutboxDrainerFactory,
         OutboxSweeper,

@@ -66,6 +66,16 @@ export class SessionWorkerConfig extends SendingConfig {
   @ToNumber() @IsInt() @Min(1)
   RECONNECT_MAX_ATTEMPTS = 10;
 
+  /**
+   * Chat history a worker keeps in memory per session it holds (seed 002 `source=store`): the
+   * newest messages of each chat, and the chats with the most recent activity.
+   */
+  @ToNumber() @IsInt() @Min(1) @Max(10_000)
+  CHAT_STORE_MESSAGES_PER_CHAT = 100;
+
+  @ToNumber() @IsInt() @Min(1) @Max(10_000)
+  CHAT_STORE_CHATS = 100;
+
   /** WebSocket URL Baileys connects to; unset means WhatsApp's own servers. */
   @IsOptional() @Matches(/^wss?:\/\/.+/, { message: 'must be a ws:// or wss:// URL' })
   WA_WS_URL?: string;

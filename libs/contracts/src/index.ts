@@ -12,3 +12,5 @@ export * from './roles';
 export * from './outbound-content';
 export * from './session-live-state';
 export * from './live-events';
+export * from './send-pacing';
+export * from './chat-history';

@@ -48,8 +48,8 @@ export class EventsController {
     description: `An endless event stream; each message's \`data\` is one of these, by its \`event:\` line (\`${LIVE_STREAM_GAP_EVENT}\`: LiveStreamGapDto, \`${LIVE_STREAM_READY_EVENT}\`: LiveStreamReadyDto)`,
     content: {
       'text/event-stream': {
-        // Each message's `event:` line names its schema (the envelope's `event` field repeats it).
-        schema: { oneOf: [...Object.values(LIVE_EVENT_SCHEMAS), LiveStreamGapDto, LiveStreamReadyDto].map((schema) => ({ $ref: getSchemaPath(schema) })) },
+        // Each message's `event:` line names its schema (anyOf: stream.gap and stream.ready share a shape).
+        schema: { anyOf: [...Object.values(LIVE_EVENT_SCHEMAS), LiveStreamGapDto, LiveStreamReadyDto].map((schema) => ({ $ref: getSchemaPath(schema) })) },
       },
     },
   })

@@ -117,8 +117,9 @@ function setUp(options: { paced?: (recipient: string) => PacingDecision; queueMa
   const holder = { lost: [] as string[], leaseLost(sessionId: string) { this.lost.push(sessionId); }, ended() {} };
   const events: Array<[string, DeliveryStatus]> = [];
   const pacer = {
-    enabled: options.paced !== undefined,
+    paced: async () => options.paced !== undefined,
     reserve: async (_sessionId: string, recipient: string) => options.paced!(recipient),
+    maxAttempts: async () => 3,
   };
   const config = { SEND_QUEUE_MAX: options.queueMax ?? 0, MAX_SEND_ATTEMPTS: 3, SEND_RETRY_BASE_MS: 50, SEND_RETRY_MAX_MS: 100 };
   const logger = { warn: () => undefined };

@@ -5,10 +5,11 @@ import { AppError } from '@app/contracts';
 import type { SessionRepository, StatusChange } from '@app/db';
 import type { LiveEventPublisher } from '@app/redis';
 import type { SessionAuthStore } from '../auth-state/session-auth-store';
+import type { SessionChatHistory } from '../history/session-chat-history';
 import type { InboundPublisher } from '../inbound/inbound.publisher';
 import type { OutboxDrainer } from '../outbox/outbox-drainer';
 import type { BaileysAdapter } from '../whatsapp/baileys.adapter';
-import type { CloseReason, ConnectionListener, LinkedAccount, ReceiptStatus, ReceivedMessage } from '../whatsapp/whatsapp-connection';
+import type { CloseReason, ConnectionListener, HistoryBatch, LinkedAccount, ReceiptStatus, ReceivedMessage } from '../whatsapp/whatsapp-connection';
 import type { HeldSession, SessionHolder } from './held-session';
 import type { QrPairing } from './qr-pairing';
 import { reconnectDelayMs, withStorageRetries } from './reconnect-policy';
@@ -24,6 +25,7 @@ export interface SessionParts {
   qr: QrPairing;
   queue: SerialQueue;
   outbox: OutboxDrainer;
+  history: SessionChatHistory;
   store: SessionAuthStore;
   holder: SessionHolder;
   live: LiveEventPublisher;
@@ -151,6 +153,10 @@ export class SessionConnection implements ConnectionListener {
     this.services.inbound
       .publish(sessionId, message)
       .catch((error: Error) => this.services.logger.error({ err: error, sessionId }, 'received message not queued'));
+  }
+
+  onHistory(batch: HistoryBatch): void {
+    this.parts.history.record(batch);
   }
 
   onClose(reason: CloseReason, detail: string): void {

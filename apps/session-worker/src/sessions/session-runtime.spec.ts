@@ -5,6 +5,7 @@ import type { SessionStatus } from '@app/contracts';
 import type { SessionRepository, StatusChange } from '@app/db';
 import type { LiveEventPublisher } from '@app/redis';
 import type { SessionAuthStore } from '../auth-state/session-auth-store';
+import { SessionChatHistory } from '../history/session-chat-history';
 import type { InboundPublisher } from '../inbound/inbound.publisher';
 import type { OutboxDrainer } from '../outbox/outbox-drainer';
 import type { BaileysAdapter } from '../whatsapp/baileys.adapter';
@@ -40,6 +41,9 @@ class FakeSocket implements WhatsAppConnection {
   }
   async send(): Promise<void> {}
   async sendPresence(): Promise<void> {}
+  async fetchHistory(): Promise<string> {
+    return 'history-request-1';
+  }
   async logout(): Promise<void> {
     this.loggedOut = true;
   }
@@ -92,6 +96,7 @@ function setUp(options: { linked?: boolean; stale?: boolean; phoneTakenBy?: stri
       abandon: async (reason: string) => void abandoned.push(reason),
     } as unknown as OutboxDrainer,
     store: { clear: async () => void (cleared += 1) } as unknown as SessionAuthStore,
+    history: new SessionChatHistory({ limits: { messagesPerChat: 10, chats: 10 }, sentFromPhone: () => undefined }),
     live: {
       qr: async (_id: string, qr: string) => void published.push(`qr ${qr}`),
       pairingCode: async (_id: string, phone: string, code: string) => void published.push(`code ${code} for ${phone}`),

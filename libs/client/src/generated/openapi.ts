@@ -589,6 +589,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sessions/{id}/pacing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The session's send pacing: what single and bulk sends get now, and its own settings
+         * @description Each message is paced by the profile of its origin; a change applies to sends from 2 s later at the latest.
+         */
+        get: operations["pacing.get"];
+        /**
+         * Set the session's own send pacing (seed 001 anti-spam queue, seed 003 token bucket)
+         * @description Replaces the session's settings: a field left out takes the configured value (SEND_* for single sends, BULK_SEND_* for bulk job items and schedules); `{}` returns to the configuration. Each message is paced by the profile of its origin; a change applies to sends from 2 s later at the latest.
+         */
+        put: operations["pacing.replace"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sessions/{id}/chats": {
         parameters: {
             query?: never;
@@ -617,8 +641,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * History of one chat, contact or group (number or JID), newest first, paged by `before`
-         * @description Served from stored history: only messages of allowed numbers (see /allowed-numbers), received or sent since the number was allowed.
+         * History of one chat, contact or group (number or JID), newest first, paged by `before` (seed 002)
+         * @description `source=database` (default): Served from stored history: only messages of allowed numbers (see /allowed-numbers), received or sent since the number was allowed. `source=store|server|auto`: seed 002's live history from the worker holding the session, every message its connection saw or WhatsApp synced (allowed numbers or not; the phone's own messages too), in memory on that worker. 409 SESSION_NOT_READY when no worker holds the session (and for `server` when it is not connected).
          */
         get: operations["history.listChatMessages"];
         put?: never;
@@ -1230,9 +1254,17 @@ export interface components {
             agentId: string;
             /** @example Support Bot */
             agentName: string;
-            /** @description Owner of the session; admins may name any user, others only themselves (default: the caller) */
+            /**
+             * @description Seed 003's `userId`: your own identifier of the end user this session serves (not an account of this gateway). The session's AI key is the latest active `access_token` of this user in the shared `api_keys` table. Default: the owner's id (on an update: unchanged).
+             * @example USER_ID
+             */
             userId?: string;
-            /** @description AI backend key for this session, used when the api_keys table has no active key for the user. Stored encrypted; it is also the session's Bearer token on /agents/{id} routes. */
+            /**
+             * Format: uuid
+             * @description Gateway user who owns the session. Default: the caller; admins may name any user (the bootstrap ADMIN_API_KEY, which is no user, must). Ownership never changes on an update.
+             */
+            ownerId?: string;
+            /** @description Seed 003's `apikey`: stored as the session's key when the api_keys table has no active key for `userId` (then that one is stored). The stored key is the session's Bearer token on /agents/{id} routes; it is kept encrypted and never shown again. */
             apikey?: string;
             /**
              * @description AI endpoint (default: ${AI_BACKEND_URL}/agents/{agentId}/execute)
@@ -1268,12 +1300,48 @@ export interface components {
             /** @description When the current status began */
             since: string;
         };
+        SeedLiveStateDto: {
+            /** @description Connected, and sends are accepted (the status `connected` is stored) */
+            isReady: boolean;
+            /** @description A worker holds a WhatsApp connection (or is opening one) for the session */
+            hasClient: boolean;
+            /**
+             * @description The live status (the stored one when no worker holds the session)
+             * @enum {string}
+             */
+            sessionState: "awaiting_qr" | "pairing" | "connecting" | "connected" | "disconnected" | "logged_out" | "auth_failed" | "error";
+            /** @description The QR to scan (PNG), while the session waits for a scan */
+            qr?: components["schemas"]["QrImageDto"] | null;
+            /** @example 2026-11-21T08:00:00.000Z */
+            qrUpdatedAt?: string | null;
+            /** @description When the current state began */
+            stateSince?: string | null;
+        };
         SessionDto: {
             /** @example support-bot */
             id: string;
+            /**
+             * @description Seed 003 name of `id`
+             * @example support-bot
+             */
+            agentId: string;
+            /**
+             * @description Seed 003's `userId`: your identifier of the end user; keys the `api_keys` lookup (default: the owner's id)
+             * @example USER_ID
+             */
             userId: string;
+            /**
+             * Format: uuid
+             * @description Gateway user who owns the session
+             */
+            ownerId: string;
             /** @example Support Bot */
             name: string;
+            /**
+             * @description Seed 003 name of `name`
+             * @example Support Bot
+             */
+            agentName: string;
             /** @enum {string} */
             status: "awaiting_qr" | "pairing" | "connecting" | "connected" | "disconnected" | "logged_out" | "auth_failed" | "error";
             /** @example 6281234567890 */
@@ -1294,6 +1362,8 @@ export interface components {
             updatedAt: string;
             /** @description Null when no worker holds the session */
             live?: components["schemas"]["LiveStateDto"] | null;
+            /** @description Seed 003's `liveState` (always present) */
+            liveState: components["schemas"]["SeedLiveStateDto"];
         };
         CheckPhoneRequestDto: {
             /** @example +6281234567890 */
@@ -1346,7 +1416,7 @@ export interface components {
              * @example 6281234567890
              */
             to: string;
-            /** @description WhatsApp id of the message to reply to */
+            /** @description WhatsApp id of the message to reply to (seed 003's whatsapp-web.js names `true_<chat>@c.us_<id>` work too) */
             quotedMessageId?: string;
             /**
              * @description Numbers or JIDs to mention
@@ -1380,7 +1450,7 @@ export interface components {
              * @example 6281234567890
              */
             to: string;
-            /** @description WhatsApp id of the message to reply to */
+            /** @description WhatsApp id of the message to reply to (seed 003's whatsapp-web.js names `true_<chat>@c.us_<id>` work too) */
             quotedMessageId?: string;
             /**
              * @description Numbers or JIDs to mention
@@ -1437,7 +1507,7 @@ export interface components {
              * @example 6281234567890
              */
             to: string;
-            /** @description WhatsApp id of the message to reply to */
+            /** @description WhatsApp id of the message to reply to (seed 003's whatsapp-web.js names `true_<chat>@c.us_<id>` work too) */
             quotedMessageId?: string;
             /**
              * @description Numbers or JIDs to mention
@@ -1766,7 +1836,7 @@ export interface components {
              */
             endpointUrl?: string | null;
             /**
-             * @description The session api key (seed 003 `api_key`): sent to the AI backend as Bearer, and accepted as Bearer on /agents/{id}/* routes. Stored encrypted, never shown again; null = use the latest active key of the owner in `api_keys`.
+             * @description The session api key (seed 003 `api_key`): accepted as Bearer on /agents/{id}/* routes, and sent to the AI backend as Bearer when the shared `api_keys` table has no active key for the session's `userId` (seed 003 order: that key first). Stored encrypted, never shown again; null removes it.
              * @example sk-live-7c1d2e3f4a5b6c7d
              */
             apiKey?: string | null;
@@ -1891,6 +1961,82 @@ export interface components {
             /** @example 2026-11-21T08:00:00.000Z */
             createdAt: string;
         };
+        PacingProfileDto: {
+            /** @example 0 */
+            ratePerMinute: number;
+            /** @example 1 */
+            burst: number;
+            /** @example 3000 */
+            delayMinMs: number;
+            /** @example 7000 */
+            delayMaxMs: number;
+            /** @example 20 */
+            maxPerMinute: number;
+            /** @example 500 */
+            maxPerHour: number;
+            /** @example 10 */
+            maxPerRecipientPerHour: number;
+            /** @example 3 */
+            maxAttempts: number;
+        };
+        PacingProfileSettingsDto: {
+            /**
+             * @description Token bucket refill per minute (0 = no bucket)
+             * @example 100
+             */
+            ratePerMinute?: number;
+            /**
+             * @description Token bucket size
+             * @example 100
+             */
+            burst?: number;
+            /**
+             * @description Random pause after the previous send, lower bound (ms)
+             * @example 3000
+             */
+            delayMinMs?: number;
+            /**
+             * @description Random pause after the previous send, upper bound (ms; 0 with 0 = no pause)
+             * @example 7000
+             */
+            delayMaxMs?: number;
+            /**
+             * @description Sends in any 60 s window (0 = no cap)
+             * @example 20
+             */
+            maxPerMinute?: number;
+            /**
+             * @description Sends in any hour (0 = no cap)
+             * @example 500
+             */
+            maxPerHour?: number;
+            /**
+             * @description Sends to one recipient in any hour (0 = no cap)
+             * @example 10
+             */
+            maxPerRecipientPerHour?: number;
+            /**
+             * @description Attempts per message, the first included
+             * @example 3
+             */
+            maxAttempts?: number;
+        };
+        PacingSettingsDto: {
+            /** @description Single sends: send routes, the AI agent's replies and alerts (configured: SEND_*, seed 003's token bucket) */
+            single?: components["schemas"]["PacingProfileSettingsDto"];
+            /** @description Bulk job items and scheduled messages (configured: BULK_SEND_*, seed 001's anti-spam queue) */
+            bulk?: components["schemas"]["PacingProfileSettingsDto"];
+        };
+        PacingViewDto: {
+            /** @example support-bot */
+            sessionId: string;
+            /** @description What single sends of the session get now */
+            single: components["schemas"]["PacingProfileDto"];
+            /** @description What bulk job items and scheduled messages of the session get now */
+            bulk: components["schemas"]["PacingProfileDto"];
+            /** @description The session's own settings (the rest is configured) */
+            overrides: components["schemas"]["PacingSettingsDto"];
+        };
         ChatSummaryDto: {
             /** @example 6289876543210@s.whatsapp.net */
             chatJid: string;
@@ -1922,6 +2068,69 @@ export interface components {
             total: number;
             /** @description Most recent activity first */
             chats: components["schemas"]["ChatSummaryDto"][];
+        };
+        ChatMessageDto: {
+            /** @example support-bot */
+            sessionId: string;
+            /** @example 3EB0A1B2C3D4E5F6A7B8C9 */
+            waMessageId: string;
+            /** @example 6289876543210@s.whatsapp.net */
+            chatJid: string;
+            /** @example 6289876543210@s.whatsapp.net */
+            senderJid: string | null;
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            /**
+             * @description text, image, video, audio, document, sticker, location, contact, reaction, other
+             * @example text
+             */
+            type: string;
+            /** @example Halo! */
+            text: string | null;
+            /** @example null */
+            caption: string | null;
+            /** @example null */
+            mimeType: string | null;
+            /** @example null */
+            fileName: string | null;
+            /**
+             * @description WhatsApp id of the quoted message
+             * @example null
+             */
+            quotedId: string | null;
+            /** @example [] */
+            mentions: string[];
+            /** @example Budi */
+            pushName: string | null;
+            /** @example 2026-11-21T08:00:00.000Z */
+            sentAt: string;
+            /** @description Written by the session's account (sent by the session, typed on the phone, or another linked device) */
+            fromMe: boolean;
+            /**
+             * @description `stored` (database), or how the worker came to know it: live traffic, the history sync after linking, an on-demand fetch
+             * @enum {string}
+             */
+            origin: "stored" | "live" | "history-sync" | "on-demand";
+        };
+        ChatHistoryDto: {
+            /** @example 6289876543210@s.whatsapp.net */
+            chatJid: string;
+            /**
+             * @description What answered (`auto` answers as server when connected, else store)
+             * @enum {string}
+             */
+            source: "database" | "server" | "store";
+            /** @description Newest first */
+            messages: components["schemas"]["ChatMessageDto"][];
+            /**
+             * @description Pass as `before` for the next (older) page; null at the end
+             * @example 3EB0A1B2C3D4E5F6A7B8C9
+             */
+            nextCursor: string | null;
+            /** @description Live sources: whether the history sync after linking has arrived */
+            initialSyncComplete?: boolean;
+            /** @description Live sources: messages WhatsApp added on demand for this page */
+            fetchedOnDemand?: number;
         };
         HistoryMessageDto: {
             /** @example support-bot */
@@ -1958,17 +2167,6 @@ export interface components {
             pushName: string | null;
             /** @example 2026-11-21T08:00:00.000Z */
             sentAt: string;
-        };
-        ChatHistoryDto: {
-            /** @example 6289876543210@s.whatsapp.net */
-            chatJid: string;
-            /** @description Newest first */
-            messages: components["schemas"]["HistoryMessageDto"][];
-            /**
-             * @description Pass as `before` for the next (older) page; null at the end
-             * @example 3EB0A1B2C3D4E5F6A7B8C9
-             */
-            nextCursor: string | null;
         };
         HistoryPageDto: {
             items: components["schemas"]["HistoryMessageDto"][];
@@ -2204,7 +2402,7 @@ export interface components {
             mentions: string[];
         };
         GroupMediaDto: {
-            /** @description WhatsApp id of the message to reply to */
+            /** @description WhatsApp id of the message to reply to (seed 003's whatsapp-web.js names `true_<chat>@c.us_<id>` work too) */
             quotedMessageId?: string;
             /**
              * @description Numbers or JIDs to mention
@@ -2981,8 +3179,10 @@ export interface operations {
     "sessions.list": {
         parameters: {
             query?: {
-                /** @description Only sessions of this user (admins; others always see only their own) */
+                /** @description Only sessions created for this seed 003 `userId` (among the ones you may see) */
                 userId?: string;
+                /** @description Only sessions owned by this gateway user (admins; others always see only their own) */
+                ownerId?: string;
                 status?: "awaiting_qr" | "pairing" | "connecting" | "connected" | "disconnected" | "logged_out" | "auth_failed" | "error";
             };
             header?: never;
@@ -5115,6 +5315,115 @@ export interface operations {
             };
         };
     };
+    "pacing.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PacingViewDto"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credential, or an invalid, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description SESSION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    "pacing.replace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PacingSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PacingViewDto"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credential, or an invalid, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description FORBIDDEN: the caller's role may not call this (readonly users only read) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description SESSION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
     "history.listDailyChats": {
         parameters: {
             query: {
@@ -5178,6 +5487,10 @@ export interface operations {
                 /** @description Cursor: only messages older than this WhatsApp message id (`nextCursor` of the previous page) */
                 before?: string;
                 limit?: number;
+                /** @description `database`: the stored history (allowed numbers only, works with the session offline). Seed 002's live history from the worker holding the session: `store` what its connection has seen (both directions, the phone's own messages, the history sync after linking); `server` that, after waiting for the history sync, plus older messages WhatsApp is asked for when the page is not full (needs a connected session); `auto` server when connected, else store. */
+                source?: "database" | "auto" | "server" | "store";
+                /** @description Live sources: seconds to wait for the history sync after linking and for WhatsApp's on-demand answer */
+                waitSeconds?: number;
             };
             header?: never;
             path: {

@@ -200,7 +200,7 @@ async function createTenants(apiUrl: string, adminKey: string, pool: Pool): Prom
     const { key } = await call<{ key: string }>(`/users/${user.id}/api-keys`, { name: 'bench' });
     const sessions = Array.from({ length: SIZES.sessionsPerTenant }, (_, n) => `bench-t${index}-s${n}`);
     for (const id of sessions) {
-      await pool.query(`INSERT INTO sessions (id, user_id, name, auto_connect, updated_at) VALUES ($1, $2, $3, false, now())`, [id, user.id, id]);
+      await pool.query(`INSERT INTO sessions (id, user_id, client_user_id, name, auto_connect, updated_at) VALUES ($1, $2, $2, $3, false, now())`, [id, user.id, id]);
     }
     tenants.push({ userId: user.id, apiKey: key, sessions });
   }

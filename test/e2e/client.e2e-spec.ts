@@ -47,8 +47,8 @@ describe('the typed client against the running suite', () => {
     await eventually(async () => (fetched.some((message) => message.kind === 'ready') ? true : undefined), 10_000, 'the stream is ready');
     await eventually(async () => (browser.lastEventId ? true : undefined), 10_000, 'the browser stream is ready');
 
-    const created = await api.POST('/sessions', { body: { agentId: sessionId, agentName: 'From the client', userId, waitForQr: false } });
-    expect(created.data).toMatchObject({ id: sessionId, userId });
+    const created = await api.POST('/sessions', { body: { agentId: sessionId, agentName: 'From the client', waitForQr: false } });
+    expect(created.data).toMatchObject({ id: sessionId, ownerId: userId });
 
     const qr = await eventually(async () => {
       const event = events().find((candidate): candidate is LiveEvent<'session.qr'> => candidate.event === 'session.qr' && candidate.sessionId === sessionId);

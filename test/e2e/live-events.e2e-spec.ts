@@ -48,7 +48,7 @@ describe('live events from the running suite (GET /events)', () => {
     const [ownerStream, strangerStream, ownerOnReplica] = await Promise.all([streamOf(owner), streamOf(stranger), streamOf(owner, replica)]);
     const phone = suite.newPhone();
     await suite.sim.client.createAccount(phone);
-    expect((await suite.api.post('/sessions', { agentId: sessionId, agentName: 'Live', userId: owner.id, waitForQr: false })).status).toBe(201);
+    expect((await suite.api.post('/sessions', { agentId: sessionId, agentName: 'Live', ownerId: owner.id, waitForQr: false })).status).toBe(201);
 
     await ownerStream.waitFor(() => ownerStream.events('session.qr').length >= 2, 20_000, 'a rotated QR');
     const qrs = ownerStream.events('session.qr').map((event) => event.data);
@@ -71,7 +71,7 @@ describe('live events from the running suite (GET /events)', () => {
   it('shows a requested pairing code', async () => {
     const pairing = `pair-${randomUUID().slice(0, 6)}`;
     const stream = await streamOf(owner);
-    await suite.api.post('/sessions', { agentId: pairing, agentName: 'Pairing', userId: owner.id, waitForQr: false });
+    await suite.api.post('/sessions', { agentId: pairing, agentName: 'Pairing', ownerId: owner.id, waitForQr: false });
     const requested = await suite.api.post(`/sessions/${pairing}/pairing-code`, { phone: suite.newPhone() });
     expect(requested.status).toBe(200);
     await stream.waitFor(() => stream.events('session.qr').some((event) => event.data.kind === 'pairing_code'), 10_000, 'the pairing code');

@@ -1429,7 +1429,7 @@ export interface components {
             message: string;
         };
         SendResultDto: {
-            /** @description Handed to WhatsApp (status sent, delivered or read) */
+            /** @description Seed 003's flag: the message is accepted for delivery and will go out (true unless it failed or was cancelled). `status` says where it is; the HTTP status is 201 once handed to WhatsApp, 202 while still queued. */
             delivered: boolean;
             /** @description Id of the accepted message in this API */
             messageId: string;

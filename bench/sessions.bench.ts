@@ -17,8 +17,9 @@
  * LINK_ATTEMPTS (3) times; READ_AFTER_MS (60000) from the last link to the "as read" RSS;
  * IDLE_WINDOW_MS (60000) of quiet for the idle CPU; SEND_SESSIONS (100) × SEND_PER_SESSION (30)
  * with SEND_IN_FLIGHT (200) requests / sendMessage calls in flight; RESTORE (1000); FAILOVER (100);
- * SETTLE_MS (15000) before the 0-session baseline; WORKER_CAPACITY (the largest step). Other
- * sizes than the defaults write `sessions-<date>-smoke.json` instead of `sessions-<date>.json`.
+ * WORKER_CAPACITY (the largest step). The 0-session baseline is read READ_AFTER_MS after start
+ * too (start-up is a burst of its own), as read and after GC. Other sizes than the defaults
+ * write `sessions-<date>-smoke.json` instead of `sessions-<date>.json`.
  *
  * Setup: the gateway and every worker with pacing off and WORKER_CAPACITY raised, all other worker
  * settings at their defaults (MEMORY_SETTLE_INTERVAL_MS among them: "as read" is what it leaves);
@@ -51,7 +52,6 @@ const LINK = { concurrency: setting('LINK_CONCURRENCY', 6), attempts: setting('L
 const READ_AFTER_MS = setting('READ_AFTER_MS', 60_000);
 const IDLE_WINDOW_MS = setting('IDLE_WINDOW_MS', 60_000);
 const SEND_IN_FLIGHT = setting('SEND_IN_FLIGHT', 200);
-const SETTLE_MS = setting('SETTLE_MS', 15_000);
 const WORKER_CAPACITY = setting('WORKER_CAPACITY', Math.max(...STEPS));
 const GOALS = { mibPerSession: 1.5, memoryRatio: 1.4, idleCpuPercent: 10, sendRatio: 0.5, restoreRatio: 1.5, failoverSeconds: 10 };
 
@@ -171,7 +171,7 @@ async function linkStep(suite: SuiteUnderBench, bare: BareBaileysProcess, worker
 }
 
 async function measureMemory(suite: SuiteUnderBench, bare: BareBaileysProcess, worker: AppProcess) {
-  await sleep(SETTLE_MS);
+  await sleep(READ_AFTER_MS);
   const asRead = { worker: rss(worker.pid), bare: rss(bare.pid) };
   const afterGc = await rssAfterGc(suite, worker, bare);
   const baseline = { worker: { rssMiB: asRead.worker, rssAfterGcMiB: afterGc.worker }, bare: { rssMiB: asRead.bare, rssAfterGcMiB: afterGc.bare } };
@@ -315,11 +315,11 @@ type Failed = { error: string };
  * Runs a phase after the memory steps; a failure is logged and reported in its place, and the run
  * goes on (the long linking before it keeps its figures).
  */
-async function phase<T extends object>(name: string, measure: () => Promise<T>): Promise<T | Failed> {
+async function phase<T extends object>(suite: SuiteUnderBench, name: string, measure: () => Promise<T>): Promise<T | Failed> {
   try {
     return await measure();
   } catch (error) {
-    log(`${name} failed: ${(error as Error).message}`);
+    log(`${name} failed: ${(error as Error).message}; app output (warn and above): ${suite.saveOutputs().join(' ')}`);
     return { error: (error as Error).stack ?? String(error) };
   }
 }
@@ -337,10 +337,10 @@ async function main(): Promise<void> {
   await withSuiteAndBare({ ...PACING_OFF, WORKER_CAPACITY: String(WORKER_CAPACITY) }, async (suite, bare, worker) => {
     const workerSettings = suite.workerSettings();
     const memory = await measureMemory(suite, bare, worker);
-    const sends = await phase('sends', () => measureSends(suite, bare, worker));
-    const restore = await phase('restore', () => measureRestore(suite, bare, memory.baseline));
+    const sends = await phase(suite, 'sends', () => measureSends(suite, bare, worker));
+    const restore = await phase(suite, 'restore', () => measureRestore(suite, bare, memory.baseline));
     await bare.stop();
-    const failover = await phase('failover', () => measureFailover(suite));
+    const failover = await phase(suite, 'failover', () => measureFailover(suite));
     const last = memory.steps.at(-1)!;
     const goals = {
       mibPerSession: atMost(GOALS.mibPerSession, ' MiB', last.worker.mibPerSession),
@@ -365,7 +365,6 @@ async function main(): Promise<void> {
         link: LINK,
         readAfterLastLinkMs: READ_AFTER_MS,
         idleWindowMs: IDLE_WINDOW_MS,
-        baselineSettleMs: SETTLE_MS,
         pacing: PACING_OFF,
         workerSettings,
       },

@@ -189,7 +189,7 @@ export class SuiteUnderBench {
       if (!(error instanceof WaSimRequestError && error.code === 'PHONE_EXISTS')) throw error;
     });
     try {
-      await this.api('POST', '/sessions', { agentId: id, agentName: `Bench ${index}`, userId: this.userId, waitForQr: false });
+      await this.api('POST', '/sessions', { agentId: id, agentName: `Bench ${index}`, ownerId: this.userId, waitForQr: false });
       const { qr } = await this.api<{ qr: string }>('GET', `/sessions/${id}/qr?format=raw&wait=30`);
       await this.sim.scanQr(phone, qr);
       // Read where the gateway reads it (the sessions table), without a worker round trip per poll.

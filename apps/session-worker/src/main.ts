@@ -1,3 +1,6 @@
+import { keepLibsignalJobsInTheirCallersContext } from './whatsapp/libsignal-queue.context';
+// Before anything loads Baileys and with it libsignal (see the function).
+keepLibsignalJobsInTheirCallersContext();
 import { registerMicroserviceLogging } from 'nestjs-pino';
 import { SessionWorkerConfig } from '@app/config';
 import { workerChannelPrefix } from '@app/contracts';

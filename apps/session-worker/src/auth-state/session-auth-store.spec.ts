@@ -99,4 +99,37 @@ describe('SessionAuthStore', () => {
     expect(await keysOf(a.id)).toBe(3);
     expect(await keysOf(b.id)).toBe(0);
   });
+
+  describe('reads always see its own writes (a stale session record would reuse a message key)', () => {
+    /** A writer whose writes land only when the test says so. */
+    const heldWriter = () => {
+      const held: Array<() => void> = [];
+      const gated = { write: (entry: Parameters<AuthKeyWriter['write']>[0]) => new Promise<void>((resolve) => held.push(() => void writer.write(entry).then(resolve))) };
+      return { gated: gated as unknown as AuthKeyWriter, land: () => held.splice(0).forEach((release) => release()) };
+    };
+
+    it('answers a key whose write is in flight from the write, even after the cache let it go', async () => {
+      const { id } = await fixtures.session(userId);
+      await storeOf(id).writeKeys(sessionKeys(1, 1));
+      const { gated, land } = heldWriter();
+      const store = new SessionAuthStore(repository, gated, JSON_CODEC, id, 0);
+      const writing = store.writeKeys([{ type: 'session', id: 'c1.0', value: { record: 'newer' } }]);
+      // Push it out of the cache with other keys' reads.
+      await store.getKeys('session', Array.from({ length: 300 }, (_, index) => `other${index}.0`));
+      expect(await store.getKeys('session', ['c1.0'])).toEqual(new Map([['c1.0', { record: 'newer' }]]));
+      land();
+      await writing;
+      expect(await storeOf(id).getKeys('session', ['c1.0'])).toEqual(new Map([['c1.0', { record: 'newer' }]]));
+    });
+
+    it('does not answer from a database read that overlapped a write of the key', async () => {
+      const { id } = await fixtures.session(userId);
+      await storeOf(id).writeKeys(sessionKeys(1, 1));
+      const store = storeOf(id);
+      const reading = store.getKeys('session', ['c1.0']);
+      const written = store.writeKeys([{ type: 'session', id: 'c1.0', value: { record: 'written while reading' } }]);
+      expect(await reading).toEqual(new Map([['c1.0', { record: 'written while reading' }]]));
+      await written;
+    });
+  });
 });

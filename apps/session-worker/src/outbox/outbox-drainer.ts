@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { PinoLogger } from 'nestjs-pino';
 import type { SessionWorkerConfig } from '@app/config';
@@ -55,6 +56,12 @@ export class OutboxDrainer {
   private wakeTimer?: NodeJS.Timeout;
   private pauseTimer?: { timer: NodeJS.Timeout; done: () => void };
   private readonly waiters = new Map<string, Set<Waiter>>();
+  /**
+   * Passes run in the async context the drainer was made in: a pass started from inside one of
+   * Baileys' key transactions (a socket event, a receipt) would otherwise send every message as
+   * part of that finished transaction, without its lock and with its stale key cache.
+   */
+  private readonly inOwnContext = AsyncLocalStorage.snapshot();
 
   constructor(
     private readonly session: HeldSession,
@@ -137,7 +144,7 @@ export class OutboxDrainer {
     }
     const covered = this.followUp;
     this.followUp = null;
-    const pass = this.drain().finally(() => {
+    const pass = this.inOwnContext(() => this.drain()).finally(() => {
       this.running = null;
       covered?.resolve();
       if (this.followUp) void this.kick();

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import makeWASocket, {
   BufferJSON,
+  DEFAULT_CONNECTION_CONFIG,
   DisconnectReason,
   getContentType,
   initAuthCreds,
@@ -21,6 +22,7 @@ import makeWASocket, {
   type SignalDataSet,
   type SignalDataTypeMap,
   type SignalKeyStore,
+  type SignalKeyStoreWithTransaction,
   type WAMessage,
   type WAMessageUpdate,
 } from '@whiskeysockets/baileys';
@@ -125,6 +127,7 @@ export class BaileysAdapter {
       auth: { creds, keys: this.keyStore(store, listener) },
       ...(this.config.WA_WS_URL ? { waWebSocketUrl: this.config.WA_WS_URL } : {}),
       ...(this.config.WA_QR_TIMEOUT_MS ? { qrTimeout: this.config.WA_QR_TIMEOUT_MS } : {}),
+      makeSignalRepository: migratingUnderSendLock,
       logger: baileysLogger,
       markOnlineOnConnect: false,
       syncFullHistory: false,
@@ -202,6 +205,21 @@ export class BaileysAdapter {
     };
   }
 }
+
+/**
+ * Baileys' Signal repository, with one change: moving a contact's session from its phone-number
+ * address to its LID takes the lock sends take (Baileys' transaction keyed by the account id).
+ * Baileys runs the move in a transaction of its own, so a send between the move's read and its
+ * write would be overwritten by the older record, and the next message would reuse a message key.
+ */
+const migratingUnderSendLock: typeof DEFAULT_CONNECTION_CONFIG.makeSignalRepository = (auth, logger, pnToLid) => {
+  const repository = DEFAULT_CONNECTION_CONFIG.makeSignalRepository(auth, logger, pnToLid);
+  const keys = auth.keys as SignalKeyStoreWithTransaction;
+  return {
+    ...repository,
+    migrateSession: (fromJid, toJid) => keys.transaction(() => repository.migrateSession(fromJid, toJid), (auth.creds as AuthenticationCreds).me?.id ?? 'migrate-session'),
+  };
+};
 
 const phoneOf = (jid: string | null | undefined): string | null => {
   const decoded = jid ? jidDecode(jid) : undefined;

@@ -4,16 +4,20 @@ import { PinoLogger } from 'nestjs-pino';
 import { GatewayConfig } from '@app/config';
 import { setupSwagger } from './docs/swagger';
 import { AppExceptionFilter } from './errors/app-exception.filter';
+import { answerMalformedRequests } from './errors/malformed-request.handler';
 import { invalidPayload } from './errors/validation-errors';
-import { mediaJsonBodyLimit } from './media/media-intake.types';
+import { applyBodyLimits } from './http/request-limits';
+import { securityHeaders } from './http/security-headers';
 
 /**
  * Everything global about the gateway's HTTP surface, in one place so the process entry point
  * and in-process tests build exactly the same application.
  */
 export async function configureGateway(app: INestApplication): Promise<void> {
-  // Base64 media travels in JSON bodies: allow the largest accepted media, not Express' 100 kB.
-  (app as NestExpressApplication).useBodyParser('json', { limit: mediaJsonBodyLimit(app.get(GatewayConfig).MEDIA_MAX_BYTES) });
+  const config = app.get(GatewayConfig);
+  const express = app as NestExpressApplication;
+  express.use(securityHeaders());
+  applyBodyLimits(express, { defaultLimit: config.REQUEST_BODY_LIMIT_BYTES, maxMediaBytes: config.MEDIA_MAX_BYTES });
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -23,5 +27,6 @@ export async function configureGateway(app: INestApplication): Promise<void> {
     }),
   );
   app.useGlobalFilters(new AppExceptionFilter(await app.resolve(PinoLogger)));
+  answerMalformedRequests(express);
   setupSwagger(app);
 }

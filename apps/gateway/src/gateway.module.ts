@@ -7,6 +7,7 @@ import { RedisModule } from '@app/redis';
 import { WorkerRpcClientModule } from '@app/transport';
 import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
+import { InputScreeningModule } from './input-screening/input-screening.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MessagesModule } from './messages/messages.module';
 import { SchedulesModule } from './schedules/schedules.module';
@@ -34,6 +35,8 @@ export class GatewayModule implements NestModule {
         RedisModule.forRoot(),
         WorkerRpcClientModule.forRoot({ timeoutMs: config.WORKER_RPC_TIMEOUT_MS }),
         CryptoModule,
+        // Before AuthModule: its guard must run before every other global guard.
+        InputScreeningModule,
         AuthModule.register(config),
         HealthModule,
         WorkersModule,

@@ -1,3 +1,5 @@
+import { AppError } from './error-codes';
+
 /** The one session status machine (SPEC §2). Values are persisted: never rename. */
 export const SESSION_STATUSES = [
   'awaiting_qr',
@@ -14,3 +16,27 @@ export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 /** Session ids are chosen by clients (seed 002). */
 export const SESSION_ID_PATTERN = /^[a-zA-Z0-9_-]{3,50}$/;
+
+/** Statuses a linked session passes through on its own while it reconnects or moves: a retry shortly may find it connected. */
+const TRANSIENT_STATUSES: ReadonlySet<SessionStatus> = new Set(['connecting', 'disconnected', 'connected']);
+
+export interface SessionReadiness {
+  id: string;
+  status: SessionStatus;
+  autoConnect: boolean;
+  /** Null for a session never linked: its next stop is a QR, not `connected`. */
+  lastConnectedAt: Date | null;
+}
+
+/**
+ * The error for a session that cannot serve a request now: 503 SESSION_NOT_READY (with Retry-After)
+ * while it reconnects or moves between workers, 409 SESSION_NOT_CONNECTED when only its owner can
+ * change that (link it, reconnect it after a logout or a failure, or turn auto-connect back on).
+ */
+export function sessionNotConnectedError(session: SessionReadiness): AppError {
+  const details = { status: session.status };
+  if (session.autoConnect && session.lastConnectedAt !== null && TRANSIENT_STATUSES.has(session.status)) {
+    return new AppError('SESSION_NOT_READY', `Session ${session.id} is ${session.status}, not connected yet; retry shortly`, details);
+  }
+  return new AppError('SESSION_NOT_CONNECTED', `Session ${session.id} is ${session.status}, not connected`, details);
+}

@@ -1,6 +1,7 @@
 export * from './auth-state/auth-state.repository';
 export * from './db.module';
 export * from './database.probe';
+export * from './storage-faults';
 export * from './sessions/session.record';
 export * from './sessions/session.repository';
 export * from './sessions/session-webhook.repository';

@@ -6,3 +6,4 @@ export * from './worker-registry.repository';
 export * from './session-lease.repository';
 export * from './send-pacing/send-pacer.service';
 export * from './send-pacing/send-pacing.module';
+export * from './redis-faults';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayConfig } from '@app/config';
-import { AppError, HANDED_OVER, type DeliveryState, type OutboundContent } from '@app/contracts';
+import { AppError, HANDED_OVER, sessionNotConnectedError, type DeliveryState, type OutboundContent } from '@app/contracts';
 import { deliveryStateOf, OutboundMessageRepository, SessionRepository, type OutboundCounts, type SessionRecord } from '@app/db';
 import { DeliveryRequester, newWhatsAppMessageId, normalizeRecipient } from '@app/messaging';
 import { mediaContentOf, pickMediaSource, type UploadedMediaFile } from '../media/media-intake.types';
@@ -51,11 +51,9 @@ export class MessagesService {
     return numbers?.map((number) => this.recipient(number));
   }
 
-  /** Seed 003: sends go out on a connected session only (409 SESSION_NOT_READY otherwise). */
+  /** Seed 003: sends go out on a connected session only (503 SESSION_NOT_READY or 409 SESSION_NOT_CONNECTED otherwise). */
   assertConnected(session: SessionRecord): void {
-    if (session.status !== 'connected') {
-      throw new AppError('SESSION_NOT_READY', `Session ${session.id} is ${session.status}, not connected`, { status: session.status });
-    }
+    if (session.status !== 'connected') throw sessionNotConnectedError(session);
   }
 
   /** assertConnected for callers that hold only the id (routes get the session from @ScopedSession). */

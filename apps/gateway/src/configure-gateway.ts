@@ -7,6 +7,7 @@ import { AppExceptionFilter } from './errors/app-exception.filter';
 import { answerMalformedRequests } from './errors/malformed-request.handler';
 import { invalidPayload } from './errors/validation-errors';
 import { applyBodyLimits } from './http/request-limits';
+import { DocumentedNullsPipe } from './input-screening/documented-nulls.pipe';
 import { securityHeaders } from './http/security-headers';
 
 /**
@@ -25,6 +26,7 @@ export async function configureGateway(app: INestApplication): Promise<void> {
       transform: true,
       exceptionFactory: invalidPayload,
     }),
+    new DocumentedNullsPipe(),
   );
   app.useGlobalFilters(new AppExceptionFilter(await app.resolve(PinoLogger)));
   answerMalformedRequests(express);

@@ -113,7 +113,7 @@ describe('gateway HTTP surface', () => {
       const nested = `{"name":${'['.repeat(40)}${']'.repeat(40)},"count":1,"address":{"city":"x"}}`;
       const refused = await post(nested).expect(400);
       expect(refused.body.error.message).toContain('nested');
-      expect(fieldOf(refused)).toMatch(/^name(\\[0\\])+$/);
+      expect(fieldOf(refused)).toMatch(/^name(\[0\])+$/);
     });
 
     it('refuses prototype pollution keys', async () => {

@@ -175,6 +175,20 @@ describe('gateway HTTP surface', () => {
       }
     });
 
+    it('documents per operation which errors are retryable, with the 503 and its Retry-After', async () => {
+      const document = (await request(app.getHttpServer()).get('/docs-json').expect(200)).body;
+      const reconnect = document.paths['/sessions/{id}/reconnect'].post;
+      const codes = reconnect['x-retryable-errors'].map((entry: { code: string }) => entry.code);
+      expect(codes).toEqual(expect.arrayContaining(['SERVICE_UNAVAILABLE', 'SESSION_NOT_READY', 'WORKER_TIMEOUT', 'NO_WORKER_AVAILABLE', 'RATE_LIMITED']));
+      expect(reconnect.responses['503'].headers['Retry-After']).toBeDefined();
+      const send = document.paths['/agents/{id}/messages'].post;
+      expect(send['x-retryable-errors']).toContainEqual({ code: 'CONFLICT', status: 409, retryAfterSeconds: 1 });
+      const login = document.paths['/auth/login'].post['x-retryable-errors'].map((entry: { code: string }) => entry.code);
+      expect(login).toEqual(['SERVICE_UNAVAILABLE', 'RATE_LIMITED']);
+      // /health keeps its own 503 (the dependency report).
+      expect(document.paths['/health'].get.responses['503'].description).toContain('error');
+    });
+
     it('answers a request Node refuses to parse in the envelope', async () => {
       const address = app.getHttpServer().address() ?? (await new Promise((resolve) => app.getHttpServer().listen(0, '127.0.0.1', () => resolve(app.getHttpServer().address()))));
       const raw = await new Promise<string>((resolve, reject) => {

@@ -25,8 +25,8 @@ export class GatewayConfig extends AiBackendConfig {
   SEND_RESPONSE_WAIT_MS = 15_000;
 
   /**
-   * Largest JSON or form body of a route that carries no media (every route but the media, bulk
-   * and job sends, whose limit follows MEDIA_MAX_BYTES), in bytes.
+   * Largest JSON or form body of a route that carries no media (every route but media sends, bulk
+   * jobs and schedules, whose limit follows MEDIA_MAX_BYTES), in bytes.
    */
   @ToNumber() @IsInt() @Min(1_024) @Max(64 * 1024 * 1024)
   REQUEST_BODY_LIMIT_BYTES = 1024 * 1024;

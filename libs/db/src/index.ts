@@ -6,6 +6,7 @@ export * from './sessions/session.record';
 export * from './sessions/session.repository';
 export * from './sessions/session-webhook.repository';
 export * from './webhooks/webhook-delivery.repository';
+export * from './webhooks/webhook-delivery.queue';
 export * from './users/user.record';
 export * from './users/user.repository';
 export * from './api-keys/user-api-key.record';

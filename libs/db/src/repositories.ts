@@ -6,6 +6,7 @@ import { MediaRepository } from './media/media.repository';
 import { SessionRepository } from './sessions/session.repository';
 import { SessionWebhookRepository } from './sessions/session-webhook.repository';
 import { WebhookDeliveryRepository } from './webhooks/webhook-delivery.repository';
+import { WebhookDeliveryQueue } from './webhooks/webhook-delivery.queue';
 import { UserRepository } from './users/user.repository';
 import { UserApiKeyRepository } from './api-keys/user-api-key.repository';
 import { SharedApiKeyRepository } from './shared-api-keys/shared-api-key.repository';
@@ -20,7 +21,7 @@ import { MessageHistoryRepository } from './history/message-history.repository';
 /** Every repository the DbModule provides; each aggregate's folder adds its own here. */
 export const REPOSITORIES: Type[] = [
   OutboundMessageRepository,
-  AuthStateRepository, SessionRepository, SessionWebhookRepository, WebhookDeliveryRepository,
+  AuthStateRepository, SessionRepository, SessionWebhookRepository, WebhookDeliveryRepository, WebhookDeliveryQueue,
   UserRepository, UserApiKeyRepository, SharedApiKeyRepository, SessionTokenRepository,
   MediaRepository, IdempotencyRepository,
   BulkJobRepository, ScheduleRepository,

@@ -4,15 +4,15 @@ import type { Request } from 'express';
 import { mediaJsonBodyLimit } from '../media/media-intake.types';
 
 /**
- * Routes whose JSON bodies may carry media as base64 (single and group media sends, bulk sends and
- * bulk jobs): their body limit follows MEDIA_MAX_BYTES. The route test in request-limits.spec.ts
+ * Routes whose JSON bodies may carry media as base64 (single and group media sends, bulk jobs,
+ * scheduled messages): their body limit follows MEDIA_MAX_BYTES. The route test in request-limits.spec.ts
  * fails when an operation with a base64 field is missing here.
  */
 export const MEDIA_BODY_ROUTES: readonly RegExp[] = [
   /^\/agents\/[^/]+\/media\/?$/,
   /^\/sessions\/[^/]+\/groups\/[^/]+\/media\/?$/,
-  /^\/sessions\/[^/]+\/messages\/bulk\/?$/,
   /^\/sessions\/[^/]+\/jobs\/?$/,
+  /^\/sessions\/[^/]+\/schedules\/?$/,
 ];
 
 export const carriesMedia = (path: string): boolean => MEDIA_BODY_ROUTES.some((route) => route.test(path));

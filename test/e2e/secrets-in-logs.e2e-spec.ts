@@ -39,6 +39,16 @@ describe('secrets never reach the logs', () => {
     await Promise.all([ai.stop(), hooks.stop()]);
   });
 
+  /** A call with exactly these credentials (the harness' client always adds the admin key). */
+  async function as(headers: Record<string, string>, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${suite.api.baseUrl}${path}`, {
+      method,
+      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json().catch(() => undefined) };
+  }
+
   it('finds none of the secrets used in any process log', async () => {
     const api = suite.api;
     used.set('bootstrap admin key', suite.adminKey);
@@ -51,21 +61,21 @@ describe('secrets never reach the logs', () => {
     const email = `secrets-${randomBytes(4).toString('hex')}@test.local`;
     const user = await api.post('/users', { email, password, name: 'Secret keeper' });
     expect(user.status).toBe(201);
-    const wrongLogin = await api.call('POST', '/auth/login', { email: 'nobody@test.local', password }, { 'x-api-key': '' });
+    const wrongLogin = await as({}, 'POST', '/auth/login', { email: 'nobody@test.local', password });
     expect(wrongLogin.status).toBe(401);
-    const login = await api.call('POST', '/auth/login', { email, password });
+    const login = await as({}, 'POST', '/auth/login', { email, password });
     expect(login.status).toBe(201);
     used.set('login token', login.body.accessToken);
-    expect((await api.call('GET', '/auth/me', undefined, { authorization: `Bearer ${login.body.accessToken}`, 'x-api-key': '' })).status).toBe(200);
+    expect((await as({ authorization: `Bearer ${login.body.accessToken}` }, 'GET', '/auth/me')).status).toBe(200);
     const apiKey = await api.post(`/users/${user.body.id}/api-keys`, { name: 'scripts' });
     used.set('API key', apiKey.body.key);
-    expect((await api.call('GET', '/sessions', undefined, { 'x-api-key': apiKey.body.key })).status).toBe(200);
+    expect((await as({ 'x-api-key': apiKey.body.key }, 'GET', '/sessions')).status).toBe(200);
     const refusedKey = secret('wgk_refused');
     used.set('refused API key', refusedKey);
-    expect((await api.call('GET', '/sessions', undefined, { 'x-api-key': refusedKey })).status).toBe(401);
+    expect((await as({ 'x-api-key': refusedKey }, 'GET', '/sessions')).status).toBe(401);
     const refusedBearer = secret('refused-bearer');
     used.set('refused bearer token', refusedBearer);
-    expect((await api.call('GET', '/sessions', undefined, { authorization: `Bearer ${refusedBearer}`, 'x-api-key': '' })).status).toBe(401);
+    expect((await as({ authorization: `Bearer ${refusedBearer}` }, 'GET', '/sessions')).status).toBe(401);
 
     // A session with its AI key, a session token used on a send, a webhook secret on a failing receiver.
     const botPhone = await suite.linkSession('secret-bot', user.body.id);
@@ -75,7 +85,7 @@ describe('secrets never reach the logs', () => {
     const token = await api.post('/sessions/secret-bot/tokens', { name: 'sender' });
     used.set('session token', token.body.token);
     const contact = await suite.newContact('Contact');
-    const sent = await api.call('POST', '/agents/secret-bot/messages', { to: contact, message: 'hello' }, { authorization: `Bearer ${token.body.token}`, 'x-api-key': '' });
+    const sent = await as({ authorization: `Bearer ${token.body.token}` }, 'POST', '/agents/secret-bot/messages', { to: contact, message: 'hello' });
     expect(sent.status).toBeLessThan(300);
     const webhookSecret = secret('whsec-session');
     used.set('session webhook secret', webhookSecret);

@@ -9,6 +9,7 @@ import { SecretBox, verifySignature } from '@app/crypto';
 import { WebhookDeliveryRepository } from '@app/db';
 import { DbFixtures } from '../../../../test/support/db-fixtures';
 import { HttpRecorder, type RecordedRequest } from '../../../../test/support/http-recorder';
+import { eventually } from '../../../../test/support/suite-harness';
 import { baseTestEnv, isolatedPrefix } from '../../../../test/support/test-env';
 import { AgentRunnerModule } from '../agent-runner.module';
 
@@ -80,6 +81,9 @@ describe('webhooks through a receiver outage', () => {
     );
     const shuffled = [...published].sort((a, b) => a.eventId.localeCompare(b.eventId));
     await events.addBulk(shuffled.map((event) => ({ name: JOBS.sessionStatusChanged, data: event })));
+    const attemptsSoFar = async () => (await Promise.all(sessions.map((session) => deliveries.listForSession(session.id, 50)))).flat().reduce((sum, delivery) => sum + delivery.attempts, 0);
+    // The outage counts from the first failed attempts of both endpoints (dispatching takes a moment).
+    await eventually(async () => ((await attemptsSoFar()) >= 2 ? true : undefined), 10_000, 'both endpoints tried');
 
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
     expect(OUTAGE_MS).toBeGreaterThan(5 * PREVIOUS_WINDOW_MS);

@@ -16,7 +16,7 @@ COPY prisma ./prisma
 COPY tools/prisma-schema-engine ./tools/prisma-schema-engine
 COPY tools/db ./tools/db
 # The compiled output already holds the generated Prisma client: no install scripts needed here.
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+RUN npm ci --omit=dev --omit=optional --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 RUN mkdir -p /app/tmp && chown node:node /app/tmp
 USER node

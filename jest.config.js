@@ -10,7 +10,7 @@ const swcOptions = {
   sourceMaps: 'inline',
 };
 
-const libAliases = ['config', 'contracts', 'crypto', 'db', 'messaging', 'observability', 'redis', 'runtime', 'transport'];
+const libAliases = ['config', 'contracts', 'crypto', 'db', 'messaging', 'observability', 'redis', 'runtime', 'sending', 'transport'];
 
 module.exports = {
   rootDir: __dirname,
@@ -29,6 +29,11 @@ module.exports = {
     // The generated Prisma client imports its siblings as `./x.js`; the sources are `.ts`.
     '^(\\.{1,2}/.*)\\.js$': '$1',
     '^whatsapp-rust-bridge$': '<rootDir>/node_modules/whatsapp-rust-bridge/dist/index.js',
+    // The Kubernetes schema packages (test/deploy) export ESM under an `import` condition only, too.
+    '^kubernetes-models(/.*)?$': '<rootDir>/node_modules/kubernetes-models$1',
+    '^@kubernetes-models/(base|validate)$': '<rootDir>/node_modules/@kubernetes-models/$1/dist/index.js',
+    '^@kubernetes-models/validate/runtime/(.*)$': '<rootDir>/node_modules/@kubernetes-models/validate/dist/runtime/$1',
+    '^@kubernetes-models/(apimachinery|prometheus-operator)(/.*)?$': '<rootDir>/node_modules/@kubernetes-models/$1$2',
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -58,6 +58,12 @@ const PACING_OFF = {
   SEND_MAX_PER_MINUTE: '0',
   SEND_MAX_PER_HOUR: '0',
   SEND_MAX_PER_RECIPIENT_PER_HOUR: '0',
+  // Bulk jobs and schedules have a pacing profile of their own (seed 001's, on by default).
+  BULK_SEND_DELAY_MIN_MS: '0',
+  BULK_SEND_DELAY_MAX_MS: '0',
+  BULK_SEND_MAX_PER_MINUTE: '0',
+  BULK_SEND_MAX_PER_HOUR: '0',
+  BULK_SEND_MAX_PER_RECIPIENT_PER_HOUR: '0',
 };
 
 /** The simulated contact every path sends to. */

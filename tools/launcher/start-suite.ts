@@ -76,7 +76,8 @@ async function main(): Promise<void> {
   }
 
   const distRoot = join(root, 'dist');
-  const supervisor = new ProcessSupervisor(process.stdout);
+  // Stopping workers hand their sessions over first: kill nothing before that may have finished.
+  const supervisor = new ProcessSupervisor(process.stdout, worker.WORKER_DRAIN_GRACE_MS + 5_000);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -13,14 +13,19 @@ import { MessagesModule } from './messages/messages.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { WorkersModule } from './workers/workers.module';
+import { workersLiveMetric } from './workers/workers-live.metric';
 import { AgentsModule } from './agents/agents.module';
 import { AgentBindingsModule } from './agent-bindings/agent-bindings.module';
 import { WebhookSettingsModule } from './webhook-settings/webhook-settings.module';
 import { HistoryModule } from './history/history.module';
 import { AllowedNumbersModule } from './allowed-numbers/allowed-numbers.module';
 import { GroupsModule } from './groups/groups.module';
+import { PacingModule } from './pacing/pacing.module';
 
 export const GATEWAY_SERVICE_NAME = 'gateway';
+
+/** Sessions, accounts and credentials a gateway keeps at most (a few hundred bytes each). */
+const ROW_CACHE_ENTRIES = 20_000;
 
 @Module({})
 export class GatewayModule implements NestModule {
@@ -30,8 +35,8 @@ export class GatewayModule implements NestModule {
       imports: [
         AppConfigModule.forRoot(GatewayConfig, config),
         LoggingModule.forApp(GATEWAY_SERVICE_NAME),
-        MetricsModule.forApp(GATEWAY_SERVICE_NAME, metricProviders('httpRequestDuration', 'errors')),
-        DbModule.forRoot(),
+        MetricsModule.forApp(GATEWAY_SERVICE_NAME, [...metricProviders('httpRequestDuration', 'errors'), workersLiveMetric]),
+        DbModule.forRoot(config.ROW_CACHE_TTL_MS > 0 ? { rowCache: { ttlMs: config.ROW_CACHE_TTL_MS, maxEntries: ROW_CACHE_ENTRIES } } : {}),
         // Requests answer 503 at once while Redis is away, instead of waiting ~10 s each.
         RedisModule.forRoot({ failFast: true }),
         WorkerRpcClientModule.forRoot({ timeoutMs: config.WORKER_RPC_TIMEOUT_MS }),
@@ -48,6 +53,7 @@ export class GatewayModule implements NestModule {
         AgentsModule,
         AgentBindingsModule,
         WebhookSettingsModule,
+        PacingModule,
         HistoryModule,
         AllowedNumbersModule,
         GroupsModule,

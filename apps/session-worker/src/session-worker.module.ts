@@ -6,10 +6,15 @@ import { DbModule } from '@app/db';
 import { LoggingModule, metricProviders, MetricsModule } from '@app/observability';
 import { RedisClient, RedisModule, SendPacingModule } from '@app/redis';
 import { WorkerCommandsController } from './commands/worker-commands.controller';
+import { ChatHistoryController } from './history/chat-history.controller';
+import { ChatHistoryFactory } from './history/chat-history.factory';
+import { PhoneMessagePublisher } from './history/phone-message.publisher';
 import { InboundPublisher } from './inbound/inbound.publisher';
-import { MessageStatusPublisher } from './outbox/message-status.publisher';
+import { AuthKeyWriter } from './auth-state/auth-key.writer';
+import { MessageEventsPublisher } from './outbox/message-events.publisher';
+import { OutboxDrainerFactory } from './outbox/outbox-drainer.factory';
 import { OutboxSweeper } from './outbox/outbox-sweeper.service';
-import { OutboxFactory } from './outbox/outbox.factory';
+import { OutboxWriter } from './outbox/outbox.writer';
 import { LeaseKeeper } from './placement/lease-keeper.service';
 import { SessionClaimer, WAKE_SUBSCRIBER } from './placement/session-claimer.service';
 import { WorkerHeartbeatService } from './registry/worker-heartbeat.service';
@@ -20,6 +25,7 @@ import { SessionRuntimeFactory } from './sessions/session-runtime.factory';
 import { SessionStatusRecorder } from './sessions/session-status.recorder';
 import { SessionSupervisor } from './sessions/session-supervisor.service';
 import { BaileysAdapter } from './whatsapp/baileys.adapter';
+import { MemorySettler } from './memory/memory-settler.service';
 import { WorkerLifecycle } from './worker-lifecycle.service';
 
 export const SESSION_WORKER_SERVICE_NAME = 'session-worker';
@@ -41,7 +47,7 @@ export class SessionWorkerModule {
         SendPacingModule,
         BullModule.registerQueue({ name: QUEUES.sessionEvents }, { name: QUEUES.messageEvents }, { name: QUEUES.inboundMessages }),
       ],
-      controllers: [WorkerCommandsController, SessionCommandsController],
+      controllers: [WorkerCommandsController, SessionCommandsController, ChatHistoryController],
       providers: [
         { provide: WorkerIdentity, useValue: identity },
         // Pub/sub needs a connection of its own: a subscribed Redis connection can do nothing else.
@@ -49,9 +55,13 @@ export class SessionWorkerModule {
         WorkerHeartbeatService,
         BaileysAdapter,
         SessionStatusRecorder,
-        MessageStatusPublisher,
+        AuthKeyWriter,
+        MessageEventsPublisher,
         InboundPublisher,
-        OutboxFactory,
+        PhoneMessagePublisher,
+        ChatHistoryFactory,
+        OutboxWriter,
+        OutboxDrainerFactory,
         OutboxSweeper,
         SessionRuntimeFactory,
         SessionSupervisor,
@@ -59,6 +69,7 @@ export class SessionWorkerModule {
         LeaseKeeper,
         SessionClaimer,
         WorkerLifecycle,
+        MemorySettler,
       ],
     };
   }

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { SessionWorkerConfig } from '@app/config';
 import { SessionLeaseRepository } from '@app/redis';
+import { withinDeadline } from '@app/runtime';
 import { OutboxSweeper } from './outbox/outbox-sweeper.service';
 import { LeaseKeeper } from './placement/lease-keeper.service';
 import { SessionClaimer } from './placement/session-claimer.service';
@@ -49,8 +50,12 @@ export class WorkerLifecycle implements BeforeApplicationShutdown {
     await this.heartbeat.stop();
     this.keeper.stop();
     this.sweeper.stop();
-    const handedOver = await this.supervisor.handOverAll();
+    const handedOver = await withinDeadline(this.supervisor.handOverAll(), this.config.WORKER_DRAIN_GRACE_MS);
     await this.leases.wakeWorkers();
-    this.logger.info({ handedOver }, 'sessions handed over');
+    if (handedOver === undefined) {
+      this.logger.warn({ graceMs: this.config.WORKER_DRAIN_GRACE_MS }, 'hand-over outlasted WORKER_DRAIN_GRACE_MS; exiting, peers take the rest over as leases expire');
+    } else {
+      this.logger.info({ handedOver }, 'sessions handed over');
+    }
   }
 }

@@ -35,6 +35,13 @@ export class GatewayConfig extends AiBackendConfig {
   @ToNumber() @IsInt() @Min(100)
   WORKER_RPC_TIMEOUT_MS = 10_000;
 
+  /**
+   * Longest the gateway keeps a session, account or credential it read (they are dropped at once
+   * when the row changes, through PostgreSQL notifications); 0 reads them on every request.
+   */
+  @ToNumber() @IsInt() @Min(0)
+  ROW_CACHE_TTL_MS = 60_000;
+
   /** Bootstrap admin credential accepted in x-api-key; long, because it opens everything. */
   @IsOptional() @IsString() @MinLength(32, { message: 'must be at least 32 characters; generate with `openssl rand -hex 32`' })
   ADMIN_API_KEY?: string;

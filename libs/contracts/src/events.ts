@@ -45,7 +45,15 @@ export interface PurgeUnreferencedMediaJob {
   maxAgeMs: number;
 }
 
-/** Published on QUEUES.messageEvents when a sent message's delivery status changes. */
+/**
+ * Published on QUEUES.messageEvents as JOBS.messageStatusBatch: the status changes a worker saw
+ * in one event-loop turn, in order.
+ */
+export interface MessageStatusBatchJob {
+  events: MessageStatusChangedEvent[];
+}
+
+/** A sent message's delivery status changed (one entry of a MessageStatusBatchJob). */
 export interface MessageStatusChangedEvent {
   sessionId: string;
   outboundId: string;

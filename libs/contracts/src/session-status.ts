@@ -17,8 +17,8 @@ export type SessionStatus = (typeof SESSION_STATUSES)[number];
 /** Session ids are chosen by clients (seed 002). */
 export const SESSION_ID_PATTERN = /^[a-zA-Z0-9_-]{3,50}$/;
 
-/** Statuses a linked session passes through on its own while it reconnects or moves: a retry shortly may find it connected. */
-const TRANSIENT_STATUSES: ReadonlySet<SessionStatus> = new Set(['connecting', 'disconnected', 'connected']);
+/** Statuses a session passes through on its own (a reconnect, a takeover): a retry soon may find it connected. */
+export const PASSING_STATUSES: readonly SessionStatus[] = ['connecting', 'disconnected'];
 
 export interface SessionReadiness {
   id: string;
@@ -30,13 +30,13 @@ export interface SessionReadiness {
 
 /**
  * The error for a session that cannot serve a request now: 503 SESSION_NOT_READY (with Retry-After)
- * while it reconnects or moves between workers, 409 SESSION_NOT_CONNECTED when only its owner can
- * change that (link it, reconnect it after a logout or a failure, or turn auto-connect back on).
+ * while a linked session reconnects or moves between workers, 409 SESSION_NOT_CONNECTED when only
+ * its owner can change that (link it, reconnect it after a logout or a failure).
  */
 export function sessionNotConnectedError(session: SessionReadiness): AppError {
   const details = { status: session.status };
-  if (session.autoConnect && session.lastConnectedAt !== null && TRANSIENT_STATUSES.has(session.status)) {
-    return new AppError('SESSION_NOT_READY', `Session ${session.id} is ${session.status}, not connected yet; retry shortly`, details);
+  if (session.autoConnect && session.lastConnectedAt !== null && PASSING_STATUSES.includes(session.status)) {
+    return new AppError('SESSION_NOT_READY', `Session ${session.id} is ${session.status}, not connected yet; retry shortly`, { ...details, retryAfterSeconds: 2 });
   }
   return new AppError('SESSION_NOT_CONNECTED', `Session ${session.id} is ${session.status}, not connected`, details);
 }

@@ -1,4 +1,6 @@
+import type { ChatHistoryPage, ChatHistoryRequest } from './chat-history';
 import type { DeliveryState } from './delivery';
+import type { OutboundContent } from './outbound-content';
 import type { GroupCreateRequest, GroupInfo, GroupInviteRequest, GroupParticipantsRequest, GroupRequest, ParticipantResult } from './groups';
 import type { LiveSessionState, PairingCodeState, QrState } from './session-live-state';
 import type { WorkerInfo } from './workers';
@@ -17,12 +19,14 @@ export const WORKER_COMMANDS = {
   sessionPairingCode: 'session.pairing-code',
   sessionRelease: 'session.release',
   sessionDeliver: 'session.deliver',
+  sessionSend: 'session.send',
   sessionPresence: 'session.presence',
   groupList: 'group.list',
   groupCreate: 'group.create',
   groupInfo: 'group.info',
   groupParticipants: 'group.participants',
   groupInvite: 'group.invite',
+  chatHistory: 'session.chat-history',
 } as const;
 
 /** Every command carries the traceId of the request that caused it, so worker logs join up. */
@@ -52,6 +56,37 @@ export interface DeliverRequest extends SessionRequest {
   waitMs: number;
 }
 
+/**
+ * A message to send, as every producer (send routes, bulk jobs, schedules, AI replies) hands it
+ * over. Its WhatsApp id is fixed here, so every attempt and every owner sends the same message.
+ * Idempotency key, bulk-job item and schedule each identify it: a second message with one of them
+ * is not accepted again, the first one is answered instead.
+ */
+export interface OutboundDraft {
+  waMessageId: string;
+  toJid: string;
+  content: OutboundContent;
+  idempotencyKey?: string | null;
+  jobId?: string | null;
+  jobIndex?: number | null;
+  scheduleId?: string | null;
+  traceId: string;
+}
+
+/**
+ * Asks the session's owner to accept a message into its outbox (durable once answered) and to
+ * answer once it is settled or `waitMs` passed, whichever comes first.
+ */
+export interface SendRequest extends SessionRequest {
+  message: OutboundDraft;
+  waitMs: number;
+}
+
+/** Where the accepted message stands; `created` is false when an identical earlier one was found. */
+export interface SendAcceptance extends DeliveryState {
+  created: boolean;
+}
+
 /** Chat states a session can show in a chat: "typing…" and its end. */
 export type ChatPresence = 'composing' | 'paused';
 
@@ -72,12 +107,14 @@ export interface WorkerCommandTypes {
   [WORKER_COMMANDS.sessionPairingCode]: { request: PairingCodeRequest; response: PairingCodeState };
   [WORKER_COMMANDS.sessionRelease]: { request: SessionRequest; response: { released: boolean } };
   [WORKER_COMMANDS.sessionDeliver]: { request: DeliverRequest; response: DeliveryState };
+  [WORKER_COMMANDS.sessionSend]: { request: SendRequest; response: SendAcceptance };
   [WORKER_COMMANDS.sessionPresence]: { request: PresenceRequest; response: { sent: boolean } };
   [WORKER_COMMANDS.groupList]: { request: SessionRequest; response: { groups: GroupInfo[] } };
   [WORKER_COMMANDS.groupCreate]: { request: GroupCreateRequest; response: GroupInfo };
   [WORKER_COMMANDS.groupInfo]: { request: GroupRequest; response: GroupInfo };
   [WORKER_COMMANDS.groupParticipants]: { request: GroupParticipantsRequest; response: { results: ParticipantResult[] } };
   [WORKER_COMMANDS.groupInvite]: { request: GroupInviteRequest; response: { code: string } };
+  [WORKER_COMMANDS.chatHistory]: { request: ChatHistoryRequest; response: ChatHistoryPage };
 }
 
 export type WorkerCommand = keyof WorkerCommandTypes;

@@ -1,10 +1,12 @@
 import type { Type } from '@nestjs/common';
 import { OutboundMessageRepository } from './outbound/outbound-message.repository';
+import { OutboxSendRepository } from './outbound/outbox-send.repository';
 import { AuthStateRepository } from './auth-state/auth-state.repository';
 import { IdempotencyRepository } from './idempotency/idempotency.repository';
 import { MediaRepository } from './media/media.repository';
 import { SessionRepository } from './sessions/session.repository';
 import { SessionWebhookRepository } from './sessions/session-webhook.repository';
+import { SessionPacingRepository } from './sessions/session-pacing.repository';
 import { WebhookDeliveryRepository } from './webhooks/webhook-delivery.repository';
 import { WebhookDeliveryQueue } from './webhooks/webhook-delivery.queue';
 import { UserRepository } from './users/user.repository';
@@ -20,8 +22,8 @@ import { MessageHistoryRepository } from './history/message-history.repository';
 
 /** Every repository the DbModule provides; each aggregate's folder adds its own here. */
 export const REPOSITORIES: Type[] = [
-  OutboundMessageRepository,
-  AuthStateRepository, SessionRepository, SessionWebhookRepository, WebhookDeliveryRepository, WebhookDeliveryQueue,
+  OutboundMessageRepository, OutboxSendRepository,
+  AuthStateRepository, SessionRepository, SessionWebhookRepository, SessionPacingRepository, WebhookDeliveryRepository, WebhookDeliveryQueue,
   UserRepository, UserApiKeyRepository, SharedApiKeyRepository, SessionTokenRepository,
   MediaRepository, IdempotencyRepository,
   BulkJobRepository, ScheduleRepository,

@@ -14,7 +14,7 @@ describe('storageFaultOf', () => {
   afterAll(() => fixtures.close());
 
   it('answers a reference to a missing row with 404 naming the field', async () => {
-    const error = await failureOf(() => prisma.session.create({ data: { id: `fk-${randomUUID().slice(0, 8)}`, userId: randomUUID(), name: 'n' } }));
+    const error = await failureOf(() => prisma.session.create({ data: { id: `fk-${randomUUID().slice(0, 8)}`, userId: randomUUID(), clientUserId: 'client-1', name: 'n' } }));
     expect(storageFaultOf(error)).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404, details: { field: 'userId' }, message: 'userId does not name an existing record' });
   });
 

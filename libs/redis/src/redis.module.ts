@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { CoreConfig } from '@app/config';
+import { redisKeys } from '@app/contracts';
 import { RedisClient } from './redis-client';
 import { redisOptionsFromUrl } from './redis-options';
 import { SessionLeaseRepository } from './session-lease.repository';
@@ -36,7 +37,7 @@ export class RedisModule {
       useFactory: (config: CoreConfig) => ({
         // BullMQ workers need unlimited retries; queues that only add jobs may give up like the shared client.
         connection: { url: config.REDIS_URL, maxRetriesPerRequest: options.failFast ? 1 : null },
-        prefix: `${config.REDIS_PREFIX}:bull`,
+        prefix: redisKeys.bullRoot(config.REDIS_PREFIX),
       }),
     });
     return {

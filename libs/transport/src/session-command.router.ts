@@ -36,6 +36,18 @@ export class SessionCommandRouter {
     }
   }
 
+  /**
+   * Sends to the worker holding the session, never to another one (commands that need a live
+   * connection): SESSION_NOT_READY with `held: false` when nobody holds it, and with
+   * `retryAfterSeconds` when its holder died and the session is about to move.
+   */
+  async sendToHolder<C extends WorkerCommand>(sessionId: string, command: C, request: WorkerRequest<C>, timeoutMs?: number): Promise<WorkerResponse<C>> {
+    const [owner, liveIds] = await Promise.all([this.leases.ownerOf(sessionId), this.registry.liveIds()]);
+    if (!owner) throw new AppError('SESSION_NOT_READY', `No worker holds session ${sessionId}`, { held: false });
+    if (!liveIds.includes(owner)) throw takingOver(sessionId);
+    return this.rpc.send(owner, command, request, timeoutMs);
+  }
+
   /** Sends to the owner only, briefly; null when no live worker holds the session or it does not answer. */
   async sendToOwner<C extends WorkerCommand>(sessionId: string, command: C, request: WorkerRequest<C>): Promise<WorkerResponse<C> | null> {
     const owner = await this.leases.ownerOf(sessionId);
@@ -51,10 +63,8 @@ export class SessionCommandRouter {
   private async sendOnce<C extends WorkerCommand>(sessionId: string, command: C, request: WorkerRequest<C>, timeoutMs?: number): Promise<WorkerResponse<C>> {
     // Both lookups leave in one write, so a session with an owner costs one round trip.
     const [owner, liveIds] = await Promise.all([this.leases.ownerOf(sessionId), this.registry.liveIds()]);
-    if (owner && !liveIds.includes(owner)) {
-      // The owner died holding the lease; another worker takes the session once the lease expires.
-      throw new AppError('SESSION_NOT_READY', `Session ${sessionId} is being taken over by another worker; retry in a few seconds`);
-    }
+    // The owner died holding the lease; another worker takes the session once the lease expires.
+    if (owner && !liveIds.includes(owner)) throw takingOver(sessionId);
     return this.rpc.send(owner ?? this.leastLoadedOf(await this.registry.listLive()), command, request, timeoutMs);
   }
 
@@ -79,3 +89,11 @@ export class SessionCommandRouter {
     return recent.length;
   }
 }
+
+/** How long a session takes to come back on another worker after its holder died (lease TTL and reconnect). */
+const TAKEOVER_RETRY_AFTER_SECONDS = 5;
+
+const takingOver = (sessionId: string): AppError =>
+  new AppError('SESSION_NOT_READY', `Session ${sessionId} is being taken over by another worker; retry in a few seconds`, {
+    retryAfterSeconds: TAKEOVER_RETRY_AFTER_SECONDS,
+  });

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AgentRunnerConfig } from '@app/config';
-import type { TextContent } from '@app/contracts';
-import { OutboundMessageRepository, type OutboundRecord } from '@app/db';
-import { DeliveryRequester, newWhatsAppMessageId } from '@app/messaging';
+import type { SendAcceptance, TextContent } from '@app/contracts';
+import { newWhatsAppMessageId, SendAcceptor } from '@app/sending';
 
 export interface ChatMessage {
   sessionId: string;
@@ -17,32 +15,15 @@ export interface ChatMessage {
 }
 
 /**
- * How the agent-runner sends (replies, alerts): into the session's outbox, the one way anything
- * is sent, then a nudge to the worker owning the session. It does not wait for the send: the
- * outbox delivers once the session is connected, and the owner's sweep picks up a missed nudge.
+ * How the agent-runner sends (replies, alerts): accepted like every send, without waiting for it
+ * to go out. When no worker can take it now, it waits in the outbox for the session's next owner.
  */
 @Injectable()
 export class ChatOutboxSender {
-  constructor(
-    private readonly outbox: OutboundMessageRepository,
-    private readonly delivery: DeliveryRequester,
-    private readonly config: AgentRunnerConfig,
-  ) {}
+  constructor(private readonly acceptor: SendAcceptor) {}
 
-  async send(message: ChatMessage): Promise<OutboundRecord> {
-    const { record, created } = await this.outbox.enqueue(
-      {
-        sessionId: message.sessionId,
-        waMessageId: newWhatsAppMessageId(),
-        toJid: message.toJid,
-        content: message.content,
-        idempotencyKey: message.idempotencyKey,
-        traceId: message.traceId,
-      },
-      this.config.SEND_QUEUE_MAX,
-    );
-    // A nudge, not a wait: the outbox sends once the session can, and the owner's sweep covers a lost nudge.
-    if (created) await this.delivery.request(record, 0, message.traceId);
-    return record;
+  send(message: ChatMessage): Promise<SendAcceptance> {
+    const { sessionId, ...draft } = message;
+    return this.acceptor.accept(sessionId, { ...draft, waMessageId: newWhatsAppMessageId() }, { waitMs: 0, whenNoOwner: 'queue' });
   }
 }

@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { AppError, JOBS, QUEUES, SEND_JOB_OPTIONS, type RunBulkJob } from '@app/contracts';
 import { BulkJobRepository, OutboundMessageRepository, type BulkJobItem, type BulkJobRecord } from '@app/db';
-import { newWhatsAppMessageId } from '@app/messaging';
+import { newWhatsAppMessageId } from '@app/sending';
 import type { BulkJobDto, CreateBulkJobDto, ListBulkJobsQueryDto } from './dto/bulk-job.dto';
 import { invalidFields, MessageContentBuilder, type MediaCache } from './message-content.builder';
 

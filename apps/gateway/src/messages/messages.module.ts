@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { DeliveryRequester } from '@app/messaging';
+import { SendingModule } from '@app/sending';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { MediaModule } from '../media/media.module';
 import { AgentMessagesController } from './agent-messages.controller';
@@ -7,9 +7,9 @@ import { MessagesService } from './messages.service';
 import { SessionMessagesController } from './session-messages.controller';
 
 @Module({
-  imports: [MediaModule, IdempotencyModule],
+  imports: [MediaModule, IdempotencyModule, SendingModule],
   controllers: [AgentMessagesController, SessionMessagesController],
-  providers: [MessagesService, DeliveryRequester],
+  providers: [MessagesService],
   exports: [MessagesService],
 })
 export class MessagesModule {}

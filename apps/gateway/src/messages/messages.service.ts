@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { GatewayConfig } from '@app/config';
 import { AppError, HANDED_OVER, sessionNotConnectedError, type DeliveryState, type OutboundContent } from '@app/contracts';
 import { deliveryStateOf, OutboundMessageRepository, SessionRepository, type OutboundCounts, type SessionRecord } from '@app/db';
-import { DeliveryRequester, newWhatsAppMessageId, normalizeRecipient } from '@app/messaging';
+import { normalizeRecipient } from '@app/messaging';
+import { newWhatsAppMessageId, SendAcceptor } from '@app/sending';
 import { mediaContentOf, pickMediaSource, type UploadedMediaFile } from '../media/media-intake.types';
 import { MediaIntakeService } from '../media/media-intake.service';
 import type { QueueStatusDto, SendMediaDto, SendResultDto } from './dto/send-message.dto';
@@ -16,15 +17,15 @@ export interface SendRequest {
 }
 
 /**
- * Accepting sends: a message is validated, written to the session's outbox (durable from then on)
- * and handed to the worker owning the session, which answers once it went out or the wait ended.
+ * Accepting sends: a message is validated and handed to the worker holding the session, which
+ * puts it into the outbox (durable from then on) and answers once it went out or the wait ended.
  */
 @Injectable()
 export class MessagesService {
   constructor(
     private readonly outbox: OutboundMessageRepository,
     private readonly sessions: SessionRepository,
-    private readonly delivery: DeliveryRequester,
+    private readonly acceptor: SendAcceptor,
     private readonly media: MediaIntakeService,
     private readonly config: GatewayConfig,
   ) {}
@@ -51,9 +52,16 @@ export class MessagesService {
     return numbers?.map((number) => this.recipient(number));
   }
 
-  /** Seed 003: sends go out on a connected session only (503 SESSION_NOT_READY or 409 SESSION_NOT_CONNECTED otherwise). */
+  /**
+   * Seed 003: sends go out on a connected session only. A linked session passing through a
+   * reconnect or a takeover is worth a retry shortly (503 SESSION_NOT_READY with Retry-After); one
+   * waiting for a QR scan, logged out or failed needs someone to act first (409
+   * SESSION_NOT_CONNECTED). The session's holder checks again when it accepts; this check spares
+   * the work before (media intake) and the worker round trip.
+   */
   assertConnected(session: SessionRecord): void {
-    if (session.status !== 'connected') throw sessionNotConnectedError(session);
+    if (session.status === 'connected') return;
+    throw sessionNotConnectedError(session);
   }
 
   /** assertConnected for callers that hold only the id (routes get the session from @ScopedSession). */
@@ -64,19 +72,15 @@ export class MessagesService {
   }
 
   async send(request: SendRequest): Promise<SendResultDto> {
-    const { record } = await this.outbox.enqueue(
-      {
-        sessionId: request.sessionId,
-        waMessageId: newWhatsAppMessageId(),
-        toJid: this.recipient(request.to),
-        content: request.content,
-        idempotencyKey: request.idempotencyKey ?? null,
-        traceId: request.traceId,
-      },
-      this.config.SEND_QUEUE_MAX,
-    );
-    // With no wait configured this only nudges the owner; the answer is then 202 "queued".
-    return resultOf(await this.delivery.request(record, this.config.SEND_RESPONSE_WAIT_MS, request.traceId));
+    const draft = {
+      waMessageId: newWhatsAppMessageId(),
+      toJid: this.recipient(request.to),
+      content: request.content,
+      idempotencyKey: request.idempotencyKey ?? null,
+      traceId: request.traceId,
+    };
+    // With no wait configured the answer is 202 "queued" as soon as the message is accepted.
+    return resultOf(await this.acceptor.accept(request.sessionId, draft, { waitMs: this.config.SEND_RESPONSE_WAIT_MS, whenNoOwner: 'refuse' }));
   }
 
   async status(sessionId: string, messageId: string): Promise<SendResultDto> {

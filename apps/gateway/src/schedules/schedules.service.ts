@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { AppError, JOBS, QUEUES, SCHEDULE_PICKUP_LEAD_MS, SEND_JOB_OPTIONS, type SendScheduledMessageJob } from '@app/contracts';
 import { ScheduleRepository, type ScheduleRecord } from '@app/db';
-import { newWhatsAppMessageId } from '@app/messaging';
+import { newWhatsAppMessageId } from '@app/sending';
 import { invalidFields, MessageContentBuilder } from '../jobs/message-content.builder';
 import type { CreateScheduleDto, ListSchedulesQueryDto, ScheduleDto } from './dto/schedule.dto';
 import { DEFAULT_SCHEDULE_TIMEZONE, resolveScheduleTime, wallClock } from './schedule-time';

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
-import { DeliveryRequester } from '@app/messaging';
+import { SendingModule } from '@app/sending';
 import { OutboxDelivery } from './outbox-delivery.service';
 
 /** Sending through the outbox and the session's owning worker, for bulk jobs and schedules. */
 @Module({
-  providers: [OutboxDelivery, DeliveryRequester],
+  imports: [SendingModule],
+  providers: [OutboxDelivery],
   exports: [OutboxDelivery],
 })
 export class DeliveryModule {}

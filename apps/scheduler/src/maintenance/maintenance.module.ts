@@ -9,9 +9,8 @@ import { StoredDataPurger } from './stored-data.purger';
 
 @Module({
   imports: [
-    BullModule.registerQueue({ name: QUEUES.maintenance }),
-    // Only for their depths (queue_jobs); their work is done by BulkJobsModule and SchedulesModule.
-    BullModule.registerQueue({ name: QUEUES.bulkJobs }, { name: QUEUES.scheduledMessages }),
+    // Every queue, for its depth (queue_jobs); the scheduler itself works only on maintenance here.
+    BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
   ],
   providers: [TempFilesCleaner, StoredDataPurger, MaintenanceProcessor, MaintenanceScheduleService, QueueDepthReporter],
 })

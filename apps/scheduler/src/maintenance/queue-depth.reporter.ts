@@ -1,5 +1,6 @@
-import { InjectQueue } from '@nestjs/bullmq';
+import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Queue } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
@@ -10,25 +11,27 @@ import { METRICS } from '@app/observability';
 
 export const REPORTED_JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
 
-/** Keeps `queue_jobs{queue,state}` current for the queues the scheduler works on. */
+/**
+ * Keeps `queue_jobs{queue,state}` current for every queue of the suite (any scheduler replica may
+ * report them; dashboards take the max), so a backlog shows wherever its consumers run.
+ */
 @Injectable()
 export class QueueDepthReporter implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
-  private readonly queues: Queue[];
+  private queues: Queue[] = [];
 
   constructor(
-    @InjectQueue(QUEUES.bulkJobs) bulkJobs: Queue,
-    @InjectQueue(QUEUES.scheduledMessages) scheduledMessages: Queue,
-    @InjectQueue(QUEUES.maintenance) maintenance: Queue,
+    private readonly moduleRef: ModuleRef,
     @InjectMetric(METRICS.queueJobs.name) private readonly gauge: Gauge<string>,
     private readonly config: SchedulerConfig,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(QueueDepthReporter.name);
-    this.queues = [bulkJobs, scheduledMessages, maintenance];
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // Looked up once every provider exists (queues are built by async factories).
+    this.queues = Object.values(QUEUES).map((name) => this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }));
     await this.refresh();
     this.timer = setInterval(() => void this.refresh(), this.config.QUEUE_METRICS_INTERVAL_MS);
   }

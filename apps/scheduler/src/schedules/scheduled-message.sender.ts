@@ -3,7 +3,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { SchedulerConfig } from '@app/config';
 import { HANDED_OVER, SCHEDULE_PICKUP_LEAD_MS } from '@app/contracts';
 import { ScheduleRepository } from '@app/db';
-import { newWhatsAppMessageId } from '@app/messaging';
+import { newWhatsAppMessageId } from '@app/sending';
 import { OutboxDelivery, sleep } from '../delivery/outbox-delivery.service';
 
 /** A job may fire a little earlier than the lead says (clocks of gateway and scheduler, timer slack). */
@@ -36,14 +36,15 @@ export class ScheduledMessageSender {
     if (dueIn > 0) await sleep(dueIn);
     const deadline = schedule.sendAt.getTime() + this.config.DELIVERY_SETTLE_TIMEOUT_MS;
     const accepted = await this.delivery.accept(
-      { sessionId: schedule.sessionId, waMessageId: newWhatsAppMessageId(), toJid: schedule.toJid, content: schedule.content, scheduleId, traceId },
+      schedule.sessionId,
+      { waMessageId: newWhatsAppMessageId(), toJid: schedule.toJid, content: schedule.content, scheduleId, traceId },
       deadline,
       signal,
     );
     if (accepted === 'stopped') return 'stopped';
     if ('refused' in accepted) return this.settle(scheduleId, 'failed', accepted.refused);
     this.logger.info({ scheduleId, sessionId: schedule.sessionId, lateMs: Date.now() - schedule.sendAt.getTime(), traceId }, 'scheduled message due');
-    const settled = await this.delivery.settle(accepted.record, deadline, traceId, signal);
+    const settled = await this.delivery.settle(schedule.sessionId, accepted.state, deadline, traceId, signal);
     if (settled === 'stopped') return 'stopped';
     const { status, error } = settled.state;
     if (HANDED_OVER.includes(status)) return this.settle(scheduleId, 'sent', null);

@@ -17,6 +17,11 @@ class FakeSessionOwner {
 
   constructor(private readonly db: DbFixtures) {}
 
+  /** Like a session no worker holds yet: the scheduler puts the message into the outbox itself, and asks for it with `send`. */
+  async sendToHolder(sessionId: string): Promise<never> {
+    throw new AppError('SESSION_NOT_READY', `No worker holds session ${sessionId}`, { held: false });
+  }
+
   async send(_sessionId: string, command: string, request: DeliverRequest): Promise<DeliveryState> {
     if (command !== WORKER_COMMANDS.sessionDeliver) throw new Error(`unexpected command ${command}`);
     if (this.unreachable.has(request.sessionId)) throw new AppError('SESSION_NOT_READY', 'being taken over');

@@ -1,21 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { OutboundMessageRepository } from '@app/db';
+import { OutboxSendRepository } from '@app/db';
 import { SessionSupervisor } from '../sessions/session-supervisor.service';
 
 /** How often held sessions' outboxes are checked for messages nobody asked this worker to send. */
 const SWEEP_INTERVAL_MS = 2_000;
 
 /**
- * Backstop for messages accepted while their deliver command went astray (the gateway died in
- * between, a hand-over raced it): every held session with waiting messages gets its outbox kicked.
+ * Backstop for messages put into an outbox without this worker (a producer's fallback while the
+ * owner did not answer, a hand-over racing an accept): connected sessions whose drainer believes
+ * its outbox empty are checked, and those with waiting messages read their outbox again.
  */
 @Injectable()
 export class OutboxSweeper {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly outbox: OutboundMessageRepository,
+    private readonly outbox: OutboxSendRepository,
     private readonly supervisor: SessionSupervisor,
     private readonly logger: PinoLogger,
   ) {
@@ -32,8 +33,9 @@ export class OutboxSweeper {
 
   async sweep(): Promise<void> {
     try {
-      const pending = await this.outbox.sessionsWithPending(this.supervisor.heldSessionIds());
-      for (const sessionId of pending) this.supervisor.runtimeIfHeld(sessionId)?.kickOutbox();
+      const idle = this.supervisor.heldRuntimes().filter((runtime) => runtime.connected && runtime.outboxIdle);
+      const pending = await this.outbox.sessionsWithPending(idle.map((runtime) => runtime.sessionId));
+      for (const sessionId of pending) this.supervisor.runtimeIfHeld(sessionId)?.resyncOutbox();
     } catch (error) {
       this.logger.warn({ err: error }, 'outbox sweep failed');
     }

@@ -10,6 +10,7 @@ import {
   type GroupRequest,
   type PairingCodeRequest,
   type PresenceRequest,
+  type SendRequest,
   type SessionRequest,
   type WorkerResponse,
 } from '@app/contracts';
@@ -67,6 +68,12 @@ export class SessionCommandsController {
   @MessagePattern(COMMANDS.sessionDeliver)
   async deliver(@Payload() request: DeliverRequest): Reply<'sessionDeliver'> {
     return (await this.supervisor.runtimeOrClaim(request.sessionId)).deliver(request.outboundId, request.waitMs);
+  }
+
+  /** Sends are accepted by the holder alone: a session nobody holds is not connected. */
+  @MessagePattern(COMMANDS.sessionSend)
+  async send(@Payload() request: SendRequest): Reply<'sessionSend'> {
+    return this.supervisor.runtime(request.sessionId).send(request.message, request.waitMs);
   }
 
   /** Only the holder can show presence: no claim for a session nobody holds (it is not connected). */

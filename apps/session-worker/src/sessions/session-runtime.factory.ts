@@ -5,71 +5,59 @@ import type { Counter, Histogram } from 'prom-client';
 import { SessionWorkerConfig } from '@app/config';
 import { AuthStateRepository, SessionRepository } from '@app/db';
 import { METRICS } from '@app/observability';
-import type { SessionLease } from '@app/redis';
+import { AuthKeyWriter } from '../auth-state/auth-key.writer';
+import { SessionAuthStore } from '../auth-state/session-auth-store';
+import { ChatHistoryFactory } from '../history/chat-history.factory';
 import { InboundPublisher } from '../inbound/inbound.publisher';
-import { OutboxFactory } from '../outbox/outbox.factory';
+import { OutboxDrainerFactory } from '../outbox/outbox-drainer.factory';
 import { WorkerIdentity } from '../registry/worker-identity';
-import { BaileysAdapter } from '../whatsapp/baileys.adapter';
-import { withStorageRetries } from './reconnect-policy';
-import { SessionAuthStore } from './session-auth-store';
+import { BAILEYS_AUTH_CODEC, BaileysAdapter } from '../whatsapp/baileys.adapter';
+import type { HeldSession, SessionHolder } from './held-session';
+import { QrPairing } from './qr-pairing';
+import { SerialQueue } from './serial-queue';
+import { SessionConnection, type ConnectionServices } from './session-connection';
+import { SessionLink } from './session-link';
 import { SessionRuntime } from './session-runtime';
+import { SessionStatusMachine } from './session-status.machine';
 import { SessionStatusRecorder } from './session-status.recorder';
 
-/** Builds a session runtime wired to this worker's adapter, stores, recorder and metrics. */
+/** Assembles a held session's parts: link, status, QR, auth store, outbox drainer, chat history, connection, runtime. */
 @Injectable()
 export class SessionRuntimeFactory {
+  private readonly services: ConnectionServices;
+
   constructor(
-    private readonly adapter: BaileysAdapter,
-    private readonly authState: AuthStateRepository,
-    private readonly sessions: SessionRepository,
-    private readonly recorder: SessionStatusRecorder,
+    adapter: BaileysAdapter,
+    sessions: SessionRepository,
+    inbound: InboundPublisher,
+    config: SessionWorkerConfig,
     private readonly identity: WorkerIdentity,
-    private readonly config: SessionWorkerConfig,
+    private readonly authState: AuthStateRepository,
+    private readonly keyWriter: AuthKeyWriter,
+    private readonly recorder: SessionStatusRecorder,
+    private readonly drainers: OutboxDrainerFactory,
+    private readonly histories: ChatHistoryFactory,
     private readonly logger: PinoLogger,
-    private readonly outboxes: OutboxFactory,
-    private readonly inbound: InboundPublisher,
-    @InjectMetric(METRICS.sessionReconnects.name) private readonly reconnects: Counter<string>,
-    @InjectMetric(METRICS.sessionRestoreDuration.name) private readonly restoreDuration: Histogram<string>,
+    @InjectMetric(METRICS.sessionReconnects.name) reconnects: Counter<string>,
+    @InjectMetric(METRICS.sessionRestoreDuration.name) restoreDuration: Histogram<string>,
   ) {
     logger.setContext(SessionRuntime.name);
+    this.services = { adapter, sessions, inbound, config, reconnects, restoreDuration, workerId: identity.id, logger };
   }
 
-  create(lease: SessionLease, epoch: number, terminated: (reason: string) => void): SessionRuntime {
-    const { sessionId } = lease;
-    const worker = { worker: this.identity.id };
-    const store = new SessionAuthStore(this.authState, sessionId, epoch);
-    // The drainer and the runtime refer to each other: the drainer sends over the runtime's connection.
-    let runtime: SessionRuntime | undefined;
-    const outbox = this.outboxes.create({
-      sessionId,
-      epoch,
-      sender: () => runtime?.sender() ?? null,
-      leaseLost: () => runtime?.stop(),
-    });
-    runtime = new SessionRuntime(sessionId, lease, epoch, {
-      outbox,
-      received: (message) =>
-        void this.inbound.publish(sessionId, message).catch((error: Error) => this.logger.error({ err: error, sessionId }, 'received message not queued')),
-      workerId: this.identity.id,
-      open: (listener) => this.adapter.open(sessionId, store, listener),
-      record: async (change, reason, traceId) => {
-        const outcome = await withStorageRetries(() => this.recorder.record(sessionId, epoch, change, reason, traceId));
-        if (outcome === 'recorded') this.logger.info({ sessionId, status: change.status, reason, traceId }, 'session status changed');
-        return outcome;
-      },
-      claimPhone: (phone) => withStorageRetries(() => this.sessions.claimPhone(sessionId, phone)),
-      clearAuthState: () => store.clear(),
-      terminated,
-      onReconnect: () => this.reconnects.inc(worker),
-      onOpened: (linkedBefore, ms) => {
-        if (linkedBefore) this.restoreDuration.observe(worker, ms / 1000);
-      },
-      reconnect: {
-        baseMs: this.config.RECONNECT_BASE_MS,
-        maxMs: this.config.RECONNECT_MAX_MS,
-        maxAttempts: this.config.RECONNECT_MAX_ATTEMPTS,
-      },
-    });
-    return runtime;
+  create(session: HeldSession, holder: SessionHolder): SessionRuntime {
+    const link = new SessionLink(session.sessionId);
+    const parts = {
+      session,
+      link,
+      holder,
+      status: new SessionStatusMachine(session, this.recorder, this.logger),
+      qr: new QrPairing(session.sessionId),
+      queue: new SerialQueue(),
+      outbox: this.drainers.create(session, link, holder),
+      history: this.histories.create(session.sessionId),
+      store: new SessionAuthStore(this.authState, this.keyWriter, BAILEYS_AUTH_CODEC, session.sessionId, session.epoch),
+    };
+    return new SessionRuntime(parts, new SessionConnection(parts, this.services), this.identity.id);
   }
 }

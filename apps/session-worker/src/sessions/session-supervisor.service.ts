@@ -8,6 +8,7 @@ import { SessionRepository } from '@app/db';
 import { METRICS } from '@app/observability';
 import { SessionLeaseRepository, type SessionLease } from '@app/redis';
 import { WorkerIdentity } from '../registry/worker-identity';
+import type { SessionHolder } from './held-session';
 import type { SessionRuntime } from './session-runtime';
 import { SessionRuntimeFactory } from './session-runtime.factory';
 
@@ -17,7 +18,7 @@ import { SessionRuntimeFactory } from './session-runtime.factory';
  * lease is lost, or when the worker hands everything over at shutdown.
  */
 @Injectable()
-export class SessionSupervisor {
+export class SessionSupervisor implements SessionHolder {
   private readonly runtimes = new Map<string, SessionRuntime>();
 
   constructor(
@@ -47,6 +48,10 @@ export class SessionSupervisor {
 
   runtimeIfHeld(sessionId: string): SessionRuntime | undefined {
     return this.runtimes.get(sessionId);
+  }
+
+  heldRuntimes(): SessionRuntime[] {
+    return [...this.runtimes.values()];
   }
 
   heldLeases(): SessionLease[] {
@@ -85,7 +90,7 @@ export class SessionSupervisor {
       await this.leases.release(lease);
       return false;
     }
-    const runtime = this.factory.create(lease, ownership.epoch, (reason) => void this.let(sessionId, runtime, reason));
+    const runtime = this.factory.create({ sessionId, lease, epoch: ownership.epoch }, this);
     this.runtimes.set(sessionId, runtime);
     if (ownership.previousOwner && ownership.previousOwner !== this.identity.id) {
       this.takeovers.inc({ worker: this.identity.id });
@@ -113,6 +118,20 @@ export class SessionSupervisor {
       runtime.stop();
       this.forget(sessionId);
     }
+  }
+
+  /** A write found the ownership epoch stale: another worker owns the session now. */
+  leaseLost(sessionId: string, reason: string): void {
+    const runtime = this.runtimes.get(sessionId);
+    if (!runtime) return;
+    runtime.stop();
+    void this.let(sessionId, runtime, `lease lost: ${reason}`);
+  }
+
+  /** The session ended by itself (logged out, failed for good, wiped): let it go. */
+  ended(sessionId: string, reason: string): void {
+    const runtime = this.runtimes.get(sessionId);
+    if (runtime) void this.let(sessionId, runtime, reason);
   }
 
   /** Stops a session here without touching its link (the gateway's release command, delete). */

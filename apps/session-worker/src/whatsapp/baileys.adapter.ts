@@ -10,7 +10,6 @@ import makeWASocket, {
   isLidUser,
   isPnUser,
   jidDecode,
-  makeCacheableSignalKeyStore,
   normalizeMessageContent,
   proto,
   WA_CERT_DETAILS,
@@ -27,11 +26,12 @@ import makeWASocket, {
 } from '@whiskeysockets/baileys';
 import { PinoLogger } from 'nestjs-pino';
 import { SessionWorkerConfig } from '@app/config';
-import type { GroupInfo, InboundKind } from '@app/contracts';
-import type { AuthJson, AuthKeyWrite } from '@app/db';
+import type { GroupInfo } from '@app/contracts';
 import type {
   AuthStore,
+  AuthValueCodec,
   CloseReason,
+  KeyWrite,
   ConnectionListener,
   GroupOperations,
   OutgoingMessage,
@@ -40,12 +40,15 @@ import type {
   WhatsAppConnection,
 } from './whatsapp-connection';
 import { WhatsAppRequestError } from './whatsapp-connection';
+import { KIND_BY_CONTENT, requestOlderMessages, watchHistory } from './baileys-history';
 
 type Socket = ReturnType<typeof makeWASocket>;
 
 /** Baileys values hold Buffers; stored values are JSON with Baileys' own buffer encoding. */
-const toJson = (value: unknown): AuthJson => JSON.parse(JSON.stringify(value, BufferJSON.replacer)) as AuthJson;
-const fromJson = <T>(value: unknown): T => JSON.parse(JSON.stringify(value), BufferJSON.reviver) as T;
+export const BAILEYS_AUTH_CODEC: AuthValueCodec = {
+  encode: (value) => JSON.stringify(value, BufferJSON.replacer),
+  decode: (json) => JSON.parse(json, BufferJSON.reviver) as unknown,
+};
 
 /** WhatsApp's message status numbers (proto WebMessageInfo.Status) that are receipts. */
 const RECEIPTS: Record<number, ReceiptStatus> = { 3: 'delivered', 4: 'read', 5: 'read' };
@@ -114,18 +117,19 @@ export class BaileysAdapter {
   }
 
   async open(sessionId: string, store: AuthStore, listener: ConnectionListener): Promise<WhatsAppConnection> {
-    const stored = await store.loadCreds();
-    const creds: AuthenticationCreds = stored ? fromJson<AuthenticationCreds>(stored) : initAuthCreds();
+    const creds = ((await store.loadCreds()) as AuthenticationCreds | null) ?? initAuthCreds();
     const baileysLogger = this.logger.logger.child({ sessionId, component: 'baileys' }, { level: 'warn' });
     const socket = makeWASocket({
-      auth: { creds, keys: makeCacheableSignalKeyStore(this.keyStore(store, listener), baileysLogger) },
+      // The store caches decoded keys itself (per session, bounded, pre-keys left out), so Baileys'
+      // own key cache would only hold a second copy, pre-keys included, for minutes after a link.
+      auth: { creds, keys: this.keyStore(store, listener) },
       ...(this.config.WA_WS_URL ? { waWebSocketUrl: this.config.WA_WS_URL } : {}),
       logger: baileysLogger,
       markOnlineOnConnect: false,
       syncFullHistory: false,
       generateHighQualityLinkPreview: false,
     });
-    const saveCreds = coalesce(() => store.saveCreds(toJson(creds)), listener);
+    const saveCreds = coalesce(() => store.saveCreds(creds), listener);
     socket.ev.on('creds.update', saveCreds);
     socket.ev.on('connection.update', (update) => this.onUpdate(socket, creds, update, listener));
     socket.ev.on('messages.update', (updates) => reportReceipts(updates, listener));
@@ -135,6 +139,7 @@ export class BaileysAdapter {
         if (received) listener.onMessage(received);
       }
     });
+    watchHistory(socket, creds, listener);
     return this.connectionOf(socket, creds);
   }
 
@@ -162,6 +167,7 @@ export class BaileysAdapter {
         await socket.sendMessage(message.to, messageContentOf(message), { messageId: message.messageId, quoted });
       },
       sendPresence: (chatJid, state) => socket.sendPresenceUpdate(state, chatJid),
+      fetchHistory: (chatJid, count, anchor) => requestOlderMessages(socket, chatJid, count, anchor),
       groups: groupOperationsOf(socket),
       logout: () => socket.logout(),
       close: () => socket.end(undefined),
@@ -174,19 +180,16 @@ export class BaileysAdapter {
         const found = await store.getKeys(type, ids);
         const result: { [id: string]: SignalDataTypeMap[T] } = {};
         for (const [id, value] of found) {
-          const revived = fromJson<SignalDataTypeMap[T]>(value);
           result[id] = (type === 'app-state-sync-key'
-            ? proto.Message.AppStateSyncKeyData.fromObject(revived as object)
-            : revived) as SignalDataTypeMap[T];
+            ? proto.Message.AppStateSyncKeyData.fromObject(value as object)
+            : value) as SignalDataTypeMap[T];
         }
         return result;
       },
       set: async (data: SignalDataSet) => {
-        const writes: AuthKeyWrite[] = [];
+        const writes: KeyWrite[] = [];
         for (const [type, entries] of Object.entries(data)) {
-          for (const [id, value] of Object.entries(entries ?? {})) {
-            writes.push({ type, id, value: value === null || value === undefined ? null : toJson(value) });
-          }
+          for (const [id, value] of Object.entries(entries ?? {})) writes.push({ type, id, value: value ?? null });
         }
         try {
           await store.writeKeys(writes);
@@ -198,22 +201,6 @@ export class BaileysAdapter {
     };
   }
 }
-
-const KIND_BY_CONTENT: Partial<Record<keyof proto.IMessage, InboundKind>> = {
-  conversation: 'text',
-  extendedTextMessage: 'text',
-  imageMessage: 'image',
-  videoMessage: 'video',
-  audioMessage: 'audio',
-  documentMessage: 'document',
-  documentWithCaptionMessage: 'document',
-  stickerMessage: 'sticker',
-  locationMessage: 'location',
-  liveLocationMessage: 'location',
-  contactMessage: 'contact',
-  contactsArrayMessage: 'contact',
-  reactionMessage: 'reaction',
-};
 
 const phoneOf = (jid: string | null | undefined): string | null => {
   const decoded = jid ? jidDecode(jid) : undefined;

@@ -1,9 +1,12 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { OutboundContent } from '@app/contracts';
 import { DbFixtures } from '../../../../test/support/db-fixtures';
 import { requiredEnv } from '../../../../test/support/test-env';
+import { DatabasePool } from '../database-pool';
+import type { NewOutbound } from '../outbound/outbound-message.record';
 import { OutboundMessageRepository } from '../outbound/outbound-message.repository';
+import { OutboxSendRepository } from '../outbound/outbox-send.repository';
 import { PrismaService } from '../prisma.service';
 import { ScheduleRepository } from '../schedules/schedule.repository';
 import { BulkJobRepository } from './bulk-job.repository';
@@ -14,10 +17,18 @@ const text = (value: string): OutboundContent => ({ kind: 'text', text: value })
 
 describe('bulk job and schedule repositories', () => {
   const fixtures = new DbFixtures();
-  const prisma = new PrismaService({ adapter: new PrismaPg({ connectionString: requiredEnv('DATABASE_URL') }) });
+  const pool = new DatabasePool({ connectionString: requiredEnv('DATABASE_URL') });
+  const prisma = new PrismaService({ adapter: new PrismaPg(pool) });
   const jobs = new BulkJobRepository(prisma);
   const schedules = new ScheduleRepository(prisma);
   const outbox = new OutboundMessageRepository(prisma);
+  const sends = new OutboxSendRepository(pool);
+  /** Accepted with no owner asking, as a producer's fallback does; an earlier message comes back for a repeated item. */
+  const enqueue = async (message: NewOutbound) => {
+    const [outcome] = await sends.accept([{ ...message, id: randomUUID(), traceId: null, epoch: null, claim: false, queueLimit: 500 }]);
+    if (outcome?.outcome !== 'created' && outcome?.outcome !== 'duplicate') throw new Error(`not accepted: ${outcome?.outcome}`);
+    return { record: outcome.record, created: outcome.outcome === 'created' };
+  };
   let sessionId: string;
 
   const newJob = (items = 3, idempotencyKey?: string) =>
@@ -30,13 +41,14 @@ describe('bulk job and schedule repositories', () => {
       acceptedAt: new Date(),
     });
   const enqueueItem = (jobId: string, jobIndex: number) =>
-    outbox.enqueue({ sessionId, waMessageId: waId(), toJid: to, content: text(`item ${jobIndex}`), jobId, jobIndex }, 500);
+    enqueue({ sessionId, waMessageId: waId(), toJid: to, content: text(`item ${jobIndex}`), jobId, jobIndex });
 
   beforeAll(async () => {
     sessionId = (await fixtures.session((await fixtures.user()).id)).id;
   });
   afterAll(async () => {
     await prisma.$disconnect();
+    await pool.end();
     await fixtures.close();
   });
 
@@ -101,18 +113,18 @@ describe('bulk job and schedule repositories', () => {
   it('cancels a schedule before and while its message waits, but not once it is being sent', async () => {
     const sendAt = new Date(Date.now() + 60_000);
     const create = () => schedules.create({ sessionId, toJid: to, content: text('later'), sendAt, timezone: 'Asia/Jakarta' });
-    const enqueue = (scheduleId: string) => outbox.enqueue({ sessionId, waMessageId: waId(), toJid: to, content: text('later'), scheduleId }, 500);
+    const enqueueFor = (scheduleId: string) => enqueue({ sessionId, waMessageId: waId(), toJid: to, content: text('later'), scheduleId });
 
     const notYet = (await create()).record;
     expect(await schedules.cancel(sessionId, notYet.id, waId())).toMatchObject({ outcome: 'cancelled', record: { status: 'cancelled' } });
-    expect((await enqueue(notYet.id)).record.status).toBe('cancelled');
+    expect((await enqueueFor(notYet.id)).record.status).toBe('cancelled');
 
     const waiting = (await create()).record;
-    const message = await enqueue(waiting.id);
+    const message = await enqueueFor(waiting.id);
     expect(await schedules.cancel(sessionId, waiting.id, waId())).toMatchObject({ outcome: 'cancelled', record: { message: { id: message.record.id, status: 'cancelled' } } });
 
     const sending = (await create()).record;
-    const inFlight = await enqueue(sending.id);
+    const inFlight = await enqueueFor(sending.id);
     await prisma.outboundMessage.update({ where: { id: inFlight.record.id }, data: { status: 'sending' } });
     expect(await schedules.cancel(sessionId, sending.id, waId())).toMatchObject({ outcome: 'too-late', record: { status: 'pending' } });
     expect(await schedules.settle(sending.id, 'sent')).toBe(true);

@@ -231,5 +231,7 @@ describe('API fuzzing from /docs-json', () => {
     expect(accepted.length / valid.length).toBeGreaterThan(0.6);
     expect(outcomes.length).toBeGreaterThan(3_000);
     expect(suite.gateway.running).toBe(true);
+    const byStatus = outcomes.reduce<Record<number, number>>((counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
+    console.log(`fuzz (seed ${SEED}): ${outcomes.length} requests over ${operations.length} operations; valid requests accepted ${accepted.length}/${valid.length}; statuses ${JSON.stringify(byStatus)}`);
   }, 600_000);
 });

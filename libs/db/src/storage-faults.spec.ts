@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { AppError } from '@app/contracts';
 import { DbFixtures } from '../../../test/support/db-fixtures';
+import { requiredEnv } from '../../../test/support/test-env';
 import { PrismaClient } from './generated/client';
 import { storageFaultOf } from './storage-faults';
 
@@ -45,6 +47,28 @@ describe('storageFaultOf', () => {
       }
     } finally {
       await dead.$disconnect();
+    }
+  });
+
+  it('answers the same for the send path\'s statements on node-postgres, refused or cut off', async () => {
+    const pool = new Pool({ connectionString: 'postgresql://postgres@127.0.0.1:1/none', connectionTimeoutMillis: 1_000 });
+    try {
+      expect(storageFaultOf(await failureOf(() => pool.query('SELECT 1')))).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { dependency: 'database' } });
+    } finally {
+      await pool.end();
+    }
+    const live = new Pool({ connectionString: requiredEnv('DATABASE_URL'), max: 2 });
+    const victim = await live.connect();
+    victim.on('error', () => undefined);
+    try {
+      const { rows } = await victim.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const killer = await live.connect();
+      await killer.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+      killer.release();
+      expect(storageFaultOf(await failureOf(() => victim.query('SELECT 1')))).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    } finally {
+      victim.release(true);
+      await live.end();
     }
   });
 

@@ -24,6 +24,12 @@ const UNAVAILABLE_SQLSTATE = /^(08|53|57)/;
 /** Errors of node-postgres itself (no SQLSTATE) when the server went away or never answered. */
 const CONNECTION_LOST = /Connection terminated|Client has encountered a connection error|Connection ended|timeout exceeded when trying to connect|Can't reach database server/i;
 
+/**
+ * Socket failures as node-postgres rethrows them (the send path's statements run on `pg` directly):
+ * every other client of the suite wraps its own (Redis commands, worker commands, fetches).
+ */
+const SOCKET_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
 /** Values PostgreSQL refuses to store: NUL, bad UTF-8, too long, out of range, not a uuid/number. */
 const INVALID_VALUE_SQLSTATE = /^22/;
 const INVALID_VALUE_PRISMA_CODES = new Set(['P2000', 'P2005', 'P2006', 'P2007', 'P2009', 'P2012', 'P2019', 'P2020', 'P2023', 'P2033', 'P2039']);
@@ -80,7 +86,8 @@ export function storageFaultOf(error: unknown): AppError | undefined {
     (prismaCode !== undefined && UNAVAILABLE_PRISMA_CODES.has(prismaCode)) ||
     (cause?.kind !== undefined && UNAVAILABLE_ADAPTER_KINDS.has(cause.kind)) ||
     (sqlState !== undefined && UNAVAILABLE_SQLSTATE.test(sqlState)) ||
-    ((name.startsWith('PrismaClient') || name === 'DriverAdapterError' || name === 'Error') && CONNECTION_LOST.test(message))
+    ((name.startsWith('PrismaClient') || name === 'DriverAdapterError' || name === 'Error') && CONNECTION_LOST.test(message)) ||
+    (typeof failure.syscall === 'string' && typeof failure.code === 'string' && SOCKET_FAILURES.has(failure.code))
   ) {
     return new AppError('SERVICE_UNAVAILABLE', 'The database is unreachable; retry shortly', {
       dependency: 'database',

@@ -94,9 +94,9 @@ async function measureLatency(suite: SuiteUnderBench, bare: BareBaileysProcess) 
   const gatewayOne = async (n: number): Promise<Sample> => {
     const text = benchText('sb-gw', 0, n);
     const t0 = now();
-    const { delivered } = await gatewaySend(suite, sessionId(0), CONTACT, text);
+    const { sent } = await gatewaySend(suite, sessionId(0), CONTACT, text);
     const answered = now();
-    if (!delivered) queued += 1;
+    if (!sent) queued += 1;
     const { last } = await decrypted(suite.sim, { account: GATEWAY_ACCOUNT }, ++counts.gateway);
     expectText(text, last?.text);
     return { decryptMs: last!.receivedAtMs - t0, answerMs: answered - t0 };

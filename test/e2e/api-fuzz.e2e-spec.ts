@@ -176,6 +176,11 @@ describe('API fuzzing from /docs-json', () => {
         redirect: 'manual',
         signal: AbortSignal.timeout(70_000),
       });
+      // A live event stream never ends by itself: its status and headers are the answer.
+      if (response.headers.get('content-type')?.includes('text/event-stream')) {
+        await response.body?.cancel();
+        return { request, status: response.status };
+      }
       const text = await response.text();
       if (response.status >= 500) return { request, status: response.status, problem: `answered ${response.status}: ${text.slice(0, 300)}` };
       if (response.status >= 400) {

@@ -83,4 +83,13 @@ describe('npm run sandbox, following the README', () => {
     // Only what came after the number was allowed is kept (seed 002's gate): "Halo!" went out before.
     expect(history.map((message: { text: string }) => message.text)).toEqual(['Hai juga']);
   }, 120_000);
+
+  it('lets a browser app on the local dev origin call the API (CORS)', async () => {
+    const preflight = await fetch(`${gw}/sessions`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-api-key' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+  });
 });

@@ -2,6 +2,7 @@ import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { PinoLogger } from 'nestjs-pino';
 import { GatewayConfig } from '@app/config';
+import { corsOptionsFor } from './cors/cors.options';
 import { setupSwagger } from './docs/swagger';
 import { AppExceptionFilter } from './errors/app-exception.filter';
 import { answerMalformedRequests } from './errors/malformed-request.handler';
@@ -17,6 +18,8 @@ import { securityHeaders } from './http/security-headers';
 export async function configureGateway(app: INestApplication): Promise<void> {
   const config = app.get(GatewayConfig);
   const express = app as NestExpressApplication;
+  const cors = corsOptionsFor(config.ALLOWED_ORIGINS);
+  if (cors) app.enableCors(cors);
   express.use(securityHeaders());
   applyBodyLimits(express, { defaultLimit: config.REQUEST_BODY_LIMIT_BYTES, maxMediaBytes: config.MEDIA_MAX_BYTES });
   app.useGlobalPipes(

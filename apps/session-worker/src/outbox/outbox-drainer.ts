@@ -297,7 +297,7 @@ export class OutboxDrainer {
     this.recording.add(message.id);
     this.wake(message, { ...deliveryStateOf(message), status: 'sent', error: null });
     this.writer
-      .markSent(message)
+      .markSent(message, new Date())
       .catch((error: Error) => {
         // Still `sending` in the outbox: read again, it goes out once more under its id.
         this.logger.warn({ err: error, sessionId: this.session.sessionId, outboundId: message.id }, 'sent message not recorded');

@@ -122,7 +122,10 @@ export class BulkTextDto {
 }
 
 export class SendResultDto {
-  @ApiProperty({ description: 'Handed to WhatsApp (status sent, delivered or read)' })
+  @ApiProperty({
+    description:
+      "Seed 003's flag: the message is accepted for delivery and will go out (true unless it failed or was cancelled). `status` says where it is; the HTTP status is 201 once handed to WhatsApp, 202 while still queued.",
+  })
   delivered!: boolean;
 
   @ApiProperty({ description: 'Id of the accepted message in this API' })
@@ -134,7 +137,7 @@ export class SendResultDto {
   @ApiProperty({ enum: DELIVERY_STATUSES })
   status!: DeliveryStatus;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   error?: string | null;
 
   @ApiPropertyOptional({ description: 'Preview file written under TEMP_DIR (media)' })

@@ -194,7 +194,7 @@ describe('groups', () => {
     expect(create.body.error.code).toBe('FORBIDDEN');
   });
 
-  it('answers 409 SESSION_NOT_READY for a session that is not connected', async () => {
+  it('answers 409 SESSION_NOT_CONNECTED for a session that was never linked', async () => {
     await suite.api.post('/sessions', { agentId: 'groups-offline', agentName: 'Offline', ownerId: userId, waitForQr: false });
     for (const response of [
       await suite.api.get('/sessions/groups-offline/groups'),
@@ -202,7 +202,7 @@ describe('groups', () => {
       await suite.api.post(`/sessions/groups-offline/groups/${encodeURIComponent(groupId)}/messages`, { message: 'x' }),
     ]) {
       expect(response.status).toBe(409);
-      expect(response.body.error.code).toBe('SESSION_NOT_READY');
+      expect(response.body.error.code).toBe('SESSION_NOT_CONNECTED');
     }
   });
 });

@@ -40,7 +40,8 @@ describe('inbound messages and the AI agent (end to end)', () => {
       AI_TIMEOUT_MS: '2000',
       DEVELOPER_JID: developer,
       URL_FETCH_ALLOWLIST: '127.0.0.1',
-      WEBHOOK_RETRY_BASE_MS: '100',
+      WEBHOOK_RETRY_UNIT_MS: '10',
+      WEBHOOK_POLL_INTERVAL_MS: '100',
     });
     ai.answerWith((request) => {
       const { input } = JSON.parse(request.body) as { input: string };

@@ -94,11 +94,11 @@ describe('sending messages', () => {
     expect(response.body.error).toMatchObject({ code: 'INVALID_PAYLOAD', message: expect.stringContaining('letters') });
   });
 
-  it('answers 409 SESSION_NOT_READY for a session that is not connected', async () => {
+  it('answers 409 SESSION_NOT_CONNECTED for a session that was never linked', async () => {
     await suite.api.post('/sessions', { agentId: 'not-linked', agentName: 'Not linked', ownerId: userId, waitForQr: false });
     const response = await suite.api.post('/agents/not-linked/messages', { to: contact, message: 'x' });
     expect(response.status).toBe(409);
-    expect(response.body.error.code).toBe('SESSION_NOT_READY');
+    expect(response.body.error.code).toBe('SESSION_NOT_CONNECTED');
   });
 
   describe('media', () => {

@@ -109,8 +109,9 @@ describe('seed 003 conformance', () => {
   it('1b) POST /sessions for a userId without an api_keys token keeps the apikey sent', async () => {
     const created = await call('POST', '/sessions', { userId: `${USER_ID}-none`, agentId: `${AGENT_ID}-b`, agentName: 'Second Bot', apikey: 'sk-apikey-of-the-request' }, asService());
     expect(created.body).toMatchObject({ agentId: `${AGENT_ID}-b`, userId: `${USER_ID}-none`, liveState: { isReady: false } });
-    // Not linked: the documented 409 SESSION_NOT_READY, reached with the apikey as Bearer.
-    expectError(await call('POST', `/agents/${AGENT_ID}-b/messages`, { to: contact, message: 'too early' }, bearer('sk-apikey-of-the-request')), 409, 'SESSION_NOT_READY');
+    // Not linked: seed 003's documented 409, reached with the apikey as Bearer. Its code is
+    // SESSION_NOT_CONNECTED (SESSION_NOT_READY is the retryable 503 of a session between owners).
+    expectError(await call('POST', `/agents/${AGENT_ID}-b/messages`, { to: contact, message: 'too early' }, bearer('sk-apikey-of-the-request')), 409, 'SESSION_NOT_CONNECTED');
   });
 
   it('2) GET /sessions/{agentId}: record plus live state; 404 SESSION_NOT_FOUND for an unknown agent', async () => {

@@ -22,6 +22,8 @@ export interface Tenant {
   bulkJob: { id: string };
   /** A pending scheduled message of the session, due in a day. */
   schedule: { id: string };
+  /** A delivered webhook delivery of the session. */
+  webhookDelivery: { id: string };
 }
 
 /** Accounts and credentials for gateway tests, made through the gateway's own services. */
@@ -42,6 +44,7 @@ export class AuthFixtures {
       this.db.prisma.bulkJob.create({ data: { sessionId: session.id, kind: 'text', items: [{ to, content }], total: 1, status: 'cancelled' } }),
       this.app.get(ScheduleRepository).create({ sessionId: session.id, toJid: to, content, sendAt: new Date(Date.now() + 86_400_000), timezone: 'Asia/Jakarta' }),
     ]);
+    const webhookDelivery = await this.db.webhookDelivery(session.id);
     const [jwt, apiKey, sessionToken] = await Promise.all([
       this.jwtFor(user.id),
       this.app.get(ApiKeysService).create(user.id, 'fixture', null),
@@ -57,6 +60,7 @@ export class AuthFixtures {
       allowedNumber,
       bulkJob: { id: bulkJob.id },
       schedule: { id: schedule.record.id },
+      webhookDelivery,
     };
   }
 

@@ -41,6 +41,15 @@ export class DbFixtures {
     return this.prisma.allowedNumber.create({ data: { whatsappNumber: phone, sessionId }, select: { id: true, whatsappNumber: true } });
   }
 
+  /** A webhook delivery of the session, delivered (so no deliverer of another test picks it up). */
+  async webhookDelivery(sessionId: string, overrides: Partial<{ occurredAt: Date; status: 'pending' | 'delivered' | 'failed' }> = {}): Promise<{ id: string }> {
+    const eventId = `fixture:${randomUUID()}`;
+    return this.prisma.webhookDelivery.create({
+      data: { eventId, sessionId, event: 'session.status', url: 'https://hooks.example.com/x', payload: { id: eventId }, status: 'delivered', attempts: 1, ...overrides },
+      select: { id: true },
+    });
+  }
+
   close(): Promise<void> {
     return this.prisma.$disconnect();
   }

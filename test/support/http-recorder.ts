@@ -2,6 +2,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
+  /** Date.now() when the request was complete. */
+  receivedAt: number;
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
@@ -31,7 +33,7 @@ export class HttpRecorder {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+        const recorded = { receivedAt: Date.now(), method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
         this.requests.push(recorded);
         const answer = this.handler?.(recorded) ?? { status: this.statuses.length > 1 ? this.statuses.shift()! : this.statuses[0]! };
         const send = () => {
@@ -48,8 +50,14 @@ export class HttpRecorder {
     this.handler = handler;
   }
 
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  /** Listens on `port` (0 = any free one); after stop(), start(samePort) brings the endpoint back. */
+  async start(port = 0): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+    return this.url;
+  }
+
+  /** Where it listens (after start). */
+  get url(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 

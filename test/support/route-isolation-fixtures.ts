@@ -24,6 +24,7 @@ export const PATH_PARAM_FIXTURES: Record<string, (tenant: Tenant, path: string) 
   jid: () => '6281234567890@s.whatsapp.net',
   jobId: (tenant) => tenant.bulkJob.id,
   scheduleId: (tenant) => tenant.schedule.id,
+  deliveryId: (tenant) => tenant.webhookDelivery.id,
   // Groups live in WhatsApp, not in our database: any valid JIDs do (the session is not connected here).
   groupId: () => '120363041234567890@g.us',
   participant: () => '6281234567890',

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { connect } from 'node:net';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, ValidateNested } from 'class-validator';
@@ -31,6 +32,11 @@ class ProbeController {
     throw new AppError('SESSION_NOT_READY', 'Session s1 is not connected');
   }
 
+  @Get('items/:itemId')
+  item(@Param('itemId') itemId: string, @Query('q') q?: string): { itemId: string; q?: string } {
+    return { itemId, q };
+  }
+
   @Get('crash')
   crash(): never {
     throw new Error('database password is hunter2');
@@ -42,7 +48,7 @@ describe('gateway HTTP surface', () => {
   const valid = { name: 'a', count: 1, address: { city: 'Jakarta' } };
 
   beforeAll(async () => {
-    app = await createGatewayApp({}, [ProbeController]);
+    app = await createGatewayApp({ REQUEST_BODY_LIMIT_BYTES: '4096' }, [ProbeController]);
   });
   afterAll(() => app.close());
 
@@ -76,9 +82,124 @@ describe('gateway HTTP surface', () => {
     expect(response.headers['x-request-id']).toBe(response.body.error.traceId);
   });
 
-  it('maps a known application error to its status and code', async () => {
-    const response = await request(app.getHttpServer()).get('/probe/known-failure').set('x-request-id', 'trace-known-01').expect(409);
+  it('maps a known application error to its status and code, with Retry-After when a retry can help', async () => {
+    const response = await request(app.getHttpServer()).get('/probe/known-failure').set('x-request-id', 'trace-known-01').expect(503);
     expect(response.body).toEqual({ error: { code: 'SESSION_NOT_READY', message: 'Session s1 is not connected', traceId: 'trace-known-01' } });
+    expect(response.headers['retry-after']).toBe('2');
+  });
+
+  it('sends no Retry-After on errors a retry cannot cure', async () => {
+    const response = await request(app.getHttpServer()).post('/probe').send({ name: 1 }).expect(400);
+    expect(response.headers['retry-after']).toBeUndefined();
+  });
+
+  describe('input screening', () => {
+    const post = (body: string) => request(app.getHttpServer()).post('/probe').set('content-type', 'application/json').send(body);
+    const fieldOf = (response: request.Response) => response.body.error.details.fields[0].field;
+
+    it('refuses a NUL character in a body field, naming the field', async () => {
+      const response = await post(JSON.stringify({ ...valid, address: { city: 'Ja\u0000karta' } })).expect(400);
+      expect(response.body.error).toMatchObject({ code: 'INVALID_PAYLOAD', message: expect.stringContaining('NUL') });
+      expect(fieldOf(response)).toBe('address.city');
+    });
+
+    it('refuses unpaired UTF-16 surrogates and accepts paired ones', async () => {
+      expect(fieldOf(await post('{"name":"a\\ud800b","count":1,"address":{"city":"x"}}').expect(400))).toBe('name');
+      expect(fieldOf(await post('{"name":"\\udc00","count":1,"address":{"city":"x"}}').expect(400))).toBe('name');
+      await post(JSON.stringify({ ...valid, name: 'emoji 😀' })).expect(201);
+    });
+
+    it('refuses nesting deeper than any route takes', async () => {
+      const nested = `{"name":${'['.repeat(40)}${']'.repeat(40)},"count":1,"address":{"city":"x"}}`;
+      const refused = await post(nested).expect(400);
+      expect(refused.body.error.message).toContain('nested');
+      expect(fieldOf(refused)).toMatch(/^name(\[0\])+$/);
+    });
+
+    it('refuses prototype pollution keys', async () => {
+      for (const key of ['__proto__', 'constructor', 'prototype']) {
+        const response = await post(`{"name":"a","count":1,"address":{"${key}":{"admin":true},"city":"x"}}`).expect(400);
+        expect(fieldOf(response)).toBe(`address.${key}`);
+      }
+    });
+
+    it('refuses numbers no client means: beyond 2^53 in bodies and query strings', async () => {
+      expect(fieldOf(await post('{"name":"a","count":1e400,"address":{"city":"x"}}').expect(400))).toBe('count');
+      expect(fieldOf(await post('{"name":"a","count":123456789012345678901234,"address":{"city":"x"}}').expect(400))).toBe('count');
+      const query = await request(app.getHttpServer()).get('/probe/items/a1?q=99999999999999999999').expect(400);
+      expect(query.body.error.details).toMatchObject({ in: 'query', fields: [{ field: 'q' }] });
+      await request(app.getHttpServer()).get('/probe/items/a1?q=12345').expect(200);
+    });
+
+    it('screens query strings and path parameters, naming them', async () => {
+      const query = await request(app.getHttpServer()).get('/probe/items/a1?q=a%00b').expect(400);
+      expect(query.body.error).toMatchObject({ code: 'INVALID_PAYLOAD', details: { in: 'query', fields: [{ field: 'q' }] } });
+      const path = await request(app.getHttpServer()).get('/probe/items/a%00b').expect(400);
+      expect(path.body.error).toMatchObject({ code: 'INVALID_PAYLOAD', details: { in: 'path', fields: [{ field: 'itemId' }] } });
+    });
+
+    it('answers a path that is not valid percent-encoding in the envelope', async () => {
+      const response = await request(app.getHttpServer()).get('/probe/items/%E0%A4%A').expect(400);
+      expect(response.body.error).toMatchObject({ code: 'INVALID_PAYLOAD', traceId: expect.any(String) });
+    });
+  });
+
+  describe('request limits and headers', () => {
+    it('refuses a JSON body above REQUEST_BODY_LIMIT_BYTES with 413 before validation', async () => {
+      const response = await request(app.getHttpServer()).post('/probe').send({ ...valid, name: 'x'.repeat(5_000) }).expect(413);
+      expect(response.body.error.code).toBe('MEDIA_TOO_LARGE');
+    });
+
+    it('limits URL-encoded bodies too', async () => {
+      const response = await request(app.getHttpServer()).post('/probe').type('form').send(`name=${'x'.repeat(5_000)}`).expect(413);
+      expect(response.body.error.code).toBe('MEDIA_TOO_LARGE');
+    });
+
+    it('sends security headers, with a CSP that lets the docs load only their own assets', async () => {
+      const docs = await request(app.getHttpServer()).get('/docs/').expect(200);
+      expect(docs.headers['x-powered-by']).toBeUndefined();
+      expect(docs.headers['x-content-type-options']).toBe('nosniff');
+      const csp = String(docs.headers['content-security-policy']);
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).not.toContain('upgrade-insecure-requests');
+      // Every script of the page is a same-origin file (no inline script, which the CSP forbids).
+      const scripts = [...docs.text.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const [, attributes, inline] of scripts) {
+        expect(attributes).toMatch(/src=["'](\.\/|\/docs\/)?[\w.-]+\.js["']/);
+        expect(inline!.trim()).toBe('');
+      }
+      for (const [, src] of scripts.map(([, attributes]) => /src=["']([^"']+)["']/.exec(attributes!)!)) {
+        await request(app.getHttpServer()).get(new URL(src!, 'http://gw/docs/').pathname).expect(200);
+      }
+    });
+
+    it('documents per operation which errors are retryable, with the 503 and its Retry-After', async () => {
+      const document = (await request(app.getHttpServer()).get('/docs-json').expect(200)).body;
+      const reconnect = document.paths['/sessions/{id}/reconnect'].post;
+      const codes = reconnect['x-retryable-errors'].map((entry: { code: string }) => entry.code);
+      expect(codes).toEqual(expect.arrayContaining(['SERVICE_UNAVAILABLE', 'SESSION_NOT_READY', 'WORKER_TIMEOUT', 'NO_WORKER_AVAILABLE', 'RATE_LIMITED']));
+      expect(reconnect.responses['503'].headers['Retry-After']).toBeDefined();
+      const send = document.paths['/agents/{id}/messages'].post;
+      expect(send['x-retryable-errors']).toContainEqual({ code: 'CONFLICT', status: 409, retryAfterSeconds: 1 });
+      const login = document.paths['/auth/login'].post['x-retryable-errors'].map((entry: { code: string }) => entry.code);
+      expect(login).toEqual(['SERVICE_UNAVAILABLE', 'RATE_LIMITED']);
+      // /health keeps its own 503 (the dependency report).
+      expect(document.paths['/health'].get.responses['503'].description).toContain('error');
+    });
+
+    it('answers a request Node refuses to parse in the envelope', async () => {
+      const address = app.getHttpServer().address() ?? (await new Promise((resolve) => app.getHttpServer().listen(0, '127.0.0.1', () => resolve(app.getHttpServer().address()))));
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = connect((address as { port: number }).port, '127.0.0.1', () => socket.write('GET /health HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0001b\r\n\r\n'));
+        let text = '';
+        socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text)).on('error', reject);
+      });
+      expect(raw).toMatch(/^HTTP\/1\.1 400/);
+      const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4));
+      expect(body.error).toMatchObject({ code: 'INVALID_PAYLOAD', message: 'Malformed HTTP request', traceId: expect.any(String) });
+    });
   });
 
   it('answers an unexpected error with a generic 500 carrying the trace id, never the cause', async () => {

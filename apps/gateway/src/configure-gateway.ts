@@ -5,19 +5,23 @@ import { GatewayConfig } from '@app/config';
 import { corsOptionsFor } from './cors/cors.options';
 import { setupSwagger } from './docs/swagger';
 import { AppExceptionFilter } from './errors/app-exception.filter';
+import { answerMalformedRequests } from './errors/malformed-request.handler';
 import { invalidPayload } from './errors/validation-errors';
-import { mediaJsonBodyLimit } from './media/media-intake.types';
+import { applyBodyLimits } from './http/request-limits';
+import { DocumentedNullsPipe } from './input-screening/documented-nulls.pipe';
+import { securityHeaders } from './http/security-headers';
 
 /**
  * Everything global about the gateway's HTTP surface, in one place so the process entry point
  * and in-process tests build exactly the same application.
  */
 export async function configureGateway(app: INestApplication): Promise<void> {
-  // Base64 media travels in JSON bodies: allow the largest accepted media, not Express' 100 kB.
   const config = app.get(GatewayConfig);
+  const express = app as NestExpressApplication;
   const cors = corsOptionsFor(config.ALLOWED_ORIGINS);
   if (cors) app.enableCors(cors);
-  (app as NestExpressApplication).useBodyParser('json', { limit: mediaJsonBodyLimit(config.MEDIA_MAX_BYTES) });
+  express.use(securityHeaders());
+  applyBodyLimits(express, { defaultLimit: config.REQUEST_BODY_LIMIT_BYTES, maxMediaBytes: config.MEDIA_MAX_BYTES });
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -25,7 +29,9 @@ export async function configureGateway(app: INestApplication): Promise<void> {
       transform: true,
       exceptionFactory: invalidPayload,
     }),
+    new DocumentedNullsPipe(),
   );
   app.useGlobalFilters(new AppExceptionFilter(await app.resolve(PinoLogger)));
+  answerMalformedRequests(express);
   setupSwagger(app);
 }

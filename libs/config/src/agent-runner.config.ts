@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { AiBackendConfig } from './ai-backend.config';
 import { ToNumber } from './env-transforms';
 
@@ -23,13 +23,32 @@ export class AgentRunnerConfig extends AiBackendConfig {
   @ToNumber() @IsInt() @Min(100)
   WEBHOOK_TIMEOUT_MS = 10_000;
 
-  /** Attempts per webhook delivery before it is marked failed. */
-  @ToNumber() @IsInt() @Min(1) @Max(50)
-  WEBHOOK_MAX_ATTEMPTS = 8;
+  /**
+   * Time unit of the webhook retry schedule (WEBHOOK_RETRY_DELAYS in libs/contracts): 1000 = the
+   * documented schedule in seconds (a failing endpoint is retried for about 28 hours). Tests
+   * shrink it to run the whole schedule in seconds.
+   */
+  @ToNumber() @IsInt() @Min(1) @Max(60_000)
+  WEBHOOK_RETRY_UNIT_MS = 1_000;
 
-  /** First retry delay; each further retry doubles it. */
-  @ToNumber() @IsInt() @Min(10)
-  WEBHOOK_RETRY_BASE_MS = 2_000;
+  /** Webhook requests one agent-runner has in flight at once (one per session at most). */
+  @ToNumber() @IsInt() @Min(1) @Max(500)
+  WEBHOOK_CONCURRENCY = 20;
+
+  /** How often the agent-runner looks for webhook deliveries that are due (new ones are sent at once). */
+  @ToNumber() @IsInt() @Min(10) @Max(60_000)
+  WEBHOOK_POLL_INTERVAL_MS = 1_000;
+
+  /**
+   * Seed 001's global webhook: where the events of sessions without a webhook of their own go
+   * (every event). Operator-configured, so its origin is trusted like AI_BACKEND_URL's.
+   */
+  @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'must be an http(s) URL' })
+  WEBHOOK_BASE_URL?: string;
+
+  /** Signing secret of WEBHOOK_BASE_URL's requests (x-wagw-signature); unset = unsigned. */
+  @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
+  WEBHOOK_BASE_SECRET?: string;
 
   /** Number or JID that receives failure alerts (sent from the session whose agent failed). */
   @IsOptional()

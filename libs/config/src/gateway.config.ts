@@ -26,6 +26,13 @@ export class GatewayConfig extends AiBackendConfig {
   @ToNumber() @IsInt() @Min(0) @Max(120_000)
   SEND_RESPONSE_WAIT_MS = 15_000;
 
+  /**
+   * Largest JSON or form body of a route that carries no media (every route but media sends, bulk
+   * jobs and schedules, whose limit follows MEDIA_MAX_BYTES), in bytes.
+   */
+  @ToNumber() @IsInt() @Min(1_024) @Max(64 * 1024 * 1024)
+  REQUEST_BODY_LIMIT_BYTES = 1024 * 1024;
+
   /** How long the gateway waits for a session worker to answer a command. */
   @ToNumber() @IsInt() @Min(100)
   WORKER_RPC_TIMEOUT_MS = 10_000;

@@ -21,11 +21,6 @@ export interface CleanupTempFilesJob {
   maxAgeMs: number;
 }
 
-/** Agent-runner job: attempt one webhook delivery (the row in webhook_deliveries holds the rest). */
-export interface DeliverWebhookJob {
-  deliveryId: string;
-}
-
 /** Scheduler job: run a bulk job from where it stands (a re-run resumes, never resends). */
 export interface RunBulkJob {
   jobId: string;

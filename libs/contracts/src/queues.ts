@@ -7,8 +7,6 @@ export const QUEUES = {
   maintenance: 'maintenance',
   /** Session lifecycle events published by workers (status changes, QR, link). */
   sessionEvents: 'session-events',
-  /** One job per webhook delivery, retried with backoff by the agent-runner. */
-  webhookDeliveries: 'webhook-deliveries',
   /** Bulk send jobs (seed 002), run item by item by the scheduler. */
   bulkJobs: 'bulk-jobs',
   /** One delayed job per scheduled message, due at its send time. */
@@ -22,7 +20,6 @@ export const QUEUES = {
 export const JOBS = {
   cleanupTempFiles: 'cleanup-temp-files',
   sessionStatusChanged: 'session-status-changed',
-  deliverWebhook: 'deliver-webhook',
   runBulkJob: 'run-bulk-job',
   sendScheduledMessage: 'send-scheduled-message',
   /** One event per job: published by workers before message events were batched; still consumed. */

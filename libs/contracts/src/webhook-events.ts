@@ -44,3 +44,16 @@ export const eventEnvelopeIds = {
   messageReceived: (event: { sessionId: string; waMessageId: string }): string => `message.received:${event.sessionId}:${event.waMessageId}`,
   messageStatus: (event: { outboundId: string; status: string }): string => `message.status:${event.outboundId}:${event.status}`,
 } as const;
+
+/**
+ * When a failing endpoint is tried again, in units of WEBHOOK_RETRY_UNIT_MS (one second by
+ * default): after the 1st failure in a row 10 s, then 1 min, 5 min, 15 min, 30 min, 1 h, 2 h,
+ * 4 h, 8 h, and every 12 h after that. Until then the endpoint is paused: nothing is sent to it.
+ */
+export const WEBHOOK_RETRY_DELAYS = [10, 60, 300, 900, 1_800, 3_600, 7_200, 14_400, 28_800, 43_200] as const;
+
+/**
+ * How long (same units) an event waits for a failing endpoint before its delivery is marked
+ * failed: the whole schedule, about 27.9 hours. A failed delivery can still be redelivered on request.
+ */
+export const WEBHOOK_RETRY_WINDOW = WEBHOOK_RETRY_DELAYS.reduce((sum, delay) => sum + delay, 0);

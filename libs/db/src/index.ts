@@ -1,6 +1,7 @@
 export * from './auth-state/auth-state.repository';
 export * from './db.module';
 export * from './database.probe';
+export * from './storage-faults';
 export * from './row-changes/row-change.feed';
 export * from './row-changes/row.cache';
 export * from './row-changes/row-caches';
@@ -9,6 +10,7 @@ export * from './sessions/session.repository';
 export * from './sessions/session-webhook.repository';
 export * from './sessions/session-pacing.repository';
 export * from './webhooks/webhook-delivery.repository';
+export * from './webhooks/webhook-delivery.queue';
 export * from './users/user.record';
 export * from './users/user.repository';
 export * from './api-keys/user-api-key.record';

@@ -8,6 +8,7 @@ import { SessionRepository } from './sessions/session.repository';
 import { SessionWebhookRepository } from './sessions/session-webhook.repository';
 import { SessionPacingRepository } from './sessions/session-pacing.repository';
 import { WebhookDeliveryRepository } from './webhooks/webhook-delivery.repository';
+import { WebhookDeliveryQueue } from './webhooks/webhook-delivery.queue';
 import { UserRepository } from './users/user.repository';
 import { UserApiKeyRepository } from './api-keys/user-api-key.repository';
 import { SharedApiKeyRepository } from './shared-api-keys/shared-api-key.repository';
@@ -22,7 +23,7 @@ import { MessageHistoryRepository } from './history/message-history.repository';
 /** Every repository the DbModule provides; each aggregate's folder adds its own here. */
 export const REPOSITORIES: Type[] = [
   OutboundMessageRepository, OutboxSendRepository,
-  AuthStateRepository, SessionRepository, SessionWebhookRepository, SessionPacingRepository, WebhookDeliveryRepository,
+  AuthStateRepository, SessionRepository, SessionWebhookRepository, SessionPacingRepository, WebhookDeliveryRepository, WebhookDeliveryQueue,
   UserRepository, UserApiKeyRepository, SharedApiKeyRepository, SessionTokenRepository,
   MediaRepository, IdempotencyRepository,
   BulkJobRepository, ScheduleRepository,

@@ -88,6 +88,6 @@ export class SendAcceptor {
         retryAfterSeconds: PLACEMENT_RETRY_AFTER_SECONDS,
       });
     }
-    return new AppError('SESSION_NOT_READY', `Session ${sessionId} is ${session.status}, not connected`, { status: session.status });
+    return new AppError('SESSION_NOT_CONNECTED', `Session ${sessionId} is ${session.status}, not connected`, { status: session.status });
   }
 }

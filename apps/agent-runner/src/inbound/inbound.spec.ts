@@ -75,7 +75,8 @@ describe('inbound messages (agent-runner)', () => {
       AI_TIMEOUT_MS: '1000',
       DEVELOPER_JID: `+${DEVELOPER}`,
       URL_FETCH_ALLOWLIST: '127.0.0.1',
-      WEBHOOK_RETRY_BASE_MS: '50',
+      WEBHOOK_RETRY_UNIT_MS: '5',
+      WEBHOOK_POLL_INTERVAL_MS: '50',
       WORKER_RPC_TIMEOUT_MS: '500',
     }));
     const moduleRef = await Test.createTestingModule({ imports: [AgentRunnerModule.register(config)] }).compile();

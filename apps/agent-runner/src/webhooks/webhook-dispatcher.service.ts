@@ -1,9 +1,8 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
-import { AgentRunnerConfig } from '@app/config';
-import { JOBS, QUEUES, type DeliverWebhookJob, type WebhookBody, type WebhookEvent } from '@app/contracts';
-import { SessionWebhookRepository, WebhookDeliveryRepository } from '@app/db';
+import type { WebhookBody, WebhookEvent } from '@app/contracts';
+import { WebhookDeliveryRepository } from '@app/db';
+import { WebhookPump } from './webhook-pump.service';
+import { WebhookTargetResolver } from './webhook-target.resolver';
 
 export interface EventToDispatch<T> {
   /** Stable id of the source event; re-dispatching the same id never makes a second delivery. */
@@ -14,20 +13,22 @@ export interface EventToDispatch<T> {
   data: T;
 }
 
-/** Turns a session event into a logged, queued webhook delivery when the session subscribes to it. */
+/**
+ * Turns a session event into a logged webhook delivery when the session (or the installation's
+ * global webhook) subscribes to it; the pump sends it, in the session's order.
+ */
 @Injectable()
 export class WebhookDispatcher {
   constructor(
-    private readonly targets: SessionWebhookRepository,
+    private readonly targets: WebhookTargetResolver,
     private readonly deliveries: WebhookDeliveryRepository,
-    private readonly config: AgentRunnerConfig,
-    @InjectQueue(QUEUES.webhookDeliveries) private readonly queue: Queue<DeliverWebhookJob>,
+    private readonly pump: WebhookPump,
   ) {}
 
   /** Returns the delivery id, or null when the session has no webhook for this event. */
   async dispatch<T>(source: EventToDispatch<T>): Promise<string | null> {
-    const target = await this.targets.findTarget(source.sessionId);
-    if (!target || (target.events.length > 0 && !target.events.includes(source.event))) return null;
+    const target = await this.targets.resolve(source.sessionId);
+    if (!target || !WebhookTargetResolver.wants(target, source.event)) return null;
     const body: WebhookBody<T> = {
       id: source.eventId,
       event: source.event,
@@ -35,21 +36,16 @@ export class WebhookDispatcher {
       occurredAt: source.occurredAt,
       data: source.data,
     };
+    const occurredAt = new Date(source.occurredAt);
     const delivery = await this.deliveries.createOnce({
       eventId: source.eventId,
       sessionId: source.sessionId,
       event: source.event,
       url: target.url,
       payload: body,
+      occurredAt: Number.isNaN(occurredAt.getTime()) ? new Date() : occurredAt,
     });
-    // The delivery id doubles as the job id, so a repeated dispatch cannot queue it twice.
-    await this.queue.add(JOBS.deliverWebhook, { deliveryId: delivery.id }, {
-      jobId: delivery.id,
-      attempts: this.config.WEBHOOK_MAX_ATTEMPTS,
-      backoff: { type: 'exponential', delay: this.config.WEBHOOK_RETRY_BASE_MS },
-      removeOnComplete: 1_000,
-      removeOnFail: 1_000,
-    });
+    this.pump.nudge();
     return delivery.id;
   }
 }

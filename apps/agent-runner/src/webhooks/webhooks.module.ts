@@ -1,19 +1,23 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { sendingConfigOf } from '@app/config';
+import { AgentRunnerConfig, sendingConfigOf, type CoreConfig } from '@app/config';
 import { QUEUES } from '@app/contracts';
 import { SafeFetchModule } from '@app/messaging';
 import { SessionEventsProcessor } from './session-events.processor';
-import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
 import { WebhookHttpClient } from './webhook-http.client';
+import { WebhookPump } from './webhook-pump.service';
+import { WebhookTargetResolver } from './webhook-target.resolver';
+
+/** The operator's global webhook (WEBHOOK_BASE_URL) is trusted as configured, like AI_BACKEND_URL. */
+function allowedDestinations(config: CoreConfig): readonly string[] {
+  const base = (config as AgentRunnerConfig).WEBHOOK_BASE_URL;
+  return [...sendingConfigOf(config).URL_FETCH_ALLOWLIST, ...(base ? [new URL(base).hostname.replace(/^\[|\]$/g, '')] : [])];
+}
 
 @Module({
-  imports: [
-    BullModule.registerQueue({ name: QUEUES.sessionEvents }, { name: QUEUES.webhookDeliveries }),
-    SafeFetchModule.register((config) => sendingConfigOf(config).URL_FETCH_ALLOWLIST),
-  ],
-  providers: [WebhookHttpClient, WebhookDispatcher, SessionEventsProcessor, WebhookDeliveryProcessor],
+  imports: [BullModule.registerQueue({ name: QUEUES.sessionEvents }), SafeFetchModule.register(allowedDestinations)],
+  providers: [WebhookHttpClient, WebhookTargetResolver, WebhookPump, WebhookDispatcher, SessionEventsProcessor],
   exports: [WebhookDispatcher],
 })
 export class WebhooksModule {}

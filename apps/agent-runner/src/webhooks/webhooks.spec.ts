@@ -43,8 +43,9 @@ describe('session event webhooks (agent-runner)', () => {
     receiverUrl = await receiver.start();
     const config = loadConfig(AgentRunnerConfig, baseTestEnv({
       REDIS_PREFIX: isolatedPrefix('webhooks'),
-      WEBHOOK_MAX_ATTEMPTS: '3',
-      WEBHOOK_RETRY_BASE_MS: '50',
+      // The retry schedule in 5 ms units: pauses of 50 ms, 300 ms, 1.5 s …
+      WEBHOOK_RETRY_UNIT_MS: '5',
+      WEBHOOK_POLL_INTERVAL_MS: '20',
       // The receiver is on loopback, which webhook delivery refuses unless allow-listed.
       URL_FETCH_ALLOWLIST: '127.0.0.1',
     }));
@@ -86,31 +87,26 @@ describe('session event webhooks (agent-runner)', () => {
     expect(request!.headers[WEBHOOK_HEADERS.delivery]).toBe(delivery.id);
   });
 
-  it('retries a failing endpoint with backoff until it accepts', async () => {
+  it('pauses a failing endpoint on the schedule and delivers once it accepts', async () => {
     receiver.respondWith(500, 503, 200);
     const session = await fixtures.session(userId, { webhookUrl: `${receiverUrl}/flaky` });
     await events.add(JOBS.sessionStatusChanged, statusEvent(session.id));
 
     await receiver.waitForRequests(3);
     expect(await settled(session.id)).toMatchObject({ status: 'delivered', attempts: 3, lastStatusCode: 200 });
+    const [first, second, third] = receiver.requests.map((request) => request.receivedAt);
+    // Paused 10 then 60 units (50 ms, 300 ms) after the 1st and 2nd failure: not hammered.
+    expect(second! - first!).toBeGreaterThanOrEqual(50);
+    expect(third! - second!).toBeGreaterThanOrEqual(300);
     expect(receiver.requests[0]!.headers[WEBHOOK_HEADERS.signature]).toBeUndefined();
   });
 
-  it('marks the delivery failed after the last attempt, with the reason', async () => {
-    receiver.respondWith(500);
-    const session = await fixtures.session(userId, { webhookUrl: `${receiverUrl}/down` });
-    await events.add(JOBS.sessionStatusChanged, statusEvent(session.id));
-
-    expect(await settled(session.id)).toMatchObject({ status: 'failed', attempts: 3, lastStatusCode: 500, lastError: 'HTTP 500' });
-    expect(receiver.requests).toHaveLength(3);
-  });
-
-  it('refuses a private destination that is not allow-listed, and records why', async () => {
+  it('gives up at once on a private destination that is not allow-listed, and records why', async () => {
     const session = await fixtures.session(userId, { webhookUrl: 'http://10.255.255.1/hook' });
     await events.add(JOBS.sessionStatusChanged, statusEvent(session.id));
 
     const delivery = await settled(session.id);
-    expect(delivery).toMatchObject({ status: 'failed', attempts: 3, lastStatusCode: null });
+    expect(delivery).toMatchObject({ status: 'failed', attempts: 1, lastStatusCode: null });
     expect(delivery.lastError).toMatch(/destination refused/);
   });
 

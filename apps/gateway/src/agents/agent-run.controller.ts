@@ -23,10 +23,10 @@ export class AgentRunController {
     description:
       'Calls the agent endpoint (chatbot binding of `session_id`, else the session\'s endpoint, else `${AI_BACKEND_URL}/agents/{id}/execute`) ' +
       'with `Authorization: Bearer <session api key>`, within AI_TIMEOUT_MS, and sends the `reply` to `session_id` through the session\'s outbox. ' +
-      'The session must be connected (409 SESSION_NOT_READY, checked before the AI is called).',
+      'The session must be connected (409 SESSION_NOT_CONNECTED, or 503 SESSION_NOT_READY while it reconnects; checked before the AI is called).',
   })
   @ApiOkResponse({ type: AgentRunResultDto })
-  @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'SESSION_NOT_READY, or CONFLICT: no AI endpoint configured' })
+  @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'SESSION_NOT_CONNECTED, or CONFLICT: no AI endpoint configured' })
   @ApiBadGatewayResponse({ type: ErrorEnvelopeDto, description: 'AI_DOWNSTREAM_ERROR: the AI backend failed or answered nonsense' })
   @ApiGatewayTimeoutResponse({ type: ErrorEnvelopeDto, description: 'AI_TIMEOUT: no answer within AI_TIMEOUT_MS' })
   run(

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { GatewayConfig } from '@app/config';
+import { documentRetryableErrors } from './retryable-errors.doc';
 import { AUTH_EXTENSIONS } from '../auth/auth.decorators';
 import { API_KEY_HEADER } from '../auth/authenticator';
 import { ErrorEnvelopeDto } from '../errors/error-envelope.dto';
@@ -32,6 +33,13 @@ origin in the gateway's \`ALLOWED_ORIGINS\`.
 **Rate limits.** \`API_RATE_LIMIT\` requests per \`API_RATE_WINDOW\` per API key, session token, user or
 (anonymous) IP; over it the answer is \`RATE_LIMITED\` with the status the installation configured
 (429 by default) and \`Retry-After\`. Login attempts are limited per email and IP.
+
+**Retrying.** A 503 is always temporary and carries \`Retry-After\` (seconds): \`SERVICE_UNAVAILABLE\`
+(PostgreSQL or Redis unreachable), \`SESSION_NOT_READY\` (the session is reconnecting or moving to
+another worker), \`NO_WORKER_AVAILABLE\`, \`WORKER_NOT_OWNER\`, \`WORKER_TIMEOUT\`. Retry after that many
+seconds; retry sends with the same \`Idempotency-Key\` so that none goes out twice. \`RATE_LIMITED\` and a
+409 that carries \`Retry-After\` (the same Idempotency-Key still running) are retryable too; any other
+4xx is not. Each operation lists its retryable codes in \`x-retryable-errors\`.
 
 **Metrics.** \`GET /metrics\` (Prometheus text format) is public unless \`METRICS_TOKEN\` is set; then it
 needs \`Authorization: Bearer <METRICS_TOKEN>\` or an admin credential.`;
@@ -113,6 +121,7 @@ export function buildOpenApiDocument(app: INestApplication, settings: Pick<Gatew
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorEnvelopeDto], operationIdFactory: operationIdFor });
   documentMetricsAccess(document, Boolean(settings.METRICS_TOKEN));
   documentAccessAnswers(document);
+  documentRetryableErrors(document);
   return document;
 }
 

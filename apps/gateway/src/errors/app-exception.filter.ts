@@ -30,6 +30,8 @@ export class AppExceptionFilter implements ExceptionFilter {
     };
     if (response.headersSent) return;
     response.setHeader(TRACE_ID_HEADER, traceId);
+    // A limiter that computed its own wait (the rate limit) has set the header already.
+    if (mapped.retryAfterSeconds !== undefined && !response.getHeader('retry-after')) response.setHeader('Retry-After', String(mapped.retryAfterSeconds));
     response.status(mapped.status).json(body);
   }
 }

@@ -1,5 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { AppError, type ErrorCode } from '@app/contracts';
+import { AppError, retryAfterSecondsOf, type ErrorCode } from '@app/contracts';
+import { storageFaultOf } from '@app/db';
+import { redisFaultOf } from '@app/redis';
 
 export interface MappedError {
   status: number;
@@ -8,6 +10,8 @@ export interface MappedError {
   details?: Record<string, unknown>;
   /** Unexpected failures are logged with their stack; expected ones are not. */
   unexpected: boolean;
+  /** Seconds for the Retry-After header: set on every error a retry can cure. */
+  retryAfterSeconds?: number;
 }
 
 const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
@@ -47,11 +51,27 @@ function messageOf(exception: HttpException): string {
   return typeof message === 'string' ? message : exception.message;
 }
 
-/** Maps anything thrown while serving a request onto the error envelope's status, code and message. */
+function mapAppError(error: AppError): MappedError {
+  const retryAfterSeconds = retryAfterSecondsOf(error.code, error.details);
+  return {
+    status: error.httpStatus,
+    code: error.code,
+    message: error.message,
+    details: error.details,
+    unexpected: false,
+    ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+  };
+}
+
+/**
+ * Maps anything thrown while serving a request onto the error envelope's status, code and message.
+ * Failures of PostgreSQL and Redis are translated by their own libraries (an unreachable one is a
+ * 503 with Retry-After; a missing reference or a duplicate names the field).
+ */
 export function mapException(exception: unknown): MappedError {
-  if (exception instanceof AppError) {
-    return { status: exception.httpStatus, code: exception.code, message: exception.message, details: exception.details, unexpected: false };
-  }
+  if (exception instanceof AppError) return mapAppError(exception);
+  const dependencyFault = storageFaultOf(exception) ?? redisFaultOf(exception);
+  if (dependencyFault) return mapAppError(dependencyFault);
   // Express' body parser failures arrive wrapped in an HttpException; their messages can quote
   // the request body, so they get fixed messages instead.
   const bodyError = exception instanceof HttpException ? exception.cause : exception;

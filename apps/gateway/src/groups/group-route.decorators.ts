@@ -17,4 +17,4 @@ export const ParticipantParam = () =>
 
 /** Every group route needs the session connected. */
 export const NeedsConnectedSession = () =>
-  ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'SESSION_NOT_READY: the session is not connected' });
+  ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'SESSION_NOT_CONNECTED: the session is not linked, logged out or failed' });

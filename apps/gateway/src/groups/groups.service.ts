@@ -98,7 +98,7 @@ export class GroupsService {
     return [...new Set(jids)];
   }
 
-  /** Group commands need a connected session (409 SESSION_NOT_READY otherwise, like sends). */
+  /** Group commands need a connected session (SESSION_NOT_READY or SESSION_NOT_CONNECTED otherwise, like sends). */
   private async command<C extends WorkerCommand>(sessionId: string, command: C, request: WorkerRequest<C>): Promise<WorkerResponse<C>> {
     await this.messages.requireConnected(sessionId);
     try {

@@ -14,7 +14,7 @@ export class GatewayHealthIndicators {
   ) {}
 
   async database(): Promise<HealthIndicatorResult> {
-    return this.probe('database', () => this.databaseProbe.ping());
+    return this.probe('database', () => withTimeout(this.databaseProbe.ping(), PROBE_TIMEOUT_MS, 'no answer from PostgreSQL'));
   }
 
   async redisServer(): Promise<HealthIndicatorResult> {
@@ -41,5 +41,17 @@ export class GatewayHealthIndicators {
     } catch {
       return indicator.down({ message: 'unreachable' });
     }
+  }
+}
+
+/** A database that accepts connections but never answers must not hold /health (and its caller) up. */
+const PROBE_TIMEOUT_MS = 2_000;
+
+async function withTimeout(work: Promise<void>, timeoutMs: number, message: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), timeoutMs)))]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -31,7 +31,7 @@ export class SessionChatsController {
     description:
       `\`source=database\` (default): ${STORED_ONLY} \`source=store|server|auto\`: seed 002's live history from the worker holding the session, ` +
       'every message its connection saw or WhatsApp synced (allowed numbers or not; the phone\'s own messages too), in memory on that worker. ' +
-      '409 SESSION_NOT_READY when no worker holds the session (and for `server` when it is not connected).',
+      '503 SESSION_NOT_READY (with Retry-After) when no worker holds the session (and for `server` when it is not connected).',
   })
   @ApiOkResponse({ type: ChatHistoryDto })
   chat(@Param('id') sessionId: string, @Param('jid') jid: string, @Query() query: ChatHistoryQueryDto, @TraceId() traceId: string): Promise<ChatHistoryDto> {

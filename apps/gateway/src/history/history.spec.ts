@@ -68,7 +68,7 @@ describe('history routes and allowed numbers', () => {
     expect((await http().get(`${url}?source=database&limit=2`).set(as(owner)).expect(200)).body.messages[1]).toMatchObject({ text: 'm3', fromMe: true });
     // No worker holds the session here: its live history is nowhere to be read.
     for (const source of ['store', 'server', 'auto']) {
-      expect((await http().get(`${url}?source=${source}`).set(as(owner)).expect(409)).body.error.code).toBe('SESSION_NOT_READY');
+      expect((await http().get(`${url}?source=${source}`).set(as(owner)).expect(503)).body.error.code).toBe('SESSION_NOT_READY');
     }
     await http().get(`${url}?source=phone`).set(as(owner)).expect(400);
     await http().get(`${url}?source=server&waitSeconds=61`).set(as(owner)).expect(400);

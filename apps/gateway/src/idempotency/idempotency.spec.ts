@@ -57,7 +57,7 @@ class ProbeIdempotencyController {
   @Idempotent()
   refused() {
     runs.refused += 1;
-    if (runs.refused === 1) throw new AppError('SESSION_NOT_READY', 'Session is not connected');
+    if (runs.refused === 1) throw new AppError('SESSION_NOT_CONNECTED', 'Session is not connected');
     return { run: runs.refused };
   }
 }

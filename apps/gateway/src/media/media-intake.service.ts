@@ -50,6 +50,9 @@ function fileNameFromPath(url: string): string | undefined {
  * limit (413), type allow-list (415), kind, optional preview file. The URL download is HEAD
  * first, then a capped GET through SafeUrlFetcher, all within MEDIA_FETCH_TIMEOUT_MS.
  */
+/** Network failures that say the URL leads nowhere (no such host, nothing listening), rather than that its server failed. */
+const UNREACHABLE_URL = /ENOTFOUND|EAI_AGAIN|EAI_NONAME|ECONNREFUSED|EHOSTUNREACH|ENETUNREACH/;
+
 @Injectable()
 export class MediaIntakeService {
   constructor(
@@ -156,6 +159,8 @@ export class MediaIntakeService {
         case 'timeout':
           throw new AppError('BAD_GATEWAY', `The media URL did not answer within ${this.config.MEDIA_FETCH_TIMEOUT_MS} ms`);
         case 'network':
+          // A host that does not exist or refuses connections is a URL the client should fix, not an upstream fault.
+          if (UNREACHABLE_URL.test(error.message)) throw new AppError('INVALID_PAYLOAD', `The media URL cannot be reached: ${error.message}`, { reason: 'unreachable', ...error.details });
           throw new AppError('BAD_GATEWAY', `The media URL could not be fetched: ${error.message}`);
         default:
           throw new AppError('INVALID_PAYLOAD', `The media URL cannot be fetched: ${error.message}`, { reason: error.reason, ...error.details });

@@ -5,18 +5,19 @@ import multer, { MulterError } from 'multer';
 import type { Observable } from 'rxjs';
 import { SendingConfig } from '@app/config';
 import { AppError } from '@app/contracts';
+import { screenInput } from '../input-screening/input-screen';
 
 /** The multipart field that carries the media file (seed 002 `file`). */
 export const MEDIA_FILE_FIELD = 'file';
 
-/** multer's parser for one `file` field, in memory, with MEDIA_MAX_BYTES applied while parsing. */
+/** multer's parser for one `file` field, in memory, with MEDIA_MAX_BYTES applied while parsing (other fields: 50 of at most 1 MiB). */
 export const MEDIA_UPLOAD_PARSER = Symbol('MEDIA_UPLOAD_PARSER');
 
 export const mediaUploadParserProvider: FactoryProvider<RequestHandler> = {
   provide: MEDIA_UPLOAD_PARSER,
   inject: [SendingConfig],
   useFactory: (config: SendingConfig) =>
-    multer({ storage: multer.memoryStorage(), limits: { fileSize: config.MEDIA_MAX_BYTES, files: 1, fields: 50 } }).single(MEDIA_FILE_FIELD),
+    multer({ storage: multer.memoryStorage(), limits: { fileSize: config.MEDIA_MAX_BYTES, files: 1, fields: 50, parts: 51, fieldSize: 1024 * 1024 } }).single(MEDIA_FILE_FIELD),
 };
 
 function uploadError(error: unknown, maxBytes: number): AppError {
@@ -53,6 +54,8 @@ export class MediaUploadInterceptor implements NestInterceptor {
           error ? reject(uploadError(error, this.config.MEDIA_MAX_BYTES)) : resolve(),
         ),
       );
+      // The input screening guard ran before these fields existed.
+      screenInput({ body: request.body });
     }
     return next.handle();
   }

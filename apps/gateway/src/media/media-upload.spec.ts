@@ -89,6 +89,15 @@ describe('media upload through the gateway', () => {
     expect(stored!.bytes.equals(pdf)).toBe(true);
   });
 
+  it('screens multipart fields like JSON ones: a NUL in a caption is a 400 naming it', async () => {
+    const response = await request(app.getHttpServer())
+      .post(`/probe-media/${sessionId}`)
+      .field('caption', 'Invoice\u0000#123')
+      .attach('file', Buffer.from('%PDF-1.7\n'), { filename: 'invoice.pdf', contentType: 'application/pdf' })
+      .expect(400);
+    expect(response.body.error).toMatchObject({ code: 'INVALID_PAYLOAD', details: { in: 'body', fields: [{ field: 'caption' }] } });
+  });
+
   it('refuses an oversize upload with 413 MEDIA_TOO_LARGE in the error envelope', async () => {
     const response = await request(app.getHttpServer())
       .post(`/probe-media/${sessionId}`)

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayConfig } from '@app/config';
-import { AppError, PASSING_STATUSES, type DeliveryState, type OutboundContent } from '@app/contracts';
+import { AppError, sessionNotConnectedError, type DeliveryState, type OutboundContent } from '@app/contracts';
 import { deliveryStateOf, OutboundMessageRepository, SessionRepository, type OutboundCounts, type SessionRecord } from '@app/db';
 import { normalizeRecipient } from '@app/messaging';
 import { newWhatsAppMessageId, SendAcceptor } from '@app/sending';
@@ -53,18 +53,15 @@ export class MessagesService {
   }
 
   /**
-   * Seed 003: sends go out on a connected session only. A session passing through a reconnect or
-   * a takeover is worth a retry shortly (503 with Retry-After); one waiting for a QR scan, logged
-   * out or failed needs someone to act first (409). The session's holder checks again when it
-   * accepts; this check spares the work before (media intake) and the worker round trip.
+   * Seed 003: sends go out on a connected session only. A linked session passing through a
+   * reconnect or a takeover is worth a retry shortly (503 SESSION_NOT_READY with Retry-After); one
+   * waiting for a QR scan, logged out or failed needs someone to act first (409
+   * SESSION_NOT_CONNECTED). The session's holder checks again when it accepts; this check spares
+   * the work before (media intake) and the worker round trip.
    */
   assertConnected(session: SessionRecord): void {
     if (session.status === 'connected') return;
-    const passing = session.autoConnect && PASSING_STATUSES.includes(session.status);
-    throw new AppError('SESSION_NOT_READY', `Session ${session.id} is ${session.status}, not connected`, {
-      status: session.status,
-      ...(passing ? { retryAfterSeconds: 2 } : {}),
-    });
+    throw sessionNotConnectedError(session);
   }
 
   /** assertConnected for callers that hold only the id (routes get the session from @ScopedSession). */

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUrl, Length, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDate, IsIn, IsOptional, IsString, IsUrl, Length, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
 import { WEBHOOK_EVENT_NAMES, type WebhookEvent } from '@app/contracts';
 import type { WebhookDeliveryRecord } from '@app/db';
 import { PageLimit } from '../http/pagination.decorators';
@@ -50,6 +51,25 @@ export class ListDeliveriesQueryDto {
   limit?: number;
 }
 
+/** `POST /sessions/{id}/webhook/deliveries/replay`. */
+export class ReplayDeliveriesDto {
+  @ApiProperty({ example: '2026-11-21T08:00:00.000Z', type: String, format: 'date-time', description: 'Events that happened at or after this time are sent again' })
+  @Type(() => Date)
+  @IsDate({ message: 'since must be an ISO 8601 date-time' })
+  since!: Date;
+
+  @ApiPropertyOptional({ example: '2026-11-21T09:00:00.000Z', type: String, format: 'date-time', description: 'Up to this time (default: now)' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'until must be an ISO 8601 date-time' })
+  until?: Date;
+}
+
+export class ReplayResultDto {
+  @ApiProperty({ example: 42, description: 'How many deliveries were queued again' })
+  replayed!: number;
+}
+
 export class WebhookDeliveryDto {
   @ApiProperty({ example: '9a7c3e1f-2b4d-4f6a-8c0e-1d3f5b7a9c2e', description: 'Also sent as x-wagw-delivery' })
   id!: string;
@@ -68,6 +88,12 @@ export class WebhookDeliveryDto {
 
   @ApiProperty({ example: 1 })
   attempts!: number;
+
+  @ApiProperty({ example: '2026-11-21T08:00:10.000Z', nullable: true, type: String, description: 'When a waiting delivery is tried next (its endpoint is paused until then)' })
+  nextAttemptAt!: string | null;
+
+  @ApiProperty({ example: '2026-11-21T08:00:00.000Z', description: 'When the event happened (a session\'s deliveries go out in this order)' })
+  occurredAt!: string;
 
   @ApiProperty({ example: 200, nullable: true, type: Number })
   lastStatusCode!: number | null;
@@ -92,6 +118,8 @@ export class WebhookDeliveryDto {
       url: record.url,
       status: record.status,
       attempts: record.attempts,
+      nextAttemptAt: record.nextAttemptAt?.toISOString() ?? null,
+      occurredAt: record.occurredAt.toISOString(),
       lastStatusCode: record.lastStatusCode,
       lastError: record.lastError,
       payload: record.payload,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '@app/contracts';
 import { SecretBox } from '@app/crypto';
 import { SessionRepository, SessionWebhookRepository, WebhookDeliveryRepository } from '@app/db';
-import { WebhookDeliveryDto, type UpdateWebhookDto, type WebhookSettingsDto } from './webhook-settings.dto';
+import { WebhookDeliveryDto, type ReplayDeliveriesDto, type ReplayResultDto, type UpdateWebhookDto, type WebhookSettingsDto } from './webhook-settings.dto';
 
 const DEFAULT_DELIVERIES = 50;
 
@@ -33,5 +33,16 @@ export class WebhookSettingsService {
 
   async deliveries(sessionId: string, limit = DEFAULT_DELIVERIES): Promise<WebhookDeliveryDto[]> {
     return (await this.deliveryLog.listForSession(sessionId, limit)).map(WebhookDeliveryDto.from);
+  }
+
+  async retry(sessionId: string, deliveryId: string): Promise<WebhookDeliveryDto> {
+    const record = await this.deliveryLog.redeliver(sessionId, deliveryId);
+    if (!record) throw new AppError('NOT_FOUND', `Session ${sessionId} has no webhook delivery ${deliveryId}`);
+    return WebhookDeliveryDto.from(record);
+  }
+
+  async replay(sessionId: string, body: ReplayDeliveriesDto): Promise<ReplayResultDto> {
+    if (body.until && body.until < body.since) throw new AppError('INVALID_PAYLOAD', 'until must not be before since', { fields: [{ field: 'until', problems: ['must not be before since'] }] });
+    return { replayed: await this.deliveryLog.replay(sessionId, body.since, body.until) };
   }
 }

@@ -98,14 +98,14 @@ describe('scheduler maintenance (BullMQ)', () => {
     const app = apps[apps.length - 1]!;
     await app.get<Queue>(getQueueToken(QUEUES.bulkJobs)).add('depth-probe', {}, { delay: 3_600_000, jobId: `probe-${randomUUID()}` });
     // Consumed by the agent-runner, which does not run here: the scheduler reports it all the same.
-    await app.get<Queue>(getQueueToken(QUEUES.webhookDeliveries)).add('depth-probe', {}, { delay: 3_600_000, jobId: `probe-${randomUUID()}` });
+    await app.get<Queue>(getQueueToken(QUEUES.inboundMessages)).add('depth-probe', {}, { delay: 3_600_000, jobId: `probe-${randomUUID()}` });
     await app.get(QueueDepthReporter).refresh();
     const series = (await register.getSingleMetric('queue_jobs')!.get()).values;
     const value = (queue: string, state: string) => series.find((entry) => entry.labels.queue === queue && entry.labels.state === state)?.value;
     expect(value(QUEUES.bulkJobs, 'delayed')).toBe(1);
     expect(value(QUEUES.scheduledMessages, 'waiting')).toBe(0);
     expect(value(QUEUES.maintenance, 'completed')).toBeGreaterThan(0);
-    expect(value(QUEUES.webhookDeliveries, 'delayed')).toBe(1);
+    expect(value(QUEUES.inboundMessages, 'delayed')).toBe(1);
     expect(new Set(series.map((entry) => entry.labels.queue))).toEqual(new Set(Object.values(QUEUES)));
   });
 });

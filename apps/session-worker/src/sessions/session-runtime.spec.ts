@@ -168,7 +168,7 @@ describe('SessionRuntime', () => {
     await waiting.runtime.start();
     waiting.sockets[0]!.listener.onQr('qr');
     await settle();
-    expect(() => waiting.runtime.send(draft, 0)).toThrow(expect.objectContaining({ code: 'SESSION_NOT_READY', details: { status: 'awaiting_qr' } }));
+    expect(() => waiting.runtime.send(draft, 0)).toThrow(expect.objectContaining({ code: 'SESSION_NOT_CONNECTED', details: { status: 'awaiting_qr' } }));
   });
 
   it('reconnects with backoff after a dropped connection, and gives up for good after the last attempt', async () => {

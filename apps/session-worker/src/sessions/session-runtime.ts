@@ -182,9 +182,7 @@ export class SessionRuntime {
     if (this.connected) return;
     const status = this.parts.status.current;
     const passing = PASSING_STATUSES.includes(status) && !this.connection.isStopped;
-    throw new AppError('SESSION_NOT_READY', `Session ${this.sessionId} is ${status}, not connected`, {
-      status,
-      ...(passing ? { retryAfterSeconds: 2 } : {}),
-    });
+    if (passing) throw new AppError('SESSION_NOT_READY', `Session ${this.sessionId} is ${status}, not connected`, { status, retryAfterSeconds: 2 });
+    throw new AppError('SESSION_NOT_CONNECTED', `Session ${this.sessionId} is ${status}, not connected`, { status });
   }
 }

@@ -486,7 +486,7 @@ export interface paths {
         put?: never;
         /**
          * Run the AI agent on an input and send its reply to a chat (seed 003)
-         * @description Calls the agent endpoint (chatbot binding of `session_id`, else the session's endpoint, else `${AI_BACKEND_URL}/agents/{id}/execute`) with `Authorization: Bearer <session api key>`, within AI_TIMEOUT_MS, and sends the `reply` to `session_id` through the session's outbox. The session must be connected (409 SESSION_NOT_READY, checked before the AI is called).
+         * @description Calls the agent endpoint (chatbot binding of `session_id`, else the session's endpoint, else `${AI_BACKEND_URL}/agents/{id}/execute`) with `Authorization: Bearer <session api key>`, within AI_TIMEOUT_MS, and sends the `reply` to `session_id` through the session's outbox. The session must be connected (409 SESSION_NOT_CONNECTED, or 503 SESSION_NOT_READY while it reconnects; checked before the AI is called).
          */
         post: operations["agents.run"];
         delete?: never;
@@ -562,7 +562,7 @@ export interface paths {
         get: operations["webhooks.get"];
         /**
          * Set the session's webhook: URL, events, signing secret (seed 000)
-         * @description Events: `session.status`, `message.received`, `message.status`. Each is POSTed as `{ id, event, sessionId, occurredAt, data }` with `x-wagw-event`, `x-wagw-delivery` and (with a secret) `x-wagw-signature`; failures are retried with backoff. The URL must reach a public address (or one in URL_FETCH_ALLOWLIST); redirects are not followed.
+         * @description Events: `session.status`, `message.received`, `message.status`. Each is POSTed as `{ id, event, sessionId, occurredAt, data }` with `x-wagw-event`, `x-wagw-delivery` and (with a secret) `x-wagw-signature`. A session's events arrive one at a time, in the order they happened. A failing endpoint is paused and retried after 10 s, 1 min, 5 min, 15 min, 30 min, 1 h, 2 h, 4 h, 8 h, then every 12 h; events wait for it up to ~28 h, then their deliveries are marked failed (redeliver them with …/retry or …/replay). The URL must reach a public address (or one in URL_FETCH_ALLOWLIST); redirects are not followed. Without a webhook of its own, a session's events go to the installation's global webhook (WEBHOOK_BASE_URL), if one is set.
          */
         put: operations["webhooks.update"];
         post?: never;
@@ -583,6 +583,46 @@ export interface paths {
         get: operations["webhooks.listDeliveries"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions/{id}/webhook/deliveries/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send every event since a time again (in order)
+         * @description Every logged delivery of the session whose event happened at or after `since` (and up to `until`) goes to the session's current webhook again, in the order the events happened; a paused endpoint is tried at once.
+         */
+        post: operations["webhooks.replay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions/{id}/webhook/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one delivery again
+         * @description Whatever its state (delivered, failed, waiting), the event goes to the session's current webhook again, before the session's later events; a paused endpoint is tried at once.
+         */
+        post: operations["webhooks.retry"];
         delete?: never;
         options?: never;
         head?: never;
@@ -642,7 +682,7 @@ export interface paths {
         };
         /**
          * History of one chat, contact or group (number or JID), newest first, paged by `before` (seed 002)
-         * @description `source=database` (default): Served from stored history: only messages of allowed numbers (see /allowed-numbers), received or sent since the number was allowed. `source=store|server|auto`: seed 002's live history from the worker holding the session, every message its connection saw or WhatsApp synced (allowed numbers or not; the phone's own messages too), in memory on that worker. 409 SESSION_NOT_READY when no worker holds the session (and for `server` when it is not connected).
+         * @description `source=database` (default): Served from stored history: only messages of allowed numbers (see /allowed-numbers), received or sent since the number was allowed. `source=store|server|auto`: seed 002's live history from the worker holding the session, every message its connection saw or WhatsApp synced (allowed numbers or not; the phone's own messages too), in memory on that worker. 503 SESSION_NOT_READY (with Retry-After) when no worker holds the session (and for `server` when it is not connected).
          */
         get: operations["history.listChatMessages"];
         put?: never;
@@ -1183,7 +1223,7 @@ export interface components {
              * @example SESSION_NOT_FOUND
              * @enum {string}
              */
-            code: "INVALID_PAYLOAD" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "SESSION_NOT_FOUND" | "JOB_NOT_FOUND" | "SCHEDULE_NOT_FOUND" | "USER_NOT_FOUND" | "CONFLICT" | "SESSION_NOT_READY" | "PHONE_ALREADY_LINKED" | "IDEMPOTENCY_KEY_REUSED" | "MEDIA_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL" | "AI_DOWNSTREAM_ERROR" | "BAD_GATEWAY" | "NO_WORKER_AVAILABLE" | "WORKER_NOT_OWNER" | "WORKER_TIMEOUT" | "AI_TIMEOUT";
+            code: "INVALID_PAYLOAD" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "SESSION_NOT_FOUND" | "JOB_NOT_FOUND" | "SCHEDULE_NOT_FOUND" | "USER_NOT_FOUND" | "CONFLICT" | "SESSION_NOT_CONNECTED" | "PHONE_ALREADY_LINKED" | "IDEMPOTENCY_KEY_REUSED" | "MEDIA_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL" | "AI_DOWNSTREAM_ERROR" | "BAD_GATEWAY" | "NO_WORKER_AVAILABLE" | "WORKER_NOT_OWNER" | "SESSION_NOT_READY" | "SERVICE_UNAVAILABLE" | "WORKER_TIMEOUT" | "AI_TIMEOUT";
             /** @example Session agent-1 does not exist */
             message: string;
             /**
@@ -1948,6 +1988,16 @@ export interface components {
             status: "pending" | "delivered" | "failed";
             /** @example 1 */
             attempts: number;
+            /**
+             * @description When a waiting delivery is tried next (its endpoint is paused until then)
+             * @example 2026-11-21T08:00:10.000Z
+             */
+            nextAttemptAt: string | null;
+            /**
+             * @description When the event happened (a session's deliveries go out in this order)
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            occurredAt: string;
             /** @example 200 */
             lastStatusCode: number | null;
             /** @example null */
@@ -1960,6 +2010,27 @@ export interface components {
             deliveredAt: string | null;
             /** @example 2026-11-21T08:00:00.000Z */
             createdAt: string;
+        };
+        ReplayDeliveriesDto: {
+            /**
+             * Format: date-time
+             * @description Events that happened at or after this time are sent again
+             * @example 2026-11-21T08:00:00.000Z
+             */
+            since: string;
+            /**
+             * Format: date-time
+             * @description Up to this time (default: now)
+             * @example 2026-11-21T09:00:00.000Z
+             */
+            until?: string;
+        };
+        ReplayResultDto: {
+            /**
+             * @description How many deliveries were queued again
+             * @example 42
+             */
+            replayed: number;
         };
         PacingProfileDto: {
             /** @example 0 */
@@ -2840,6 +2911,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "auth.me": {
@@ -2871,6 +2953,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2930,6 +3023,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3128,6 +3232,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "workers.list": {
@@ -3168,6 +3283,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3220,6 +3346,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3285,6 +3422,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "sessions.checkPhone": {
@@ -3329,6 +3477,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3394,6 +3553,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "sessions.get": {
@@ -3436,6 +3606,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3499,6 +3680,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "sessions.reconnect": {
@@ -3550,6 +3742,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3613,6 +3816,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "sessions.wipe": {
@@ -3670,6 +3884,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "sessions.getQr": {
@@ -3719,6 +3944,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3791,6 +4027,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "sessions.requestPairingCode": {
@@ -3846,6 +4093,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3938,6 +4196,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4037,6 +4306,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "messages.sendBulk": {
@@ -4119,6 +4399,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "messages.getStatus": {
@@ -4168,6 +4459,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "messages.getQueue": {
@@ -4210,6 +4512,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4273,6 +4586,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "jobs.list": {
@@ -4319,6 +4643,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4407,6 +4742,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "jobs.get": {
@@ -4450,6 +4796,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4523,6 +4880,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "schedules.list": {
@@ -4569,6 +4937,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4657,6 +5036,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "schedules.get": {
@@ -4700,6 +5090,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4773,6 +5174,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "agents.run": {
@@ -4829,7 +5241,7 @@ export interface operations {
                 };
             };
             /**
-             * @description SESSION_NOT_READY, or CONFLICT: no AI endpoint configured
+             * @description SESSION_NOT_CONNECTED, or CONFLICT: no AI endpoint configured
              *
              *     A request with the same Idempotency-Key is still running
              */
@@ -4862,6 +5274,17 @@ export interface operations {
             /** @description AI_DOWNSTREAM_ERROR: the AI backend failed or answered nonsense */
             502: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4919,6 +5342,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4986,6 +5420,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "chatbots.list": {
@@ -5028,6 +5473,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5096,6 +5552,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "chatbots.delete": {
@@ -5154,6 +5621,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "webhooks.get": {
@@ -5196,6 +5674,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5263,6 +5752,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "webhooks.listDeliveries": {
@@ -5313,6 +5813,158 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    "webhooks.replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplayDeliveriesDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayResultDto"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credential, or an invalid, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description FORBIDDEN: the caller's role may not call this (readonly users only read) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description SESSION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    "webhooks.retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDto"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credential, or an invalid, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description FORBIDDEN: the caller's role may not call this (readonly users only read) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description NOT_FOUND: the session has no such delivery */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "pacing.get": {
@@ -5355,6 +6007,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5422,6 +6085,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "history.listDailyChats": {
@@ -5479,6 +6153,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "history.listChatMessages": {
@@ -5530,6 +6215,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5599,6 +6295,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "history.stats": {
@@ -5658,6 +6365,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "allowedNumbers.list": {
@@ -5692,6 +6410,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5742,6 +6471,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5799,6 +6539,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5866,6 +6617,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "groups.list": {
@@ -5905,7 +6667,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description SESSION_NOT_READY: the session is not connected */
+            /** @description SESSION_NOT_CONNECTED: the session is not linked, logged out or failed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5917,6 +6679,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6014,6 +6787,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "groups.get": {
@@ -6073,7 +6857,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description SESSION_NOT_READY: the session is not connected */
+            /** @description SESSION_NOT_CONNECTED: the session is not linked, logged out or failed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6085,6 +6869,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6154,7 +6949,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description SESSION_NOT_READY: the session is not connected */
+            /** @description SESSION_NOT_CONNECTED: the session is not linked, logged out or failed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6166,6 +6961,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6233,7 +7039,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description SESSION_NOT_READY: the session is not connected */
+            /** @description SESSION_NOT_CONNECTED: the session is not linked, logged out or failed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6245,6 +7051,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6314,7 +7131,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description SESSION_NOT_READY: the session is not connected */
+            /** @description SESSION_NOT_CONNECTED: the session is not linked, logged out or failed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6326,6 +7143,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6393,7 +7221,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description SESSION_NOT_READY: the session is not connected */
+            /** @description SESSION_NOT_CONNECTED: the session is not linked, logged out or failed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6405,6 +7233,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6470,7 +7309,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description SESSION_NOT_READY: the session is not connected */
+            /** @description SESSION_NOT_CONNECTED: the session is not linked, logged out or failed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6482,6 +7321,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6547,7 +7397,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description SESSION_NOT_READY: the session is not connected */
+            /** @description SESSION_NOT_CONNECTED: the session is not linked, logged out or failed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6559,6 +7409,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6668,6 +7529,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "groups.sendMention": {
@@ -6765,6 +7637,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6875,6 +7758,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "events.stream": {
@@ -6925,6 +7819,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "events.createTicket": {
@@ -6962,6 +7867,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "metrics.scrape": {
@@ -6982,6 +7898,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7031,6 +7958,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7096,6 +8034,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "users.get": {
@@ -7138,6 +8087,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7194,6 +8154,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7261,6 +8232,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "apiKeys.list": {
@@ -7303,6 +8285,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7370,6 +8363,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "apiKeys.revoke": {
@@ -7428,6 +8432,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "sessionTokens.list": {
@@ -7470,6 +8485,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7537,6 +8563,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     "sessionTokens.revoke": {
@@ -7589,6 +8626,17 @@ export interface operations {
             /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Temporarily unavailable, retry after Retry-After seconds: SERVICE_UNAVAILABLE, SESSION_NOT_READY, WORKER_TIMEOUT, WORKER_NOT_OWNER, NO_WORKER_AVAILABLE */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

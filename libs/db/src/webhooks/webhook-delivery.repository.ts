@@ -15,7 +15,9 @@ export interface WebhookDeliveryRecord {
   attempts: number;
   lastStatusCode: number | null;
   lastError: string | null;
+  nextAttemptAt: Date | null;
   deliveredAt: Date | null;
+  occurredAt: Date;
   createdAt: Date;
 }
 
@@ -25,15 +27,21 @@ export interface NewWebhookDelivery {
   event: string;
   url: string;
   payload: object;
+  occurredAt: Date;
 }
 
-export interface AttemptOutcome {
-  statusCode: number | null;
-  error: string | null;
-  nextAttemptAt: Date | null;
-}
+const RECORD = {
+  id: true, eventId: true, sessionId: true, event: true, url: true, payload: true, status: true, attempts: true,
+  lastStatusCode: true, lastError: true, nextAttemptAt: true, deliveredAt: true, occurredAt: true, createdAt: true,
+} as const;
 
-/** The webhook delivery log: one row per event and target, updated after every attempt. */
+/** Back to the queue: pending, no claim (an attempt in flight may no longer record its outcome), due now. */
+const REQUEUED = { status: 'pending', claimedUntil: null, claimToken: null, nextAttemptAt: null } as const;
+
+/**
+ * The webhook delivery log: one row per event, updated after every attempt (the attempts
+ * themselves are WebhookDeliveryQueue's), and redeliveries on an owner's request.
+ */
 @Injectable()
 export class WebhookDeliveryRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -44,35 +52,41 @@ export class WebhookDeliveryRepository {
       where: { eventId: delivery.eventId },
       create: { ...delivery, payload: delivery.payload as Prisma.InputJsonValue },
       update: {},
+      select: RECORD,
     });
   }
 
   async find(id: string): Promise<WebhookDeliveryRecord | null> {
-    return this.prisma.webhookDelivery.findUnique({ where: { id } });
+    return this.prisma.webhookDelivery.findUnique({ where: { id }, select: RECORD });
   }
 
   async listForSession(sessionId: string, limit: number): Promise<WebhookDeliveryRecord[]> {
-    return this.prisma.webhookDelivery.findMany({ where: { sessionId }, orderBy: { createdAt: 'desc' }, take: limit });
+    return this.prisma.webhookDelivery.findMany({ where: { sessionId }, orderBy: [{ createdAt: 'desc' }, { seq: 'desc' }], take: limit, select: RECORD });
   }
 
-  async markDelivered(id: string, statusCode: number): Promise<void> {
-    await this.prisma.webhookDelivery.update({
-      where: { id },
-      data: { status: 'delivered', attempts: { increment: 1 }, lastStatusCode: statusCode, lastError: null, deliveredAt: new Date(), nextAttemptAt: null },
+  /**
+   * Sends one delivery of the session again (whatever its state), to the session's current
+   * webhook; null when the session has no such delivery. The owner asking is a sign the endpoint
+   * is back: its pause ends (one delivery probes it first if it was failing).
+   */
+  async redeliver(sessionId: string, id: string): Promise<WebhookDeliveryRecord | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.webhookDelivery.updateMany({ where: { id, sessionId }, data: REQUEUED });
+      if (count === 0) return null;
+      const record = await tx.webhookDelivery.findUniqueOrThrow({ where: { id }, select: RECORD });
+      await tx.webhookEndpoint.updateMany({ where: { url: record.url }, data: { pausedUntil: null } });
+      return record;
     });
   }
 
-  /** Records a failed attempt; `final` marks the delivery failed for good. */
-  async recordFailure(id: string, outcome: AttemptOutcome, final: boolean): Promise<void> {
-    await this.prisma.webhookDelivery.update({
-      where: { id },
-      data: {
-        status: final ? 'failed' : 'pending',
-        attempts: { increment: 1 },
-        lastStatusCode: outcome.statusCode,
-        lastError: outcome.error,
-        nextAttemptAt: final ? null : outcome.nextAttemptAt,
-      },
+  /** Sends every delivery of the session for events since `since` (up to `until`) again, in their order; returns how many. */
+  async replay(sessionId: string, since: Date, until: Date | undefined): Promise<number> {
+    return this.prisma.$transaction(async (tx) => {
+      const where = { sessionId, occurredAt: { gte: since, ...(until ? { lte: until } : {}) } };
+      const urls = await tx.webhookDelivery.findMany({ where, distinct: ['url'], select: { url: true } });
+      const { count } = await tx.webhookDelivery.updateMany({ where, data: REQUEUED });
+      await tx.webhookEndpoint.updateMany({ where: { url: { in: urls.map(({ url }) => url) } }, data: { pausedUntil: null } });
+      return count;
     });
   }
 }

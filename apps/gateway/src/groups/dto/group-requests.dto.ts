@@ -33,13 +33,14 @@ export class GroupParticipantsDto {
 /** Seed 002 promote admin: `adminJid` (one member), or `participants` (several at once). */
 export class GroupAdminsDto {
   @ApiPropertyOptional({ example: '6281234567890', description: `The member to promote (seed 002); required unless \`participants\` is given. ${PEOPLE}` })
-  @ValidateIf((body: GroupAdminsDto) => body.participants === undefined)
+  // Checked when given, and required when `participants` is not.
+  @ValidateIf((body: GroupAdminsDto) => body.adminJid !== undefined || body.participants === undefined)
   @IsString()
   @Length(3, 100)
   adminJid?: string;
 
   @ApiPropertyOptional({ type: [String], example: ['6281234567890'], description: `Members to promote; required unless \`adminJid\` is given. ${PEOPLE}` })
-  @ValidateIf((body: GroupAdminsDto) => body.adminJid === undefined)
+  @ValidateIf((body: GroupAdminsDto) => body.participants !== undefined || body.adminJid === undefined)
   @PersonList()
   participants?: string[];
 }

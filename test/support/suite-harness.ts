@@ -63,6 +63,8 @@ export interface SuiteOptions {
  */
 export class SuiteHarness {
   readonly workers = new Map<string, AppProcess>();
+  /** Each worker's `/metrics` URL, by worker id. */
+  readonly workerMetricsUrls = new Map<string, string>();
   readonly adminKey = randomBytes(24).toString('hex');
   readonly prefix = isolatedPrefix('suite');
   sim!: RunningWaSim & { client: WaSimClient };
@@ -120,6 +122,7 @@ export class SuiteHarness {
       WORKER_METRICS_HOST: '127.0.0.1',
     });
     this.workers.set(id, worker);
+    this.workerMetricsUrls.set(id, `http://127.0.0.1:${metricsPort}/metrics`);
     await waitForHttp(`http://127.0.0.1:${metricsPort}/metrics`);
     return worker;
   }

@@ -20,10 +20,21 @@ export const redisKeys = {
   /** Sorted set of a session's reserved send times to one recipient, for the per-recipient cap. */
   sendPacingRecipient: (prefix: string, sessionId: string, recipientJid: string): string =>
     `${prefix}:pacing:{${sessionId}}:to:${recipientJid}`,
+  /**
+   * JSON SessionReservation: the session is being handed to one worker; the others leave it alone
+   * while that worker is live and active. Expires shortly after the hand-over should be done.
+   */
+  sessionReservation: (prefix: string, sessionId: string): string => `${prefix}:placement:reserved:${sessionId}`,
+  /** Sorted set of session ids being handed to one worker, scored by when each reservation expires. */
+  workerIncoming: (prefix: string, workerId: string): string => `${prefix}:placement:incoming:${workerId}`,
+  /** Hash (tokens, time) of the cluster-wide token bucket that paces planned hand-overs. */
+  moveTokens: (prefix: string): string => `${prefix}:placement:move-tokens`,
 } as const;
 
 /** Pub/sub channels (pub/sub ignores the DB index, so channels carry the prefix too). */
 export const redisChannels = {
   /** "Some session may need an owner now": workers reconcile at once instead of on their timer. */
   sessionsWake: (prefix: string): string => `${prefix}:sessions:wake`,
+  /** "A session reserved for you was just released" (message: the session id), to one worker. */
+  sessionAdopt: (prefix: string, workerId: string): string => `${prefix}:sessions:adopt:${workerId}`,
 } as const;

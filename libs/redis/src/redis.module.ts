@@ -4,6 +4,7 @@ import { CoreConfig } from '@app/config';
 import { RedisClient } from './redis-client';
 import { redisOptionsFromUrl } from './redis-options';
 import { SessionLeaseRepository } from './session-lease.repository';
+import { SessionMovesRepository } from './session-moves.repository';
 import { WorkerRegistryRepository } from './worker-registry.repository';
 
 /**
@@ -32,8 +33,8 @@ export class RedisModule {
       module: RedisModule,
       global: true,
       imports: [bull],
-      providers: [client, WorkerRegistryRepository, SessionLeaseRepository],
-      exports: [client, bull, WorkerRegistryRepository, SessionLeaseRepository],
+      providers: [client, WorkerRegistryRepository, SessionLeaseRepository, SessionMovesRepository],
+      exports: [client, bull, WorkerRegistryRepository, SessionLeaseRepository, SessionMovesRepository],
     };
   }
 }

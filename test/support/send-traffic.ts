@@ -33,6 +33,8 @@ export interface SendTrafficOptions {
   pauseMs: number;
   /** How long one message keeps being retried while the gateway says "retry later". */
   giveUpAfterMs?: number;
+  /** Longest pause before a retry, whatever Retry-After says (default 1 s; shorter measures unavailability finer). */
+  retryCapMs?: number;
 }
 
 /** Errors that mean "not now, retry shortly": the session is moving, reconnecting or being placed. */
@@ -40,8 +42,8 @@ const RETRYABLE = new Set(['SESSION_NOT_READY', 'WORKER_NOT_OWNER', 'NO_WORKER_A
 
 /**
  * Steady sends through the gateway's API to many sessions, the way a careful client sends: one
- * Idempotency-Key per message, retried with the same key while the answer says to retry (at most
- * the Retry-After it gives, capped at 1 s to keep the load steady). Records what was accepted,
+ * Idempotency-Key per message, retried with the same key while the answer says to retry (after the
+ * Retry-After it gives, capped at `retryCapMs`, to keep the load steady). Records what was accepted,
  * what was refused, and how long each session kept refusing.
  */
 export class SendTraffic {
@@ -107,7 +109,7 @@ export class SendTraffic {
         return;
       }
       if (!this.refusingSince.has(sessionId)) this.refusingSince.set(sessionId, Date.now());
-      await sleep(Math.min(1_000, (retryAfterSeconds ?? 0.2) * 1_000));
+      await sleep(Math.min(this.options.retryCapMs ?? 1_000, (retryAfterSeconds ?? 0.2) * 1_000));
     }
   }
 

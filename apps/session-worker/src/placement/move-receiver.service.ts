@@ -92,7 +92,7 @@ export class MoveReceiver {
 
   private async recordArrival(sessionId: string, reservation: SessionReservation): Promise<void> {
     const runtime = () => this.supervisor.runtimeIfHeld(sessionId);
-    await waitUntil(() => runtime()?.connected ?? true, CONNECT_WATCH_MS, 25);
+    await waitUntil(() => runtime()?.connected ?? true, CONNECT_WATCH_MS, 50);
     if (!runtime()?.connected) return;
     const seconds = (Date.now() - reservation.since) / 1000;
     this.duration.observe({ worker: this.identity.id }, seconds);

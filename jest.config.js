@@ -10,7 +10,7 @@ const swcOptions = {
   sourceMaps: 'inline',
 };
 
-const libAliases = ['config', 'contracts', 'crypto', 'db', 'messaging', 'observability', 'redis', 'runtime', 'sending', 'transport'];
+const libAliases = ['client', 'config', 'contracts', 'crypto', 'db', 'messaging', 'observability', 'redis', 'runtime', 'sending', 'transport'];
 
 module.exports = {
   rootDir: __dirname,

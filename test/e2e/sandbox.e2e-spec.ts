@@ -63,7 +63,7 @@ describe('npm run sandbox, following the README', () => {
     const user = await call(`${gw}/users`, { body: { email: 'dev@example.com', password: 'a long passphrase', name: 'Dev' } });
     expect(user.status).toBe(201);
     expect((await call(`${sim}/accounts`, { body: { phoneNumber: '6281111111111', name: 'Demo phone' }, admin: false })).status).toBe(201);
-    const session = await call(`${gw}/sessions`, { body: { agentId: 'demo', agentName: 'Demo', userId: user.body.id, waitForQr: false } });
+    const session = await call(`${gw}/sessions`, { body: { agentId: 'demo', agentName: 'Demo', ownerId: user.body.id, waitForQr: false } });
     expect(session.status).toBe(201);
     const qr = await call(`${gw}/sessions/demo/qr?format=raw&wait=30`);
     expect((await call(`${sim}/pairing/qr`, { body: { phoneNumber: '6281111111111', qr: qr.body.qr }, admin: false })).status).toBe(200);
@@ -83,4 +83,13 @@ describe('npm run sandbox, following the README', () => {
     // Only what came after the number was allowed is kept (seed 002's gate): "Halo!" went out before.
     expect(history.map((message: { text: string }) => message.text)).toEqual(['Hai juga']);
   }, 120_000);
+
+  it('lets a browser app on the local dev origin call the API (CORS)', async () => {
+    const preflight = await fetch(`${gw}/sessions`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-api-key' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+  });
 });

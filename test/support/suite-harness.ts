@@ -63,7 +63,7 @@ export interface SuiteOptions {
  */
 export class SuiteHarness {
   readonly workers = new Map<string, AppProcess>();
-  /** Each worker's `/metrics` URL, by worker id. */
+  /** `/metrics` URL of each worker started, by id. */
   readonly workerMetricsUrls = new Map<string, string>();
   readonly adminKey = randomBytes(24).toString('hex');
   readonly prefix = isolatedPrefix('suite');
@@ -72,6 +72,8 @@ export class SuiteHarness {
   gateway!: AppProcess;
   agentRunner?: AppProcess;
   scheduler?: AppProcess;
+  /** More gateway replicas (startGatewayReplica), beside `gateway`. */
+  readonly gatewayReplicas: AppProcess[] = [];
   private stateDir = mkdtempSync(join(tmpdir(), 'wagw-sim-'));
   private simStopped = false;
   private nextPhone = 6281200000000 + Math.floor(Math.random() * 1_000_000) * 100;
@@ -111,6 +113,16 @@ export class SuiteHarness {
     this.gateway = new AppProcess(builtScript('apps/gateway/src/main.js'), { ...this.env, PORT: String(port), HOST: '127.0.0.1' });
     this.api = new ApiClient(`http://127.0.0.1:${port}`, this.adminKey);
     await waitForHttp(`${this.api.baseUrl}/docs-json`);
+  }
+
+  /** Another gateway process on the same database and Redis prefix; `api` keeps calling the first. */
+  async startGatewayReplica(): Promise<{ process: AppProcess; api: ApiClient }> {
+    const port = await freePort();
+    const replica = new AppProcess(builtScript('apps/gateway/src/main.js'), { ...this.env, PORT: String(port), HOST: '127.0.0.1' });
+    this.gatewayReplicas.push(replica);
+    const api = new ApiClient(`http://127.0.0.1:${port}`, this.adminKey);
+    await waitForHttp(`${api.baseUrl}/docs-json`);
+    return { process: replica, api };
   }
 
   async startWorker(id: string): Promise<AppProcess> {
@@ -171,13 +183,13 @@ export class SuiteHarness {
   }
 
   /**
-   * Creates a session for `userId`, scans its QR with a fresh simulated phone and waits until the
-   * session is connected; returns the phone number.
+   * Creates a session for `userId`, scans its QR with a fresh simulated phone (or with the account
+   * `phone` made beforehand) and waits until the session is connected; returns the phone number.
    */
-  async linkSession(sessionId: string, userId: string): Promise<string> {
-    const phone = this.newPhone();
-    await this.sim.client.createAccount(phone);
-    const created = await this.api.post('/sessions', { agentId: sessionId, agentName: `Session ${sessionId}`, userId, waitForQr: false });
+  async linkSession(sessionId: string, userId: string, existingAccount?: string): Promise<string> {
+    const phone = existingAccount ?? this.newPhone();
+    if (!existingAccount) await this.sim.client.createAccount(phone);
+    const created = await this.api.post('/sessions', { agentId: sessionId, agentName: `Session ${sessionId}`, ownerId: userId, waitForQr: false });
     if (created.status !== 201) throw new Error(`POST /sessions answered ${created.status}: ${JSON.stringify(created.body)}`);
     const qr = await this.api.get(`/sessions/${sessionId}/qr?format=raw&wait=30`);
     if (qr.status !== 200) throw new Error(`GET qr answered ${qr.status}: ${JSON.stringify(qr.body)}`);
@@ -202,7 +214,7 @@ export class SuiteHarness {
 
   /** Stops every process; the simulator keeps its state unless `wipe`. */
   async stop(wipe = true): Promise<void> {
-    await Promise.all([...this.workers.values(), this.gateway, this.agentRunner, this.scheduler].map((process) => process?.stop('SIGTERM')));
+    await Promise.all([...this.workers.values(), this.gateway, ...this.gatewayReplicas, this.agentRunner, this.scheduler].map((process) => process?.stop('SIGTERM')));
     this.workers.clear();
     await this.stopSimulator();
     if (wipe) rmSync(this.stateDir, { recursive: true, force: true });

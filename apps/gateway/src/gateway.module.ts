@@ -19,8 +19,13 @@ import { WebhookSettingsModule } from './webhook-settings/webhook-settings.modul
 import { HistoryModule } from './history/history.module';
 import { AllowedNumbersModule } from './allowed-numbers/allowed-numbers.module';
 import { GroupsModule } from './groups/groups.module';
+import { EventsModule } from './events/events.module';
+import { PacingModule } from './pacing/pacing.module';
 
 export const GATEWAY_SERVICE_NAME = 'gateway';
+
+/** Sessions, accounts and credentials a gateway keeps at most (a few hundred bytes each). */
+const ROW_CACHE_ENTRIES = 20_000;
 
 @Module({})
 export class GatewayModule implements NestModule {
@@ -30,8 +35,8 @@ export class GatewayModule implements NestModule {
       imports: [
         AppConfigModule.forRoot(GatewayConfig, config),
         LoggingModule.forApp(GATEWAY_SERVICE_NAME),
-        MetricsModule.forApp(GATEWAY_SERVICE_NAME, [...metricProviders('httpRequestDuration', 'errors'), workersLiveMetric]),
-        DbModule.forRoot(),
+        MetricsModule.forApp(GATEWAY_SERVICE_NAME, [...metricProviders('httpRequestDuration', 'errors', 'liveEventClients', 'liveEventClientsDropped'), workersLiveMetric]),
+        DbModule.forRoot(config.ROW_CACHE_TTL_MS > 0 ? { rowCache: { ttlMs: config.ROW_CACHE_TTL_MS, maxEntries: ROW_CACHE_ENTRIES } } : {}),
         RedisModule.forRoot(),
         WorkerRpcClientModule.forRoot({ timeoutMs: config.WORKER_RPC_TIMEOUT_MS }),
         CryptoModule,
@@ -45,9 +50,11 @@ export class GatewayModule implements NestModule {
         AgentsModule,
         AgentBindingsModule,
         WebhookSettingsModule,
+        PacingModule,
         HistoryModule,
         AllowedNumbersModule,
         GroupsModule,
+        EventsModule,
       ],
     };
   }

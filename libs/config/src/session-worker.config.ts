@@ -73,6 +73,13 @@ export class SessionWorkerConfig extends SendingConfig {
   @ToNumber() @IsInt() @Min(0)
   MOVE_QUIESCE_TIMEOUT_MS = 5_000;
 
+  /**
+   * How often the worker checks whether a burst (links, restores) left its heap grown, and then
+   * runs a full garbage collection so the memory goes back; 0 leaves collection to V8 alone.
+   */
+  @ToNumber() @IsInt() @Min(0)
+  MEMORY_SETTLE_INTERVAL_MS = 15_000;
+
   /** Most sessions a worker connects at the same time while restoring or taking over. */
   @ToNumber() @IsInt() @Min(1)
   RESTORE_CONCURRENCY = 20;
@@ -88,9 +95,26 @@ export class SessionWorkerConfig extends SendingConfig {
   @ToNumber() @IsInt() @Min(1)
   RECONNECT_MAX_ATTEMPTS = 10;
 
+  /**
+   * Chat history a worker keeps in memory per session it holds (seed 002 `source=store`): the
+   * newest messages of each chat, and the chats with the most recent activity.
+   */
+  @ToNumber() @IsInt() @Min(1) @Max(10_000)
+  CHAT_STORE_MESSAGES_PER_CHAT = 100;
+
+  @ToNumber() @IsInt() @Min(1) @Max(10_000)
+  CHAT_STORE_CHATS = 100;
+
   /** WebSocket URL Baileys connects to; unset means WhatsApp's own servers. */
   @IsOptional() @Matches(/^wss?:\/\/.+/, { message: 'must be a ws:// or wss:// URL' })
   WA_WS_URL?: string;
+
+  /**
+   * How long each QR is shown before Baileys rotates to the next (ms); unset = Baileys' own
+   * (60 s for the first, 20 s for the others). Short values are for tests against the simulator.
+   */
+  @IsOptional() @ToNumber() @IsInt() @Min(1_000)
+  WA_QR_TIMEOUT_MS?: number;
 
   /** Hex Curve25519 public key Baileys trusts as certificate root (simulator only). */
   @IsOptional() @Matches(/^(05)?[0-9a-fA-F]{64}$/, { message: 'must be a 32-byte hex public key' })

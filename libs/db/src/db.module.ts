@@ -5,12 +5,19 @@ import { DatabasePool } from './database-pool';
 import { DatabaseProbe } from './database.probe';
 import { PrismaService } from './prisma.service';
 import { REPOSITORIES } from './repositories';
+import { RowChangeFeed } from './row-changes/row-change.feed';
+import { ROW_CACHE_OPTIONS, RowCaches, type RowCacheOptions } from './row-changes/row-caches';
 
-/** PostgreSQL access for one process: the Prisma client and a repository per aggregate. */
+/**
+ * PostgreSQL access for one process: the Prisma client and a repository per aggregate. With
+ * `rowCache`, repositories keep the sessions, users and credentials they read until they change.
+ */
 @Module({})
 export class DbModule {
-  static forRoot(): DynamicModule {
+  static forRoot(options: { rowCache?: RowCacheOptions } = {}): DynamicModule {
     const providers = [
+      { provide: ROW_CACHE_OPTIONS, useValue: options.rowCache ?? null },
+      RowCaches,
       {
         provide: DatabasePool,
         inject: [CoreConfig],
@@ -27,8 +34,9 @@ export class DbModule {
           }),
       },
       DatabaseProbe,
+      RowChangeFeed,
       ...REPOSITORIES,
     ];
-    return { module: DbModule, global: true, providers, exports: [DatabaseProbe, ...REPOSITORIES] };
+    return { module: DbModule, global: true, providers, exports: [DatabaseProbe, RowChangeFeed, ...REPOSITORIES] };
   }
 }

@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { CoreConfig } from '@app/config';
+import { redisKeys } from '@app/contracts';
+import { LiveEventPublisher } from './live-events/live-event.publisher';
 import { RedisClient } from './redis-client';
 import { redisOptionsFromUrl } from './redis-options';
 import { SessionLeaseRepository } from './session-lease.repository';
@@ -8,7 +10,7 @@ import { SessionMovesRepository } from './session-moves.repository';
 import { WorkerRegistryRepository } from './worker-registry.repository';
 
 /**
- * Redis for one process: a shared client, and BullMQ's root connection. Every BullMQ key lives
+ * Redis for one process: a shared client, BullMQ's root connection and the live-events publisher. Every BullMQ key lives
  * under `<REDIS_PREFIX>:bull` so installations (and test runs) sharing a Redis stay apart.
  */
 @Module({})
@@ -26,15 +28,15 @@ export class RedisModule {
       inject: [CoreConfig],
       useFactory: (config: CoreConfig) => ({
         connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
-        prefix: `${config.REDIS_PREFIX}:bull`,
+        prefix: redisKeys.bullRoot(config.REDIS_PREFIX),
       }),
     });
     return {
       module: RedisModule,
       global: true,
       imports: [bull],
-      providers: [client, WorkerRegistryRepository, SessionLeaseRepository, SessionMovesRepository],
-      exports: [client, bull, WorkerRegistryRepository, SessionLeaseRepository, SessionMovesRepository],
+      providers: [client, WorkerRegistryRepository, SessionLeaseRepository, SessionMovesRepository, LiveEventPublisher],
+      exports: [client, bull, WorkerRegistryRepository, SessionLeaseRepository, SessionMovesRepository, LiveEventPublisher],
     };
   }
 }

@@ -41,7 +41,7 @@ export class ApiKeysService {
     const now = new Date();
     const key = await this.keys.findUsableByHash(hashSecret(presented), now);
     if (key) {
-      this.keys.touch(key.id, now, LAST_USED_RESOLUTION_MS).catch((error: unknown) =>
+      this.keys.touch(key, now, LAST_USED_RESOLUTION_MS).catch((error: unknown) =>
         this.logger.warn(`could not record the use of API key ${key.id}: ${String(error)}`),
       );
     }

@@ -34,7 +34,7 @@ export class SessionTokensService {
     if (!looksLike('sessionToken', presented)) return null;
     const token = await this.tokens.findActiveByHash(hashSecret(presented));
     if (token) {
-      this.tokens.touch(token.id, new Date(), LAST_USED_RESOLUTION_MS).catch((error: unknown) =>
+      this.tokens.touch(token, new Date(), LAST_USED_RESOLUTION_MS).catch((error: unknown) =>
         this.logger.warn(`could not record the use of session token ${token.id}: ${String(error)}`),
       );
     }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { SchedulerConfig } from '@app/config';
-import { HANDED_OVER } from '@app/contracts';
+import { HANDED_OVER, type JobProgressEvent } from '@app/contracts';
 import { BulkJobRepository, OutboundMessageRepository, type BulkItemOutcome, type BulkJobItem, type BulkJobRecord } from '@app/db';
+import { LiveEventPublisher, SendPacer } from '@app/redis';
 import { newWhatsAppMessageId } from '@app/sending';
 import { OutboxDelivery, sleep } from '../delivery/outbox-delivery.service';
 
@@ -23,6 +24,7 @@ export interface BulkRunContext {
 }
 
 type ItemResult = { outcome: BulkItemOutcome; gaveUp: boolean; error: string | null } | { outcome: 'cancelled' } | 'stopped';
+type Hold = 'ready' | 'cancelled' | 'stopped';
 
 /** How often a long pause between items looks for a cancel. */
 const CANCEL_CHECK_MS = 1_000;
@@ -42,8 +44,10 @@ export class BulkJobRunner {
     private readonly jobs: BulkJobRepository,
     private readonly outbox: OutboundMessageRepository,
     private readonly delivery: OutboxDelivery,
+    private readonly pacer: SendPacer,
     private readonly config: SchedulerConfig,
     private readonly logger: PinoLogger,
+    private readonly live: LiveEventPublisher,
   ) {
     logger.setContext(BulkJobRunner.name);
   }
@@ -67,16 +71,20 @@ export class BulkJobRunner {
         const error = `Item ${index} was given up (${result.error ?? 'not sent'}); the job stopped`;
         this.logger.warn({ jobId, sessionId: job.sessionId, index, traceId: context.traceId }, error);
         await this.jobs.finish(jobId, 'failed', error);
+        await this.publishProgress(jobId);
         return 'failed';
       }
       if (index + 1 < items.length && (await this.pause(job, context.signal)) === 'stopped') return 'stopped';
     }
     if ((await this.jobs.status(jobId)) === 'cancelled') return this.cancelled(job);
     await this.jobs.finish(jobId, 'completed');
+    await this.publishProgress(jobId);
     return 'completed';
   }
 
   private async runItem(job: BulkJobRecord, index: number, item: BulkJobItem, context: BulkRunContext): Promise<ItemResult> {
+    const hold = await this.holdForPacing(job, item, context.signal);
+    if (hold !== 'ready') return hold === 'stopped' ? 'stopped' : { outcome: 'cancelled' };
     const deadline = Date.now() + this.config.DELIVERY_SETTLE_TIMEOUT_MS;
     const accepted = await this.delivery.accept(
       job.sessionId,
@@ -94,6 +102,22 @@ export class BulkJobRunner {
     return { outcome: 'error', gaveUp: settled.gaveUp, error: state.error };
   }
 
+  /**
+   * Seed 001's hourly caps can make an item wait up to an hour for its slot. Such an item waits
+   * here, where a cancel or shutdown ends the wait, instead of in the outbox, where it would run
+   * into DELIVERY_SETTLE_TIMEOUT_MS and stop the job. Shorter waits are the session owner's to keep.
+   */
+  private async holdForPacing(job: BulkJobRecord, item: BulkJobItem, signal: AbortSignal): Promise<Hold> {
+    const handOverBelowMs = this.config.DELIVERY_SETTLE_TIMEOUT_MS / 2;
+    for (let waitMs = await this.pacer.peek(job.sessionId, item.to, 'bulk'); waitMs >= handOverBelowMs; waitMs = await this.pacer.peek(job.sessionId, item.to, 'bulk')) {
+      this.logger.debug({ jobId: job.id, sessionId: job.sessionId, waitMs }, 'bulk item held back by pacing');
+      await sleep(Math.min(waitMs - handOverBelowMs + 1, CANCEL_CHECK_MS), signal);
+      if (signal.aborted) return 'stopped';
+      if ((await this.jobs.status(job.id)) === 'cancelled') return 'cancelled';
+    }
+    return 'ready';
+  }
+
   /** The pause after an item; cut short by a cancel (found by the next item) or a shutdown. */
   private async pause(job: BulkJobRecord, signal: AbortSignal): Promise<'done' | 'stopped'> {
     const until = Date.now() + (job.delayMs ?? defaultDelayMs());
@@ -108,6 +132,7 @@ export class BulkJobRunner {
   /** Cancel already stopped the job's waiting messages; this catches one put in while it ran. */
   private async cancelled(job: BulkJobRecord): Promise<BulkRunOutcome> {
     await this.outbox.cancelPending(job.sessionId, job.id);
+    await this.publishProgress(job.id);
     return 'cancelled';
   }
 
@@ -115,5 +140,17 @@ export class BulkJobRunner {
     const record = await this.jobs.find(jobId);
     if (!record) return;
     await context.onProgress({ total: record.total, currentIndex: record.currentIndex, successCount: record.successCount, errorCount: record.errorCount });
+    await this.live.jobProgress(progressEventOf(record));
   }
+
+  /** The job's counters and status as a `job.progress` live event. */
+  private async publishProgress(jobId: string): Promise<void> {
+    const record = await this.jobs.find(jobId);
+    if (record) await this.live.jobProgress(progressEventOf(record));
+  }
+}
+
+function progressEventOf(record: BulkJobRecord): JobProgressEvent {
+  const { id: jobId, sessionId, status, total, currentIndex, successCount, errorCount, error } = record;
+  return { jobId, sessionId, status, total, currentIndex, successCount, errorCount, error, at: record.updatedAt.toISOString() };
 }

@@ -70,7 +70,7 @@ describe('TickBatcher', () => {
 
   it('splits a backlog into batches of at most maxBatch', async () => {
     const { batches, pending, flush } = manualFlush<number>();
-    const batcher = new TickBatcher(flush, 2);
+    const batcher = new TickBatcher(flush, { maxBatch: 2 });
     const all = [1, 2, 3, 4, 5].map((item) => batcher.add(item));
     for (let index = 0; index < 3; index += 1) {
       await turn();
@@ -79,6 +79,19 @@ describe('TickBatcher', () => {
     }
     expect(batches).toEqual([[1, 2], [3, 4], [5]]);
     expect(await Promise.all(all)).toHaveLength(5);
+  });
+
+  it('lets a batch linger for company when asked to, then writes everything that came in one flush', async () => {
+    const { batches, pending, flush } = manualFlush<number>();
+    const batcher = new TickBatcher(flush, { lingerMs: 30 });
+    const first = batcher.add(1);
+    await turn();
+    const second = batcher.add(2);
+    expect(batches).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(batches).toEqual([[1, 2]]);
+    pending[0]!.resolve();
+    expect(await Promise.all([first, second])).toEqual(['stored 1', 'stored 2']);
   });
 
   it('fails the batch when the flush answers a different number of results', async () => {

@@ -3,7 +3,8 @@
  * together, as one statement or one Redis write, and every caller gets its own result. One flush
  * runs at a time; calls made meanwhile form the next batch, which starts as soon as the running
  * one ends. An idle process therefore flushes a lone call at once (after the current callbacks),
- * and a busy one writes more per round trip instead of queueing round trips.
+ * and a busy one writes more per round trip instead of queueing round trips. Writes nobody waits
+ * for (recording what happened) may `lingerMs` for company before a batch starts.
  *
  * A caller's promise settles only when its batch's flush has settled: a write is never reported
  * done before it is.
@@ -16,7 +17,7 @@ export class TickBatcher<Item, Result> {
   constructor(
     /** Must return one result per item, in order. */
     private readonly flush: (items: Item[]) => Promise<Result[]>,
-    private readonly maxBatch = 500,
+    private readonly options: { maxBatch?: number; lingerMs?: number } = {},
   ) {}
 
   add(item: Item): Promise<Result> {
@@ -34,12 +35,14 @@ export class TickBatcher<Item, Result> {
   private schedule(): void {
     if (this.flushing || this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => void this.run());
+    const linger = this.options.lingerMs ?? 0;
+    if (linger > 0) setTimeout(() => void this.run(), linger);
+    else setImmediate(() => void this.run());
   }
 
   private async run(): Promise<void> {
     this.scheduled = false;
-    const batch = this.pending.splice(0, this.maxBatch);
+    const batch = this.pending.splice(0, this.options.maxBatch ?? 500);
     if (batch.length === 0) return;
     this.flushing = true;
     try {

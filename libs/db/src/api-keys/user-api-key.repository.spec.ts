@@ -50,10 +50,10 @@ describe('UserApiKeyRepository', () => {
   it('records use at most once per resolution', async () => {
     const key = await create();
     const at = new Date('2026-03-01T10:00:00Z');
-    await keys.touch(key.id, at, 60_000);
-    await keys.touch(key.id, new Date(at.getTime() + 30_000), 60_000);
+    await keys.touch(key, at, 60_000);
+    await keys.touch(key, new Date(at.getTime() + 30_000), 60_000);
     expect((await keys.listForUser(userId)).find((k) => k.id === key.id)!.lastUsedAt).toEqual(at);
-    await keys.touch(key.id, new Date(at.getTime() + 61_000), 60_000);
+    await keys.touch(key, new Date(at.getTime() + 61_000), 60_000);
     expect((await keys.listForUser(userId)).find((k) => k.id === key.id)!.lastUsedAt).toEqual(new Date(at.getTime() + 61_000));
   });
 });

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { PrismaService } from '../prisma.service';
+import { RowCaches } from '../row-changes/row-caches';
 
 /** Where a session's events are posted. `events` empty means every event. */
 export interface WebhookTarget {
@@ -18,7 +19,10 @@ export interface WebhookSettings {
 /** A session's webhook settings (seed 000), read by the dispatcher and written by the API. */
 @Injectable()
 export class SessionWebhookRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    @Optional() private readonly caches?: RowCaches,
+  ) {}
 
   async findTarget(sessionId: string): Promise<WebhookTarget | null> {
     const row = await this.prisma.session.findUnique({
@@ -34,5 +38,6 @@ export class SessionWebhookRepository {
       where: { id: sessionId },
       data: { webhookUrl: settings.url, webhookEvents: settings.events, webhookSecretCipher: settings.secretCipher },
     });
+    this.caches?.changed('sessions', sessionId);
   }
 }

@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { PrismaService } from '../prisma.service';
+import type { RowCache } from '../row-changes/row.cache';
+import { RowCaches } from '../row-changes/row-caches';
 import { isUniqueViolation } from './unique-violation';
 import type { NewUser, UserChanges, UserPage, UserRecord } from './user.record';
 
@@ -8,7 +10,14 @@ const RECORD_FIELDS = { id: true, email: true, name: true, role: true, disabledA
 /** Users (seed 001). Only `findCredentials` ever reads the password hash, for login. */
 @Injectable()
 export class UserRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  private readonly cache: RowCache<UserRecord | null> | null;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    @Optional() private readonly caches?: RowCaches,
+  ) {
+    this.cache = caches?.cacheFor('users') ?? null;
+  }
 
   /** Creates the user; null when the email is already taken. */
   async create(user: NewUser): Promise<UserRecord | null> {
@@ -20,8 +29,10 @@ export class UserRepository {
     }
   }
 
+  /** Cached where the process caches rows (the gateway reads the caller's account on every request). */
   findById(id: string): Promise<UserRecord | null> {
-    return this.prisma.user.findUnique({ where: { id }, select: RECORD_FIELDS });
+    const read = () => this.prisma.user.findUnique({ where: { id }, select: RECORD_FIELDS });
+    return this.cache ? this.cache.get(id, async () => ({ value: await read(), rows: [`users:${id}`] })) : read();
   }
 
   /** The user and their password hash, for checking a login. */
@@ -39,12 +50,14 @@ export class UserRepository {
   /** Applies the changes; null when the user is gone. */
   async update(id: string, changes: UserChanges): Promise<UserRecord | null> {
     const { count } = await this.prisma.user.updateMany({ where: { id }, data: changes });
+    this.caches?.changed('users', id);
     return count > 0 ? this.findById(id) : null;
   }
 
   /** Deletes the user and, by cascade, their API keys; false when absent. */
   async delete(id: string): Promise<boolean> {
     const { count } = await this.prisma.user.deleteMany({ where: { id } });
+    this.caches?.changed('users', id);
     return count > 0;
   }
 

@@ -59,6 +59,9 @@ export const REDIS_KEY_FAMILIES = [
   // Bounded by length and age as it is appended to (live-events.ts), not by a TTL.
   { family: 'live-events', path: /^live-events$/, expires: false },
   { family: 'live-events-ticket', path: /^live-events:ticket:/, expires: true },
+  { family: 'session-reservation', path: /^placement:reserved:/, expires: true },
+  { family: 'worker-incoming-moves', path: /^placement:incoming:/, expires: true },
+  { family: 'move-tokens', path: /^placement:move-tokens$/, expires: true },
 ] as const satisfies ReadonlyArray<{ family: string; path: RegExp; expires: boolean }>;
 
 export type RedisKeyFamily = (typeof REDIS_KEY_FAMILIES)[number]['family'];

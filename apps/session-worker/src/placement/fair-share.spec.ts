@@ -1,4 +1,5 @@
-import { fairShares, pickSessionsToMove, planMoves, roomToClaim, someoneLessLoaded, type MoveCandidate, type WorkerLoad } from './fair-share';
+import type { WorkerInfo } from '@app/contracts';
+import { fairShares, liveWithSelf, loadsOf, pickSessionsToMove, planMoves, roomToClaim, someoneLessLoaded, type MoveCandidate, type WorkerLoad } from './fair-share';
 
 const worker = (id: string, load: number, capacity = 500, state: WorkerLoad['state'] = 'active'): WorkerLoad => ({ id, load, capacity, state });
 
@@ -45,6 +46,22 @@ describe('fair shares', () => {
   it('never shares out more than the active workers can hold', () => {
     const shares = fairShares(1_000, [worker('a', 0, 100), worker('b', 0, 200)]);
     expect(Object.fromEntries(shares)).toEqual({ a: 100, b: 200 });
+  });
+});
+
+describe('loads from the registry', () => {
+  const info = (id: string, sessionsHeld: number, movesInFlight = 0): WorkerInfo => ({
+    id, host: 'h', pid: 1, sessionsHeld, capacity: 500, state: 'active', movesInFlight, startedAt: '', heartbeatAt: '',
+  });
+
+  it('counts moves on their way: off the giver, onto the receiver', () => {
+    const loads = loadsOf([info('giver', 30, 3), info('receiver', 5)], new Map([['receiver', 3]]));
+    expect(loads.map((entry) => [entry.id, entry.load])).toEqual([['giver', 27], ['receiver', 8]]);
+  });
+
+  it('takes this worker as it is now, not as its last heartbeat said', () => {
+    const workers = liveWithSelf([info('self', 10), info('other', 4)], info('self', 12));
+    expect(workers.map((entry) => [entry.id, entry.sessionsHeld]).sort()).toEqual([['other', 4], ['self', 12]]);
   });
 });
 

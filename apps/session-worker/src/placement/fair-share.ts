@@ -1,4 +1,4 @@
-import type { WorkerState } from '@app/contracts';
+import type { WorkerInfo, WorkerState } from '@app/contracts';
 
 /**
  * One worker as placement decisions see it. `load` is what it holds plus the moves under way
@@ -9,6 +9,21 @@ export interface WorkerLoad {
   load: number;
   capacity: number;
   state: WorkerState;
+}
+
+/** The live workers with this one's current self-description in place of its last heartbeat. */
+export function liveWithSelf(live: readonly WorkerInfo[], self: WorkerInfo): WorkerInfo[] {
+  return [...live.filter((worker) => worker.id !== self.id), self];
+}
+
+/** Registry entries as placement sees them: what each holds, less what it is handing away, plus what is on its way to it. */
+export function loadsOf(workers: readonly WorkerInfo[], incoming: ReadonlyMap<string, number> = new Map()): WorkerLoad[] {
+  return workers.map((worker) => ({
+    id: worker.id,
+    load: worker.sessionsHeld - worker.movesInFlight + (incoming.get(worker.id) ?? 0),
+    capacity: worker.capacity,
+    state: worker.state,
+  }));
 }
 
 /**

@@ -7,8 +7,8 @@ import { WorkerHeartbeatService } from '../registry/worker-heartbeat.service';
 import { WorkerIdentity } from '../registry/worker-identity';
 import { WorkerStateService } from '../registry/worker-state';
 import { SessionSupervisor } from '../sessions/session-supervisor.service';
-import { pickSessionsToMove, planMoves } from './fair-share';
-import { liveWithSelf, loadsOf, SessionClaimer } from './session-claimer.service';
+import { liveWithSelf, loadsOf, pickSessionsToMove, planMoves } from './fair-share';
+import { SessionClaimer } from './session-claimer.service';
 import { SessionMover } from './session-mover.service';
 import { waitUntil } from './wait-until';
 

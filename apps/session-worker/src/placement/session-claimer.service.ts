@@ -8,27 +8,13 @@ import { WorkerHeartbeatService } from '../registry/worker-heartbeat.service';
 import { WorkerIdentity } from '../registry/worker-identity';
 import { WorkerStateService } from '../registry/worker-state';
 import { SessionSupervisor } from '../sessions/session-supervisor.service';
-import { roomToClaim, someoneLessLoaded, type WorkerLoad } from './fair-share';
+import { liveWithSelf, loadsOf, roomToClaim, someoneLessLoaded } from './fair-share';
 import { MoveReceiver } from './move-receiver.service';
 import { UnplacedSessions } from './unplaced-sessions.service';
 
 /** A less loaded worker gets this head start on sessions that need an owner. */
 const DEFER_TO_LESS_LOADED_MS = 300;
 
-/** The live workers with this one's current self-description in place of its last heartbeat. */
-export function liveWithSelf(live: readonly WorkerInfo[], self: WorkerInfo): WorkerInfo[] {
-  return [...live.filter((worker) => worker.id !== self.id), self];
-}
-
-/** Placement's view of registry entries: what each holds, plus what is on its way to it. */
-export function loadsOf(workers: readonly WorkerInfo[], incoming: ReadonlyMap<string, number> = new Map()): WorkerLoad[] {
-  return workers.map((worker) => ({
-    id: worker.id,
-    load: worker.sessionsHeld - worker.movesInFlight + (incoming.get(worker.id) ?? 0),
-    capacity: worker.capacity,
-    state: worker.state,
-  }));
-}
 
 /**
  * Places sessions on workers without a coordinator: every worker periodically (and when woken)

@@ -75,6 +75,7 @@ async function measure(suite: SuiteUnderBench) {
   const sessionIds = Array.from({ length: SESSIONS }, (_, i) => sessionId(i)).filter((id) => !failed.has(id));
   log(`${sessionIds.length} of ${SESSIONS} sessions linked in ${round((Date.now() - linkStarted) / 1000, 1)} s`);
   for (const failure of linkFailures) log(`link failed: ${JSON.stringify(failure)}`);
+  if (sessionIds.length < 3) throw new Error(`only ${sessionIds.length} sessions linked: nothing to rebalance`);
   await pollUntil(async () => ((await suite.connectionsOf(WORKER_PHONE_PREFIX)).live === sessionIds.length ? true : undefined), 60_000, 'every linked session connected', 250);
   const before = await suite.api<ListedWorker[]>('GET', '/workers');
   log(`before: ${before.map((worker) => `${worker.id} ${worker.sessionsHeld}`).join(', ')}`);

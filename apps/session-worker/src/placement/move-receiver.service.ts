@@ -61,18 +61,28 @@ export class MoveReceiver {
     this.arriving.add(sessionId);
     await this.turn();
     let claimed = false;
+    const counted: { done: Promise<void> | null } = { done: null };
     try {
       if (!this.state.active || this.supervisor.holds(sessionId) || this.supervisor.count >= this.config.WORKER_CAPACITY) return false;
-      claimed = await this.supervisor.claim(sessionId, Date.now());
+      claimed = await this.supervisor.claim(sessionId, { at: Date.now(), held: () => (counted.done = this.countAsHeld(sessionId)) });
     } finally {
-      // Held now, so the registry must say so before the move stops counting as incoming.
-      if (claimed) await this.heartbeat.beatNow();
-      await this.moves.settle(sessionId, this.identity.id);
+      await (counted.done ?? this.moves.settle(sessionId, this.identity.id)).catch((error: Error) =>
+        this.logger.warn({ err: error, sessionId }, 'reservation not settled; it expires by itself'),
+      );
       this.arriving.delete(sessionId);
       this.release();
     }
     if (claimed) void this.recordArrival(sessionId, reservation);
     return claimed;
+  }
+
+  /**
+   * The session is held here now (still connecting): the registry says so first, then the move
+   * stops counting as incoming, so planners never count it twice (and send sessions elsewhere).
+   */
+  private async countAsHeld(sessionId: string): Promise<void> {
+    await this.heartbeat.beatNow();
+    await this.moves.settle(sessionId, this.identity.id);
   }
 
   private async turn(): Promise<void> {

@@ -21,6 +21,12 @@ const HAND_OVER_SETTLE_MS = 2_000;
 /** Retry a send this soon when it found its session moving to another worker. */
 const MOVING_RETRY_AFTER_SECONDS = 1;
 
+/** A session arriving by a planned hand-over: when, and whom to tell once it is held (before it connects). */
+export interface Arrival {
+  at: number;
+  held(): void;
+}
+
 /** What placement knows of a held session besides its runtime. */
 interface Tenure {
   /** When it arrived here by a planned hand-over (rebalancing leaves it alone for a while). */
@@ -126,19 +132,19 @@ export class SessionSupervisor implements SessionHolder {
   }
 
   /**
-   * Takes the session if its lease is free; `arrivedAt` marks one handed over to this worker. A
+   * Takes the session if its lease is free; `arrival` marks one handed over to this worker. A
    * command and a reconciliation claiming the same session at once share one claim.
    */
-  claim(sessionId: string, arrivedAt: number | null = null): Promise<boolean> {
+  claim(sessionId: string, arrival: Arrival | null = null): Promise<boolean> {
     if (this.runtimes.has(sessionId)) return Promise.resolve(true);
     const pending = this.claims.get(sessionId);
     if (pending) return pending;
-    const claim = this.claimOnce(sessionId, arrivedAt).finally(() => this.claims.delete(sessionId));
+    const claim = this.claimOnce(sessionId, arrival).finally(() => this.claims.delete(sessionId));
     this.claims.set(sessionId, claim);
     return claim;
   }
 
-  private async claimOnce(sessionId: string, arrivedAt: number | null): Promise<boolean> {
+  private async claimOnce(sessionId: string, arrival: Arrival | null): Promise<boolean> {
     const lease = await this.leases.acquire(sessionId, this.identity.id, this.config.LEASE_TTL_MS);
     if (!lease) return false;
     // Recording the ownership can take a while on a busy (or just started) worker: the lease is
@@ -159,7 +165,9 @@ export class SessionSupervisor implements SessionHolder {
     }
     const runtime = this.factory.create({ sessionId, lease, epoch: ownership.epoch }, this);
     this.runtimes.set(sessionId, runtime);
-    this.tenures.set(sessionId, { arrivedAt, disconnectedSince: Date.now() });
+    this.tenures.set(sessionId, { arrivedAt: arrival?.at ?? null, disconnectedSince: Date.now() });
+    // Counted as held from here on; connecting (below) can take seconds on a busy worker.
+    arrival?.held();
     if (ownership.previousOwner && ownership.previousOwner !== this.identity.id) {
       this.takeovers.inc({ worker: this.identity.id });
       this.logger.info({ sessionId, from: ownership.previousOwner }, 'took over an orphaned session');

@@ -91,13 +91,11 @@ describe('rebalancing, drain and SIGTERM under traffic', () => {
     await suite.sim.client.resetMaxConnections();
     const sent = traffic();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const startedAt = Date.now();
     await suite.startWorker('w3');
     const balanced = await eventually(async () => {
       const counts = await settledCounts();
       return counts && Object.keys(counts).length === 3 && Object.values(counts).every((count) => Math.abs(count - 20) <= 1) ? counts : undefined;
-    }, 60_000, 'every worker within 20 ± 1');
-    const tookMs = Date.now() - startedAt;
+    }, 60_000, 'every worker within 20 ± 1 within a minute');
     await sent.stop();
 
     expect(Object.keys(balanced).sort()).toEqual(['w1', 'w2', 'w3']);
@@ -112,7 +110,6 @@ describe('rebalancing, drain and SIGTERM under traffic', () => {
     expect(await workerMetric('w3', 'sessions_held', { status: 'connected' })).toBe(balanced.w3);
     expect(await workerMetric('w3', 'session_worker_state', { state: 'active' })).toBe(1);
     for (const id of ['w1', 'w2', 'w3']) expect(await workerMetric(id, 'session_lease_losses_total')).toBe(0);
-    expect(tookMs).toBeLessThan(60_000);
     await expectExactlyOnce(sent);
     expect(await maxConnectionsPerAccount()).toBe(1);
     // It stays balanced: once the registry caught up (a few heartbeats), nothing moves any more.

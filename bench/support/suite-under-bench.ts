@@ -54,12 +54,14 @@ export class SuiteUnderBench {
   wsUrl = '';
   rootPublicKey = '';
   private readonly stateDir = mkdtempSync(join(tmpdir(), 'wagw-bench-sim-'));
-  private readonly adminKey = randomBytes(24).toString('hex');
+  readonly adminKey = randomBytes(24).toString('hex');
   private readonly secrets = { ENCRYPTION_KEY: randomBytes(32).toString('hex'), JWT_SECRET: randomBytes(32).toString('hex') };
   private db?: Pool;
   private databaseUrl = '';
   private gateway?: AppProcess;
-  private apiUrl = '';
+  apiUrl = '';
+  /** Each worker's `/metrics` URL, by worker id. */
+  readonly metricsUrls = new Map<string, string>();
   private userId = '';
 
   /** `settings` are added to the environment of the gateway and of every worker (e.g. pacing off). */
@@ -112,12 +114,13 @@ export class SuiteUnderBench {
     return this.gateway?.pid ?? -1;
   }
 
-  /** Spawns a worker; resolves once its metrics port answers (it claims sessions right after). */
-  async startWorker(id: string): Promise<AppProcess> {
+  /** Spawns a worker (`settings` on top of the run's); resolves once its metrics port answers (it claims sessions right after). */
+  async startWorker(id: string, settings: Record<string, string> = {}): Promise<AppProcess> {
     const metricsPort = await freePort();
-    const env = { ...this.env(), WORKER_ID: id, WORKER_METRICS_PORT: String(metricsPort), WORKER_METRICS_HOST: '127.0.0.1', NODE_OPTIONS: INSPECTOR_NODE_OPTIONS };
+    const env = { ...this.env(), ...settings, WORKER_ID: id, WORKER_METRICS_PORT: String(metricsPort), WORKER_METRICS_HOST: '127.0.0.1', NODE_OPTIONS: INSPECTOR_NODE_OPTIONS };
     const worker = new AppProcess(join(DIST, 'apps/session-worker/src/main.js'), env, [], profilerNodeArgs(id));
     this.workers.set(id, worker);
+    this.metricsUrls.set(id, `http://127.0.0.1:${metricsPort}/metrics`);
     await waitForHttp(`http://127.0.0.1:${metricsPort}/metrics`).catch((error: Error) => {
       throw new Error(`worker ${id}: ${error.message}\n${worker.output.slice(-20).join('\n')}`);
     });

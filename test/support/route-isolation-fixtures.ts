@@ -14,6 +14,8 @@ export const PATH_PARAM_FIXTURES: Record<string, (tenant: Tenant, path: string) 
     if (path.startsWith('/users/')) return tenant.user.id;
     if (path.startsWith('/sessions/') || path.startsWith('/agents/')) return tenant.session.id;
     if (path.startsWith('/allowed-numbers/')) return tenant.allowedNumber.id;
+    // Workers are no tenant's resource (admin-only routes); none runs in the isolation test.
+    if (path.startsWith('/workers/')) return 'no-such-worker';
     return undefined;
   },
   keyId: (tenant) => tenant.apiKey.id,

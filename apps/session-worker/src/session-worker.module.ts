@@ -16,9 +16,16 @@ import { OutboxDrainerFactory } from './outbox/outbox-drainer.factory';
 import { OutboxSweeper } from './outbox/outbox-sweeper.service';
 import { OutboxWriter } from './outbox/outbox.writer';
 import { LeaseKeeper } from './placement/lease-keeper.service';
-import { SessionClaimer, WAKE_SUBSCRIBER } from './placement/session-claimer.service';
+import { MoveReceiver } from './placement/move-receiver.service';
+import { PlacementSignals, WAKE_SUBSCRIBER } from './placement/placement-signals.service';
+import { sessionsDisconnectedLongestMetric, sessionsHeldMetric } from './placement/placement.metrics';
+import { Rebalancer } from './placement/rebalancer.service';
+import { SessionClaimer } from './placement/session-claimer.service';
+import { SessionMover } from './placement/session-mover.service';
+import { UnplacedSessions } from './placement/unplaced-sessions.service';
 import { WorkerHeartbeatService } from './registry/worker-heartbeat.service';
 import { WorkerIdentity } from './registry/worker-identity';
+import { WorkerStateService } from './registry/worker-state';
 import { OfflineSessionCommands } from './sessions/offline-session.commands';
 import { SessionCommandsController } from './sessions/session-commands.controller';
 import { SessionRuntimeFactory } from './sessions/session-runtime.factory';
@@ -40,7 +47,10 @@ export class SessionWorkerModule {
         LoggingModule.forApp(SESSION_WORKER_SERVICE_NAME),
         MetricsModule.forApp(
           SESSION_WORKER_SERVICE_NAME,
-          metricProviders('sessionsActive', 'sessionReconnects', 'leaseTakeovers', 'sessionRestoreDuration', 'messagesSent', 'messagesReceived', 'errors'),
+          metricProviders(
+            'sessionsActive', 'sessionReconnects', 'leaseTakeovers', 'sessionRestoreDuration', 'messagesSent', 'messagesReceived', 'errors',
+            'workerState', 'sessionMoves', 'sessionMoveDuration', 'leaseLosses', 'sessionsUnplaced',
+          ),
         ),
         DbModule.forRoot(),
         RedisModule.forRoot(),
@@ -52,6 +62,7 @@ export class SessionWorkerModule {
         { provide: WorkerIdentity, useValue: identity },
         // Pub/sub needs a connection of its own: a subscribed Redis connection can do nothing else.
         { provide: WAKE_SUBSCRIBER, inject: [RedisClient], useFactory: (redis: RedisClient) => redis.duplicate() },
+        WorkerStateService,
         WorkerHeartbeatService,
         BaileysAdapter,
         SessionStatusRecorder,
@@ -67,9 +78,17 @@ export class SessionWorkerModule {
         SessionSupervisor,
         OfflineSessionCommands,
         LeaseKeeper,
+        MoveReceiver,
+        UnplacedSessions,
         SessionClaimer,
+        SessionMover,
+        Rebalancer,
+        PlacementSignals,
         WorkerLifecycle,
         MemorySettler,
+        // Read from the supervisor at each scrape, so provided here, where the supervisor is.
+        sessionsHeldMetric,
+        sessionsDisconnectedLongestMetric,
       ],
     };
   }

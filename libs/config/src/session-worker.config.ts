@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsPositive, IsString, Matches, Max, Min } from 'class-validator';
 import { SendingConfig } from './sending.config';
 import { ToNumber } from './env-transforms';
 
@@ -43,6 +43,35 @@ export class SessionWorkerConfig extends SendingConfig {
   /** How often a worker looks for sessions without an owner (it is also woken on demand). */
   @ToNumber() @IsInt() @Min(100)
   RECONCILE_INTERVAL_MS = 1_000;
+
+  /**
+   * Planned hand-overs per second for the whole cluster (a token bucket in Redis shared by every
+   * worker), so a new worker is never hit by a login storm. Drains move at this pace too.
+   */
+  @ToNumber() @IsPositive()
+  REBALANCE_MOVES_PER_SECOND = 5;
+
+  /**
+   * How far (in sessions) a worker may be from its fair share before sessions move to or from it;
+   * workers also move sessions only to one at least two sessions less loaded, so nothing ping-pongs.
+   */
+  @ToNumber() @IsInt() @Min(0)
+  REBALANCE_TOLERANCE = 1;
+
+  /** A session that was just moved is not moved again by rebalancing for this long (drains ignore it). */
+  @ToNumber() @IsInt() @Min(0)
+  REBALANCE_COOLDOWN_MS = 60_000;
+
+  /** How often a worker compares what it holds with its fair share (it is also woken when workers join or leave). */
+  @ToNumber() @IsInt() @Min(100)
+  REBALANCE_INTERVAL_MS = 1_000;
+
+  /**
+   * Longest time a session being handed over waits for its send in flight to finish before its
+   * socket is closed anyway (what was claimed but not sent goes out from the new owner, same id).
+   */
+  @ToNumber() @IsInt() @Min(0)
+  MOVE_QUIESCE_TIMEOUT_MS = 5_000;
 
   /**
    * How often the worker checks whether a burst (links, restores) left its heap grown, and then

@@ -32,6 +32,15 @@ export const redisKeys = {
   sessionKeyResync: (prefix: string, sessionId: string): string => `${prefix}:auth:session-key-resync:${sessionId}`,
   /** Root of BullMQ's keys (`<root>:<queue>:…`). */
   bullRoot: (prefix: string): string => `${prefix}:bull`,
+  /**
+   * JSON SessionReservation: the session is being handed to one worker; the others leave it alone
+   * while that worker is live and active. Expires shortly after the hand-over should be done.
+   */
+  sessionReservation: (prefix: string, sessionId: string): string => `${prefix}:placement:reserved:${sessionId}`,
+  /** Sorted set of session ids being handed to one worker, scored by when each reservation expires. */
+  workerIncoming: (prefix: string, workerId: string): string => `${prefix}:placement:incoming:${workerId}`,
+  /** Hash (tokens, time) of the cluster-wide token bucket that paces planned hand-overs. */
+  moveTokens: (prefix: string): string => `${prefix}:placement:move-tokens`,
 } as const;
 
 /**
@@ -50,6 +59,9 @@ export const REDIS_KEY_FAMILIES = [
   // Bounded by length and age as it is appended to (live-events.ts), not by a TTL.
   { family: 'live-events', path: /^live-events$/, expires: false },
   { family: 'live-events-ticket', path: /^live-events:ticket:/, expires: true },
+  { family: 'session-reservation', path: /^placement:reserved:/, expires: true },
+  { family: 'worker-incoming-moves', path: /^placement:incoming:/, expires: true },
+  { family: 'move-tokens', path: /^placement:move-tokens$/, expires: true },
 ] as const satisfies ReadonlyArray<{ family: string; path: RegExp; expires: boolean }>;
 
 export type RedisKeyFamily = (typeof REDIS_KEY_FAMILIES)[number]['family'];
@@ -58,4 +70,6 @@ export type RedisKeyFamily = (typeof REDIS_KEY_FAMILIES)[number]['family'];
 export const redisChannels = {
   /** "Some session may need an owner now": workers reconcile at once instead of on their timer. */
   sessionsWake: (prefix: string): string => `${prefix}:sessions:wake`,
+  /** "A session reserved for you was just released" (message: the session id), to one worker. */
+  sessionAdopt: (prefix: string, workerId: string): string => `${prefix}:sessions:adopt:${workerId}`,
 } as const;

@@ -11,6 +11,10 @@ import type { WorkerInfo } from './workers';
  */
 export const WORKER_COMMANDS = {
   describe: 'worker.describe',
+  /** Cordon the worker and hand all of its sessions to the others (it stays up, holding none). */
+  drain: 'worker.drain',
+  /** Undo a drain: the worker takes sessions again. */
+  uncordon: 'worker.uncordon',
   sessionState: 'session.state',
   sessionAwaitQr: 'session.await-qr',
   sessionReconnect: 'session.reconnect',
@@ -99,6 +103,8 @@ export interface PresenceRequest extends SessionRequest {
 /** Request and response type of each command, so both sides are checked against one shape. */
 export interface WorkerCommandTypes {
   [WORKER_COMMANDS.describe]: { request: TracedRequest; response: WorkerInfo };
+  [WORKER_COMMANDS.drain]: { request: TracedRequest; response: WorkerInfo };
+  [WORKER_COMMANDS.uncordon]: { request: TracedRequest; response: WorkerInfo };
   [WORKER_COMMANDS.sessionState]: { request: SessionRequest; response: LiveSessionState };
   [WORKER_COMMANDS.sessionAwaitQr]: { request: AwaitQrRequest; response: QrState };
   [WORKER_COMMANDS.sessionReconnect]: { request: SessionRequest; response: LiveSessionState };

@@ -32,3 +32,4 @@ export * from './chatbots/chatbot-binding.repository';
 export * from './allowed-numbers/allowed-number.repository';
 export * from './history/history-message.record';
 export * from './history/message-history.repository';
+export * from './outbox-census/outbox-census.repository';

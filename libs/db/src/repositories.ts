@@ -19,6 +19,7 @@ import { AgentSettingsRepository } from './agent-settings/agent-settings.reposit
 import { ChatbotBindingRepository } from './chatbots/chatbot-binding.repository';
 import { AllowedNumberRepository } from './allowed-numbers/allowed-number.repository';
 import { MessageHistoryRepository } from './history/message-history.repository';
+import { OutboxCensusRepository } from './outbox-census/outbox-census.repository';
 
 /** Every repository the DbModule provides; each aggregate's folder adds its own here. */
 export const REPOSITORIES: Type[] = [
@@ -28,4 +29,5 @@ export const REPOSITORIES: Type[] = [
   MediaRepository, IdempotencyRepository,
   BulkJobRepository, ScheduleRepository,
   AgentSettingsRepository, ChatbotBindingRepository, AllowedNumberRepository, MessageHistoryRepository,
+  OutboxCensusRepository,
 ];

@@ -4,6 +4,7 @@ export * from './redis.module';
 export * from './redis-options';
 export * from './worker-registry.repository';
 export * from './session-lease.repository';
+export * from './session-moves.repository';
 export * from './send-pacing/send-pacer.service';
 export * from './send-pacing/send-pacing.module';
 export * from './redis-faults';

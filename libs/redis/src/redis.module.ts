@@ -6,6 +6,7 @@ import { LiveEventPublisher } from './live-events/live-event.publisher';
 import { RedisClient } from './redis-client';
 import { redisOptionsFromUrl } from './redis-options';
 import { SessionLeaseRepository } from './session-lease.repository';
+import { SessionMovesRepository } from './session-moves.repository';
 import { WorkerRegistryRepository } from './worker-registry.repository';
 
 /**
@@ -45,8 +46,8 @@ export class RedisModule {
       module: RedisModule,
       global: true,
       imports: [bull],
-      providers: [client, WorkerRegistryRepository, SessionLeaseRepository, LiveEventPublisher],
-      exports: [client, bull, WorkerRegistryRepository, SessionLeaseRepository, LiveEventPublisher],
+      providers: [client, WorkerRegistryRepository, SessionLeaseRepository, SessionMovesRepository, LiveEventPublisher],
+      exports: [client, bull, WorkerRegistryRepository, SessionLeaseRepository, SessionMovesRepository, LiveEventPublisher],
     };
   }
 }

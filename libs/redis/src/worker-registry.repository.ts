@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CoreConfig } from '@app/config';
-import { redisKeys, type WorkerInfo } from '@app/contracts';
+import { redisKeys, workerInfoOf, type WorkerInfo } from '@app/contracts';
 import { RedisClient } from './redis-client';
 
 /**
@@ -47,7 +47,7 @@ export class WorkerRegistryRepository {
     const entries = await this.redis.mget(ids.map((id) => redisKeys.workerInfo(prefix, id)));
     return entries
       .filter((entry): entry is string => entry !== null)
-      .map((entry) => JSON.parse(entry) as WorkerInfo)
+      .map((entry) => workerInfoOf(JSON.parse(entry) as WorkerInfo))
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 }

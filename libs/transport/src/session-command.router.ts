@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, type WorkerCommand, type WorkerInfo, type WorkerRequest, type WorkerResponse } from '@app/contracts';
-import { SessionLeaseRepository, WorkerRegistryRepository } from '@app/redis';
+import { SessionLeaseRepository, SessionMovesRepository, WorkerRegistryRepository } from '@app/redis';
 import { WorkerRpcClient } from './worker-rpc.client';
 
 /** A live-state lookup is a courtesy: a slow owner must not hold up the response for long. */
@@ -8,8 +8,10 @@ const STATE_TIMEOUT_MS = 1_500;
 
 /**
  * Routes session commands: to the worker holding the session's lease, or, when none does, to the
- * least loaded live worker (which then claims the session). Workers' load comes from their last
- * heartbeat plus what this gateway sent them since, so a burst of new sessions spreads out.
+ * worker the session is being handed to (a planned move), else to the least loaded active worker
+ * (which then claims the session; draining and leaving workers take none). Workers' load comes
+ * from their last heartbeat plus what this gateway sent them since, so a burst of new sessions
+ * spreads out.
  */
 @Injectable()
 export class SessionCommandRouter {
@@ -18,6 +20,7 @@ export class SessionCommandRouter {
   constructor(
     private readonly leases: SessionLeaseRepository,
     private readonly registry: WorkerRegistryRepository,
+    private readonly moves: SessionMovesRepository,
     private readonly rpc: WorkerRpcClient,
   ) {}
 
@@ -39,11 +42,16 @@ export class SessionCommandRouter {
   /**
    * Sends to the worker holding the session, never to another one (commands that need a live
    * connection): SESSION_NOT_READY with `held: false` when nobody holds it, and with
-   * `retryAfterSeconds` when its holder died and the session is about to move.
+   * `retryAfterSeconds` when its holder died or handed it to another worker that is about to
+   * connect it.
    */
   async sendToHolder<C extends WorkerCommand>(sessionId: string, command: C, request: WorkerRequest<C>, timeoutMs?: number): Promise<WorkerResponse<C>> {
     const [owner, liveIds] = await Promise.all([this.leases.ownerOf(sessionId), this.registry.liveIds()]);
-    if (!owner) throw new AppError('SESSION_NOT_READY', `No worker holds session ${sessionId}`, { held: false });
+    if (!owner) {
+      const reservation = await this.moves.reservationOf(sessionId);
+      if (reservation && liveIds.includes(reservation.to)) throw moving(sessionId, reservation.to);
+      throw new AppError('SESSION_NOT_READY', `No worker holds session ${sessionId}`, { held: false });
+    }
     if (!liveIds.includes(owner)) throw takingOver(sessionId);
     return this.rpc.send(owner, command, request, timeoutMs);
   }
@@ -65,16 +73,25 @@ export class SessionCommandRouter {
     const [owner, liveIds] = await Promise.all([this.leases.ownerOf(sessionId), this.registry.liveIds()]);
     // The owner died holding the lease; another worker takes the session once the lease expires.
     if (owner && !liveIds.includes(owner)) throw takingOver(sessionId);
-    return this.rpc.send(owner ?? this.leastLoadedOf(await this.registry.listLive()), command, request, timeoutMs);
+    return this.rpc.send(owner ?? (await this.placeUnheld(sessionId)), command, request, timeoutMs);
+  }
+
+  /** The worker a session nobody holds goes to: the one it is being handed to, else the least loaded active one. */
+  private async placeUnheld(sessionId: string): Promise<string> {
+    const [reservation, live] = await Promise.all([this.moves.reservationOf(sessionId), this.registry.listLive()]);
+    const receiver = reservation && live.find((worker) => worker.id === reservation.to && worker.state === 'active');
+    return receiver ? receiver.id : this.leastLoadedOf(live);
   }
 
   private leastLoadedOf(live: WorkerInfo[]): string {
     const load = (worker: WorkerInfo) => (worker.sessionsHeld + this.assignedAfter(worker)) / worker.capacity;
-    const candidates = live.filter((worker) => load(worker) < 1).sort((a, b) => load(a) - load(b) || a.id.localeCompare(b.id));
+    const active = live.filter((worker) => worker.state === 'active');
+    const candidates = active.filter((worker) => load(worker) < 1).sort((a, b) => load(a) - load(b) || a.id.localeCompare(b.id));
     const chosen = candidates[0];
     if (!chosen) {
       if (live.length === 0) throw new AppError('NO_WORKER_AVAILABLE', 'No session worker is running');
-      const loads = live.map((worker) => `${worker.id} ${worker.sessionsHeld}+${this.assignedAfter(worker)}/${worker.capacity}`);
+      if (active.length === 0) throw new AppError('NO_WORKER_AVAILABLE', `Every session worker is draining or leaving (${live.map((worker) => `${worker.id} ${worker.state}`).join(', ')})`);
+      const loads = active.map((worker) => `${worker.id} ${worker.sessionsHeld}+${this.assignedAfter(worker)}/${worker.capacity}`);
       throw new AppError('NO_WORKER_AVAILABLE', `Every session worker is at capacity (held+assigned/capacity: ${loads.join(', ')})`);
     }
     this.assignedSince.set(chosen.id, [...(this.assignedSince.get(chosen.id) ?? []), Date.now()]);
@@ -92,6 +109,14 @@ export class SessionCommandRouter {
 
 /** How long a session takes to come back on another worker after its holder died (lease TTL and reconnect). */
 const TAKEOVER_RETRY_AFTER_SECONDS = 5;
+
+/** How soon a session handed to another worker is connected there (a planned move takes about a reconnect). */
+const MOVING_RETRY_AFTER_SECONDS = 1;
+
+const moving = (sessionId: string, to: string): AppError =>
+  new AppError('SESSION_NOT_READY', `Session ${sessionId} is moving to worker ${to}; retry in a moment`, {
+    retryAfterSeconds: MOVING_RETRY_AFTER_SECONDS,
+  });
 
 const takingOver = (sessionId: string): AppError =>
   new AppError('SESSION_NOT_READY', `Session ${sessionId} is being taken over by another worker; retry in a few seconds`, {

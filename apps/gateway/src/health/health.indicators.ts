@@ -2,8 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { DatabaseProbe } from '@app/db';
 import { pingRedis, RedisClient, WorkerRegistryRepository } from '@app/redis';
+import { PlacementCensus } from '../workers/placement-census.service';
 
-/** Readiness of what the gateway cannot serve without: PostgreSQL, Redis, a live session worker. */
+/**
+ * Readiness of what the gateway cannot serve without: PostgreSQL, Redis, a live session worker.
+ * The workers' detail also says how many sessions wait for a worker with room (`unplaced`); that
+ * is the cluster's capacity, not the gateway's readiness, so it does not make it unready.
+ */
 @Injectable()
 export class GatewayHealthIndicators {
   constructor(
@@ -11,6 +16,7 @@ export class GatewayHealthIndicators {
     private readonly databaseProbe: DatabaseProbe,
     private readonly redis: RedisClient,
     private readonly registry: WorkerRegistryRepository,
+    private readonly census: PlacementCensus,
   ) {}
 
   async database(): Promise<HealthIndicatorResult> {
@@ -25,9 +31,15 @@ export class GatewayHealthIndicators {
     const indicator = this.health.check('workers');
     try {
       const live = await this.registry.listLive();
-      return live.length > 0
-        ? indicator.up({ live: live.length })
-        : indicator.down({ live: 0, message: 'no session worker has a current heartbeat' });
+      if (live.length === 0) return indicator.down({ live: 0, message: 'no session worker has a current heartbeat' });
+      const placement = await this.census.summary().catch(() => null);
+      if (!placement) return indicator.up({ live: live.length });
+      return indicator.up({
+        live: live.length,
+        active: live.filter((worker) => worker.state === 'active').length,
+        unplaced: placement.unplaced,
+        ...(placement.unplaced > 0 ? { message: `${placement.unplaced} sessions wait for a worker: every live worker is full or draining` } : {}),
+      });
     } catch {
       return indicator.down({ message: 'worker registry unreadable' });
     }

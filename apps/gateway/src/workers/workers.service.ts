@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { WORKER_COMMANDS, type WorkerInfo } from '@app/contracts';
+import { AppError, WORKER_COMMANDS, workerInfoOf, type WorkerInfo } from '@app/contracts';
 import { WorkerRegistryRepository } from '@app/redis';
 import { WorkerRpcClient } from '@app/transport';
 import type { WorkerDto } from './worker.dto';
 
 /** A worker gets this long to describe itself before it is listed as unreachable. */
 const DESCRIBE_TIMEOUT_MS = 2_000;
+
+/** A drain or uncordon only changes the worker's state (the moves follow): it answers at once. */
+const STATE_CHANGE_TIMEOUT_MS = 5_000;
 
 @Injectable()
 export class WorkersService {
@@ -23,9 +26,24 @@ export class WorkersService {
     return Promise.all(
       registered.map(async (heartbeat): Promise<WorkerDto> => {
         const live = await this.describe(heartbeat.id, traceId);
-        return live ? { ...live, reachable: true } : { ...heartbeat, reachable: false };
+        return live ? { ...workerInfoOf(live), reachable: true } : { ...heartbeat, reachable: false };
       }),
     );
+  }
+
+  /** Cordons the worker and has it hand all of its sessions to the others. */
+  async drain(workerId: string, traceId: string): Promise<WorkerDto> {
+    await this.requireLive(workerId);
+    return { ...(await this.rpc.send(workerId, WORKER_COMMANDS.drain, { traceId }, STATE_CHANGE_TIMEOUT_MS)), reachable: true };
+  }
+
+  async uncordon(workerId: string, traceId: string): Promise<WorkerDto> {
+    await this.requireLive(workerId);
+    return { ...(await this.rpc.send(workerId, WORKER_COMMANDS.uncordon, { traceId }, STATE_CHANGE_TIMEOUT_MS)), reachable: true };
+  }
+
+  private async requireLive(workerId: string): Promise<void> {
+    if (!(await this.registry.liveIds()).includes(workerId)) throw new AppError('NOT_FOUND', `No live session worker has id ${workerId}`);
   }
 
   private async describe(workerId: string, traceId: string): Promise<WorkerInfo | null> {

@@ -99,6 +99,11 @@ export class SessionAuthStore implements AuthStore {
     }
   }
 
+  /** No write on its way to storage (a planned hand-over waits for this before letting the lease go). */
+  get settled(): boolean {
+    return this.inFlight.size === 0;
+  }
+
   async clear(): Promise<void> {
     this.cleared = true;
     this.cache.clear();

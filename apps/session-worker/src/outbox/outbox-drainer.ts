@@ -164,6 +164,11 @@ export class OutboxDrainer {
     return this.synced && !this.running && this.held.length === 0 && this.accepting.size === 0;
   }
 
+  /** Nothing being accepted, sent or recorded, nothing held for later: a planned hand-over may close the socket now. */
+  get quiet(): boolean {
+    return !this.running && this.held.length === 0 && this.accepting.size === 0 && this.recording.size === 0;
+  }
+
   /** Resolves with the message's state once it is settled or after `waitMs`, whichever is first. */
   async waitFor(outboundId: string, waitMs: number): Promise<DeliveryState | null> {
     if (waitMs <= 0) {

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { PinoLogger } from 'nestjs-pino';
+import type { Counter } from 'prom-client';
 import { SessionWorkerConfig } from '@app/config';
+import { METRICS } from '@app/observability';
 import { SessionLeaseRepository } from '@app/redis';
+import { WorkerIdentity } from '../registry/worker-identity';
 import { SessionSupervisor } from '../sessions/session-supervisor.service';
 
 /**
@@ -17,8 +21,10 @@ export class LeaseKeeper {
   constructor(
     private readonly leases: SessionLeaseRepository,
     private readonly supervisor: SessionSupervisor,
+    private readonly identity: WorkerIdentity,
     private readonly config: SessionWorkerConfig,
     private readonly logger: PinoLogger,
+    @InjectMetric(METRICS.leaseLosses.name) private readonly losses: Counter<string>,
   ) {
     logger.setContext(LeaseKeeper.name);
   }
@@ -37,12 +43,18 @@ export class LeaseKeeper {
     try {
       const lost = await this.leases.renewAll(held, this.config.LEASE_TTL_MS);
       this.lastRenewedAt = Date.now();
-      if (lost.length > 0) this.supervisor.lose(lost);
+      if (lost.length > 0) this.lose(lost);
     } catch (error) {
       const silentFor = Date.now() - this.lastRenewedAt;
       this.logger.warn({ err: error, silentFor }, 'lease renewal failed');
-      if (silentFor > this.config.LEASE_TTL_MS * 0.8) this.supervisor.lose(held.map((lease) => lease.sessionId));
+      if (silentFor > this.config.LEASE_TTL_MS * 0.8) this.lose(held.map((lease) => lease.sessionId));
     }
     this.supervisor.refreshGauge();
+  }
+
+  private lose(sessionIds: string[]): void {
+    const held = sessionIds.filter((sessionId) => this.supervisor.holds(sessionId));
+    if (held.length > 0) this.losses.inc({ worker: this.identity.id }, held.length);
+    this.supervisor.lose(held);
   }
 }

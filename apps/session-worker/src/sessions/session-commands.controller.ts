@@ -73,7 +73,7 @@ export class SessionCommandsController {
   /** Sends are accepted by the holder alone: a session nobody holds is not connected. */
   @MessagePattern(COMMANDS.sessionSend)
   async send(@Payload() request: SendRequest): Reply<'sessionSend'> {
-    return this.supervisor.runtime(request.sessionId).send(request.message, request.waitMs);
+    return this.supervisor.runtimeForSend(request.sessionId).send(request.message, request.waitMs);
   }
 
   /** Only the holder can show presence: no claim for a session nobody holds (it is not connected). */

@@ -48,6 +48,14 @@ export class SessionRuntime {
     return this.parts.outbox.idle;
   }
 
+  /**
+   * Nothing in flight: no send being accepted, sent or recorded, none held for later, no auth-state
+   * write on its way. A planned hand-over waits for this before closing the socket and after.
+   */
+  get quiet(): boolean {
+    return this.parts.outbox.quiet && this.parts.store.settled;
+  }
+
   start(traceId?: string): Promise<void> {
     return this.parts.queue.run(() => this.connection.connect(traceId));
   }

@@ -112,6 +112,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workers/{id}/drain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Drain a worker before maintenance
+         * @description The worker takes no new sessions and hands every session it holds to the other workers as planned hand-overs (at the cluster's REBALANCE_MOVES_PER_SECOND, no QR, nothing lost); it stays up holding none. Sessions the other workers have no room for stay until they do. Watch `sessionsHeld` in GET /workers go to 0.
+         */
+        post: operations["workers.drain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workers/{id}/uncordon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Undo a drain
+         * @description The worker takes sessions again; rebalancing brings it its fair share.
+         */
+        post: operations["workers.uncordon"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sessions": {
         parameters: {
             query?: never;
@@ -1276,6 +1316,17 @@ export interface components {
             sessionsHeld: number;
             /** @example 500 */
             capacity: number;
+            /**
+             * @description `active` takes and receives sessions; `draining` (POST /workers/{id}/drain) takes none and hands its own to the others; `leaving` does the same before it exits (SIGTERM)
+             * @example active
+             * @enum {string}
+             */
+            state: "active" | "draining" | "leaving";
+            /**
+             * @description Planned hand-overs of its sessions to other workers under way now
+             * @example 0
+             */
+            movesInFlight: number;
             /** @example 2026-11-21T08:00:00.000Z */
             startedAt: string;
             /**
@@ -3294,6 +3345,134 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    "workers.drain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A live worker's id, as GET /workers lists it */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The worker, now `draining` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerDto"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credential, or an invalid, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description FORBIDDEN: the caller's role may not call this (readonly users only read) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No live worker has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The worker is leaving (shutting down) already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    "workers.uncordon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A live worker's id, as GET /workers lists it */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The worker, `active` again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerDto"];
+                };
+            };
+            /** @description UNAUTHORIZED: no credential, or an invalid, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description FORBIDDEN: the caller's role may not call this (readonly users only read) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No live worker has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The worker is leaving (shutting down) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RATE_LIMITED: over the rate limit (status set by RATE_LIMIT_STATUS_CODE) */
+            429: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

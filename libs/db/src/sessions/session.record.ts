@@ -57,3 +57,11 @@ export interface StatusTransition {
   previous: SessionStatus;
   userId: string;
 }
+
+/** Where a session stands for placement: its status, why, and the lease epoch that fences changes to it. */
+export interface SessionPlacementState {
+  id: string;
+  status: SessionStatus;
+  lastError: string | null;
+  epoch: number;
+}

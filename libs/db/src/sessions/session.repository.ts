@@ -3,7 +3,7 @@ import type { SessionStatus } from '@app/contracts';
 import { PrismaService } from '../prisma.service';
 import type { RowCache } from '../row-changes/row.cache';
 import { RowCaches } from '../row-changes/row-caches';
-import type { NewSession, SessionFilter, SessionRecord, StatusChange, StatusTransition } from './session.record';
+import type { NewSession, SessionFilter, SessionPlacementState, SessionRecord, StatusChange, StatusTransition } from './session.record';
 
 const RECORD_FIELDS = {
   id: true, userId: true, clientUserId: true, name: true, status: true, phone: true, ownerWorkerId: true, autoConnect: true,
@@ -79,6 +79,18 @@ export class SessionRepository {
   async listWantingConnection(): Promise<string[]> {
     const rows = await this.prisma.session.findMany({ where: { autoConnect: true }, select: { id: true }, orderBy: { id: 'asc' } });
     return rows.map((row) => row.id);
+  }
+
+  /** How many sessions should be connected by some worker. */
+  countWantingConnection(): Promise<number> {
+    return this.prisma.session.count({ where: { autoConnect: true } });
+  }
+
+  /** Status, last error and lease epoch of the given sessions (those that still exist). */
+  async placementStates(ids: string[]): Promise<SessionPlacementState[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.prisma.session.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, lastError: true, leaseEpoch: true } });
+    return rows.map((row) => ({ id: row.id, status: row.status, lastError: row.lastError, epoch: Number(row.leaseEpoch) }));
   }
 
   /**

@@ -2,6 +2,7 @@ import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { PinoLogger } from 'nestjs-pino';
 import { GatewayConfig } from '@app/config';
+import { defaultConsoleDir, serveConsole } from './console/console-assets';
 import { corsOptionsFor } from './cors/cors.options';
 import { setupSwagger } from './docs/swagger';
 import { AppExceptionFilter } from './errors/app-exception.filter';
@@ -13,10 +14,14 @@ import { mediaJsonBodyLimit } from './media/media-intake.types';
  * and in-process tests build exactly the same application.
  */
 export async function configureGateway(app: INestApplication): Promise<void> {
-  // Base64 media travels in JSON bodies: allow the largest accepted media, not Express' 100 kB.
   const config = app.get(GatewayConfig);
   const cors = corsOptionsFor(config.ALLOWED_ORIGINS);
   if (cors) app.enableCors(cors);
+  const logger = await app.resolve<PinoLogger>(PinoLogger);
+  if (config.CONSOLE_ENABLED && !serveConsole(app as NestExpressApplication, defaultConsoleDir())) {
+    logger.warn('the web console is not built (npm run build): /console is not served');
+  }
+  // Base64 media travels in JSON bodies: allow the largest accepted media, not Express' 100 kB.
   (app as NestExpressApplication).useBodyParser('json', { limit: mediaJsonBodyLimit(config.MEDIA_MAX_BYTES) });
   app.useGlobalPipes(
     new ValidationPipe({
@@ -26,6 +31,6 @@ export async function configureGateway(app: INestApplication): Promise<void> {
       exceptionFactory: invalidPayload,
     }),
   );
-  app.useGlobalFilters(new AppExceptionFilter(await app.resolve(PinoLogger)));
+  app.useGlobalFilters(new AppExceptionFilter(logger));
   setupSwagger(app);
 }

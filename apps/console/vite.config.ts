@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
-import { optionalWorkerActions } from './src/admin/worker-actions';
+import { optionalWorkerActions } from './src/admin/worker-actions.ts';
 
 const here = import.meta.dirname;
 const repoRoot = resolve(here, '../..');

@@ -92,7 +92,7 @@ function rowFrom(session: SessionDto): SessionRow {
 /** The REST view, unless the console already heard of a newer status (events can overtake answers). */
 function mergeRow(current: SessionRow | undefined, incoming: SessionRow): SessionRow {
   if (!current || incoming.statusAt >= current.statusAt) return incoming;
-  return { ...incoming, status: current.status, workerId: current.workerId, lastError: current.lastError, statusAt: current.statusAt };
+  return { ...incoming, status: current.status, phone: current.phone ?? incoming.phone, workerId: current.workerId, lastError: current.lastError, statusAt: current.statusAt };
 }
 
 const without = <T>(record: Record<string, T>, key: string): Record<string, T> => {

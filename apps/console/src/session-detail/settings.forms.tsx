@@ -59,7 +59,9 @@ export function WebhookForm({ sessionId }: { sessionId: string }) {
             {WEBHOOK_EVENTS.map((item) => (
               <label key={item.name}>
                 <input type="checkbox" checked={events.includes(item.name)} onChange={(e) => toggle(item.name, e.currentTarget.checked)} />
-                {item.label} <code>{item.name}</code>
+                {item.label}
+                {' '}
+                <code>({item.name})</code>
               </label>
             ))}
           </fieldset>

@@ -44,7 +44,7 @@ export function RelativeTime({ iso, now }: { iso: string | null | undefined; now
   if (!iso) return <span>never</span>;
   return (
     <time dateTime={iso} title={fullTime(iso)}>
-      {relativeTime(iso, now)}
+      {relativeTime(iso, Math.max(now, Date.now()))}
     </time>
   );
 }

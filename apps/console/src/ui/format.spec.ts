@@ -16,6 +16,7 @@ describe('console formatting', () => {
     expect(relativeTime('2026-12-01T09:57:00.000Z', now)).toBe('3 minutes ago');
     expect(relativeTime('2026-11-30T10:00:00.000Z', now)).toBe('yesterday');
     expect(relativeTime('2026-12-01T10:00:00.000Z', now)).toBe('now');
+    expect(relativeTime('2026-12-01T10:00:03.000Z', now)).toBe('now');
     expect(relativeTime('2026-12-01T12:00:00.000Z', now)).toBe('in 2 hours');
     expect(relativeTime(null, now)).toBe('never');
     expect(relativeTime('not a date', now)).toBe('not a date');

@@ -19,7 +19,8 @@ export function relativeTime(iso: string | null | undefined, now: number, locale
   if (!iso) return 'never';
   const at = Date.parse(iso);
   if (Number.isNaN(at)) return iso;
-  const elapsed = at - now;
+  // A moment a little ahead of `now` (another machine's clock, a clock read a moment ago) is now.
+  const elapsed = at - now > 0 && at - now < 60_000 ? 0 : at - now;
   const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   for (const [unit, size] of UNITS) {
     if (Math.abs(elapsed) >= size || unit === 'second') return format.format(Math.round(elapsed / size), unit);

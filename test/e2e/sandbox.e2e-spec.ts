@@ -1,18 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { AppProcess, builtScript } from '../support/app-process';
-import { freePorts } from '../support/free-port';
-import { eventually, retireEarlierSessions } from '../support/suite-harness';
-import { baseTestEnv, isolatedPrefix } from '../support/test-env';
+import { eventually } from '../support/suite-harness';
+import { startSandbox, type RunningSandbox } from '../support/sandbox-launcher';
 
 /**
  * `npm run sandbox` as a newcomer uses it: the README's walk-through, step by step, against the
  * launcher in sandbox mode (the simulator and the suite as processes, no phone).
  */
 describe('npm run sandbox, following the README', () => {
-  let launcher: AppProcess;
-  let scratch: string;
+  let sandbox: RunningSandbox;
   let gw: string;
   let sim: string;
   let key: string;
@@ -28,35 +22,12 @@ describe('npm run sandbox, following the README', () => {
   };
 
   beforeAll(async () => {
-    await retireEarlierSessions();
-    const [port, simPort, mediaPort, workerPort, runnerPort, schedulerPort] = await freePorts(7);
-    scratch = await mkdtemp(join(tmpdir(), 'wagw-sandbox-'));
-    await writeFile(join(scratch, '.env'), '');
-    const { ADMIN_API_KEY: _generatedBySandbox, ...env } = baseTestEnv();
-    launcher = new AppProcess(builtScript('tools/launcher/start-suite.js'), {
-      ...env,
-      REDIS_PREFIX: isolatedPrefix('sandbox'),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SESSION_WORKERS: '1',
-      WORKER_METRICS_PORT: String(workerPort),
-      AGENT_RUNNER_METRICS_PORT: String(runnerPort),
-      SCHEDULER_METRICS_PORT: String(schedulerPort),
-      WA_SIM_PORT: String(simPort),
-      WA_SIM_MEDIA_PORT: String(mediaPort),
-      WA_SIM_STATE_DIR: join(scratch, 'wa-sim'),
-      TEMP_DIR: join(scratch, 'tmp'),
-      LOG_LEVEL: 'info',
-    }, ['--sandbox', '--settings-file', join(scratch, '.env')]);
-    key = (await launcher.waitForOutput(/sandbox: admin key for this run/, 60_000)).split(': ').pop()!.trim();
-    sim = /at (\S+)\/docs/.exec(await launcher.waitForOutput(/sandbox: WhatsApp simulator at/, 60_000))![1]!;
-    await launcher.waitForOutput(/suite ready in \d+ ms/, 90_000);
-    gw = `http://127.0.0.1:${port}`;
+    sandbox = await startSandbox('sandbox');
+    ({ gateway: gw, simulator: sim, adminKey: key } = sandbox);
   }, 150_000);
 
   afterAll(async () => {
-    await launcher?.stop();
-    await rm(scratch, { recursive: true, force: true });
+    await sandbox?.stop();
   });
 
   it('links a session through the simulator, sends a message and receives one', async () => {

@@ -2,6 +2,7 @@ import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { PinoLogger } from 'nestjs-pino';
 import { GatewayConfig } from '@app/config';
+import { defaultConsoleDir, serveConsole } from './console/console-assets';
 import { corsOptionsFor } from './cors/cors.options';
 import { setupSwagger } from './docs/swagger';
 import { AppExceptionFilter } from './errors/app-exception.filter';
@@ -20,7 +21,11 @@ export async function configureGateway(app: INestApplication): Promise<void> {
   const express = app as NestExpressApplication;
   const cors = corsOptionsFor(config.ALLOWED_ORIGINS);
   if (cors) app.enableCors(cors);
+  const logger = await app.resolve<PinoLogger>(PinoLogger);
   express.use(securityHeaders());
+  if (config.CONSOLE_ENABLED && !serveConsole(express, defaultConsoleDir())) {
+    logger.warn('the web console is not built (npm run build): /console is not served');
+  }
   applyBodyLimits(express, { defaultLimit: config.REQUEST_BODY_LIMIT_BYTES, maxMediaBytes: config.MEDIA_MAX_BYTES });
   app.useGlobalPipes(
     new ValidationPipe({
@@ -31,7 +36,7 @@ export async function configureGateway(app: INestApplication): Promise<void> {
     }),
     new DocumentedNullsPipe(),
   );
-  app.useGlobalFilters(new AppExceptionFilter(await app.resolve(PinoLogger)));
+  app.useGlobalFilters(new AppExceptionFilter(logger));
   answerMalformedRequests(express);
   setupSwagger(app);
 }

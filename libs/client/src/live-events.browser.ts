@@ -31,6 +31,8 @@ export interface LiveEventsConnection {
   on<E extends LiveEventName>(event: E, handler: Handler<E>): LiveEventsConnection;
   /** Events were lost (older than the retention): reload state over REST. */
   onGap(handler: (gap: LiveStreamGap) => void): LiveEventsConnection;
+  /** The stream follows live events (after connecting, and after each reconnect's replay). */
+  onReady(handler: () => void): LiveEventsConnection;
   /** The id of the last event received (what a reconnect resumes from). */
   readonly lastEventId: string | undefined;
   close(): void;
@@ -50,6 +52,7 @@ export function openLiveEvents(options: OpenLiveEventsOptions): LiveEventsConnec
   const EventSourceClass = options.EventSource ?? (globalThis as unknown as { EventSource: EventSourceConstructor }).EventSource;
   const handlers = new Map<string, Array<(event: LiveEvent) => void>>();
   const gapHandlers: Array<(gap: LiveStreamGap) => void> = [];
+  const readyHandlers: Array<() => void> = [];
   let lastEventId = options.lastEventId;
   let source: EventSourceLike | null = null;
   let closed = false;
@@ -60,6 +63,7 @@ export function openLiveEvents(options: OpenLiveEventsOptions): LiveEventsConnec
     if (!typed) return;
     lastEventId = typed.id;
     if (typed.kind === 'gap') gapHandlers.forEach((handler) => handler(typed.gap));
+    else if (typed.kind === 'ready') readyHandlers.forEach((handler) => handler());
     else if (typed.kind === 'event') handlers.get(typed.event.event)?.forEach((handler) => handler(typed.event));
   };
 
@@ -100,6 +104,10 @@ export function openLiveEvents(options: OpenLiveEventsOptions): LiveEventsConnec
     },
     onGap(handler) {
       gapHandlers.push(handler);
+      return connection;
+    },
+    onReady(handler) {
+      readyHandlers.push(handler);
       return connection;
     },
     get lastEventId() {

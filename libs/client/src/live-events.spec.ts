@@ -49,8 +49,9 @@ describe('the client\'s live-event helpers against a gateway', () => {
         return (await api.POST('/events/tickets')).data!.ticket;
       },
     });
-    live.on('message.received', (event) => received.push(event));
-    await eventually(async () => (live.lastEventId ? true : undefined), 10_000, 'connected');
+    let readies = 0;
+    live.on('message.received', (event) => received.push(event)).onReady(() => (readies += 1));
+    await eventually(async () => (readies === 1 ? true : undefined), 10_000, 'connected');
 
     await publish(sample.received(owner.session.id, 'one'));
     await eventually(async () => (received.length === 1 ? true : undefined), 10_000, 'event one');
@@ -64,6 +65,7 @@ describe('the client\'s live-event helpers against a gateway', () => {
     expect(texts(received)).toEqual(['one', 'two', 'three', 'four']);
     expect(tickets).toBe(2);
     expect(errors).toHaveLength(1);
+    expect(readies).toBe(2);
   });
 
   it('streamLiveEvents ends with LiveEventStreamError when the gateway refuses the stream', async () => {

@@ -1,6 +1,6 @@
-import { IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { AiBackendConfig } from './ai-backend.config';
-import { ToList, ToNumber } from './env-transforms';
+import { ToBoolean, ToList, ToNumber } from './env-transforms';
 
 export const REGISTRATION_MODES = ['admin', 'open'] as const;
 export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
@@ -101,6 +101,10 @@ export class GatewayConfig extends AiBackendConfig {
    */
   @ToList() @Matches(ORIGIN, { each: true, message: 'must be a comma-separated list of origins such as https://app.example.com (scheme, host, optional port; no path), or *' })
   ALLOWED_ORIGINS: string[] = [];
+
+  /** Serve the web console (static files built into dist/console) at /console; its API calls need a credential as any other. */
+  @ToBoolean() @IsBoolean()
+  CONSOLE_ENABLED = true;
 
   /** How long a live-events ticket (POST /events/tickets, for EventSource) may wait to be used once (ms). */
   @ToNumber() @IsInt() @Min(1_000) @Max(300_000)

@@ -47,6 +47,8 @@ describe('npm run sandbox, following the README', () => {
       WA_SIM_STATE_DIR: join(scratch, 'wa-sim'),
       TEMP_DIR: join(scratch, 'tmp'),
       LOG_LEVEL: 'info',
+      // As in a terminal, where the launcher's default (auto) chooses readable lines.
+      LOG_FORMAT: 'pretty',
     }, ['--sandbox', '--settings-file', join(scratch, '.env')]);
     key = (await launcher.waitForOutput(/sandbox: admin key for this run/, 60_000)).split(': ').pop()!.trim();
     sim = /at (\S+)\/docs/.exec(await launcher.waitForOutput(/sandbox: WhatsApp simulator at/, 60_000))![1]!;
@@ -83,4 +85,13 @@ describe('npm run sandbox, following the README', () => {
     // Only what came after the number was allowed is kept (seed 002's gate): "Halo!" went out before.
     expect(history.map((message: { text: string }) => message.text)).toEqual(['Hai juga']);
   }, 120_000);
+
+  it("prints one readable line per event, prefixed with the app's name", async () => {
+    await fetch(`${gw}/sessions/demo`, { headers: { 'x-api-key': key, 'x-request-id': 'sandbox-trace-0001' } });
+    const line = await launcher.waitForOutput(/^\[gateway\] .*sandbox-trace-0001/);
+    expect(line).toMatch(/^\[gateway\] \[\d{2}:\d{2}:\d{2}\.\d{3}\] INFO: GET \/sessions\/demo 200 \(\d+ ms\) \{"traceId":"sandbox-trace-0001"\}$/);
+    const appLines = launcher.output.filter((candidate) => /^\[(gateway|worker-1|agent-runner|scheduler)\] /.test(candidate));
+    expect(appLines.length).toBeGreaterThan(10);
+    expect(appLines.filter((candidate) => /^\[[\w-]+\] \{/.test(candidate))).toEqual([]);
+  });
 });

@@ -4,6 +4,9 @@ import { ToNumber } from './env-transforms';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+export const LOG_FORMATS = ['json', 'pretty', 'auto'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 /** Settings every process of the suite needs: its stores, its logs and its metrics port. */
 export class CoreConfig {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgresql:// connection string' })
@@ -26,6 +29,10 @@ export class CoreConfig {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
+
+  /** `json`: one JSON object per line, for log collectors; `pretty`: one readable line per event; `auto`: pretty when stdout is a terminal. */
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT: LogFormat = 'json';
 
   @IsString()
   NODE_ENV = 'production';

@@ -70,5 +70,7 @@ module.exports = {
   // One file at a time: integration and e2e files share the run's database, and session placement
   // is database-wide (see retireEarlierSessions in test/support/suite-harness.ts). CI machines have
   // 2 cores, which Jest runs in band anyway. `npm run test:unit` alone runs files in parallel.
+  // (The scripts end `--selectProjects x` with another option: it would take the file patterns
+  // given after `npm run test:unit --` as more project names.)
   maxWorkers: 1,
 };

@@ -45,8 +45,10 @@ export async function decrypted(sim: WaSimClient, filter: { account?: string; to
 }
 
 /** One text through the gateway's REST API: `POST /agents/{id}/messages` as any client sends it. */
-export async function gatewaySend(suite: SuiteUnderBench, sessionId: string, to: string, text: string): Promise<{ delivered: boolean }> {
-  return suite.api<{ delivered: boolean }>('POST', `/agents/${sessionId}/messages`, { to, message: text });
+/** `sent`: answered 201, handed to WhatsApp before the answer (else 202, still queued). */
+export async function gatewaySend(suite: SuiteUnderBench, sessionId: string, to: string, text: string): Promise<{ sent: boolean }> {
+  const { status } = await suite.api<{ status: string }>('POST', `/agents/${sessionId}/messages`, { to, message: text });
+  return { sent: status === 'sent' };
 }
 
 /**
@@ -66,8 +68,8 @@ export async function gatewayBurst(
   await forEachLimited(items, concurrency, async (item) => {
     const index = item % sessionIds.length;
     try {
-      const { delivered } = await gatewaySend(suite, sessionIds[index]!, to, benchText(prefix, index, Math.floor(item / sessionIds.length)));
-      if (!delivered) queued += 1;
+      const { sent } = await gatewaySend(suite, sessionIds[index]!, to, benchText(prefix, index, Math.floor(item / sessionIds.length)));
+      if (!sent) queued += 1;
     } catch (error) {
       failures.push((error as Error).message);
     }

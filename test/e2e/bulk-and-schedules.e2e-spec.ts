@@ -10,8 +10,16 @@ describe('bulk jobs and scheduled messages', () => {
   const suite = new SuiteHarness({
     workers: 2,
     scheduler: true,
-    // Pacing is tested elsewhere; a deliver call to a killed worker is given up on sooner.
-    env: { SEND_RATE_PER_MINUTE: '0', WORKER_RPC_TIMEOUT_MS: '3000' },
+    // Pacing is tested elsewhere (test/e2e/pacing.e2e-spec.ts); a deliver call to a killed worker is given up on sooner.
+    env: {
+      SEND_RATE_PER_MINUTE: '0',
+      BULK_SEND_DELAY_MIN_MS: '0',
+      BULK_SEND_DELAY_MAX_MS: '0',
+      BULK_SEND_MAX_PER_MINUTE: '0',
+      BULK_SEND_MAX_PER_HOUR: '0',
+      BULK_SEND_MAX_PER_RECIPIENT_PER_HOUR: '0',
+      WORKER_RPC_TIMEOUT_MS: '3000',
+    },
   });
   const fixtures = new DbFixtures();
   const session = 'bulk-sender';

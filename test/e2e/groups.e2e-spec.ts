@@ -195,7 +195,7 @@ describe('groups', () => {
   });
 
   it('answers 409 SESSION_NOT_READY for a session that is not connected', async () => {
-    await suite.api.post('/sessions', { agentId: 'groups-offline', agentName: 'Offline', userId, waitForQr: false });
+    await suite.api.post('/sessions', { agentId: 'groups-offline', agentName: 'Offline', ownerId: userId, waitForQr: false });
     for (const response of [
       await suite.api.get('/sessions/groups-offline/groups'),
       await suite.api.post('/sessions/groups-offline/groups', { subject: 'x', participants: [alice] }),

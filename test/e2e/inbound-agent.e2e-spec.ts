@@ -165,7 +165,7 @@ describe('inbound messages and the AI agent (end to end)', () => {
     await suite.sim.client.sendInbound({ from: contact, to: (await suite.api.get('/sessions/no-history')).body.phone, text: 'jangan disimpan' });
     await received(contact, 'echo: jangan disimpan');
     const page = await suite.api.get(`/sessions/no-history/chats/${contact}/messages`);
-    expect(page.body).toEqual({ chatJid: expect.any(String), messages: [], nextCursor: null });
+    expect(page.body).toEqual({ chatJid: expect.any(String), source: 'database', messages: [], nextCursor: null });
     const stats = await suite.api.get('/messages/stats?sessionId=bot');
     expect(stats.body.inbound).toBeGreaterThanOrEqual(1);
     expect(stats.body.outbound).toBeGreaterThanOrEqual(1);

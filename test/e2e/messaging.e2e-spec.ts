@@ -95,7 +95,7 @@ describe('sending messages', () => {
   });
 
   it('answers 409 SESSION_NOT_READY for a session that is not connected', async () => {
-    await suite.api.post('/sessions', { agentId: 'not-linked', agentName: 'Not linked', userId, waitForQr: false });
+    await suite.api.post('/sessions', { agentId: 'not-linked', agentName: 'Not linked', ownerId: userId, waitForQr: false });
     const response = await suite.api.post('/agents/not-linked/messages', { to: contact, message: 'x' });
     expect(response.status).toBe(409);
     expect(response.body.error.code).toBe('SESSION_NOT_READY');

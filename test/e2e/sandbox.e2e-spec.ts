@@ -65,7 +65,7 @@ describe('npm run sandbox, following the README', () => {
     const user = await call(`${gw}/users`, { body: { email: 'dev@example.com', password: 'a long passphrase', name: 'Dev' } });
     expect(user.status).toBe(201);
     expect((await call(`${sim}/accounts`, { body: { phoneNumber: '6281111111111', name: 'Demo phone' }, admin: false })).status).toBe(201);
-    const session = await call(`${gw}/sessions`, { body: { agentId: 'demo', agentName: 'Demo', userId: user.body.id, waitForQr: false } });
+    const session = await call(`${gw}/sessions`, { body: { agentId: 'demo', agentName: 'Demo', ownerId: user.body.id, waitForQr: false } });
     expect(session.status).toBe(201);
     const qr = await call(`${gw}/sessions/demo/qr?format=raw&wait=30`);
     expect((await call(`${sim}/pairing/qr`, { body: { phoneNumber: '6281111111111', qr: qr.body.qr }, admin: false })).status).toBe(200);

@@ -39,7 +39,7 @@ describe('sessions on scaled workers', () => {
   it('creates a session, shows its QR, and records the phone once the QR is scanned', async () => {
     const phone = suite.newPhone();
     await suite.sim.client.createAccount(phone);
-    const created = await suite.api.post('/sessions', { agentId: 'qr-flow', agentName: 'QR flow', userId });
+    const created = await suite.api.post('/sessions', { agentId: 'qr-flow', agentName: 'QR flow', ownerId: userId });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ id: 'qr-flow', userId, status: 'awaiting_qr', live: { isReady: false, qr: { qr: { contentType: 'image/png' } } } });
     expect(Buffer.from(created.body.live.qr.qr.base64, 'base64').subarray(1, 4).toString()).toBe('PNG');
@@ -52,7 +52,7 @@ describe('sessions on scaled workers', () => {
   });
 
   it('serves the QR as raw string, PNG data URL, PNG image and SVG (seed 002)', async () => {
-    await suite.api.post('/sessions', { agentId: 'qr-formats', agentName: 'QR formats', userId, waitForQr: false });
+    await suite.api.post('/sessions', { agentId: 'qr-formats', agentName: 'QR formats', ownerId: userId, waitForQr: false });
     const raw = await suite.api.get('/sessions/qr-formats/qr?format=raw&wait=30');
     expect(raw.body).toEqual({ qr: expect.any(String), qrUpdatedAt: expect.any(String) });
     const dataUrl = await suite.api.get('/sessions/qr-formats/qr?format=png');
@@ -69,7 +69,7 @@ describe('sessions on scaled workers', () => {
   it('links by pairing code, and refuses a code for a registered session', async () => {
     const phone = suite.newPhone();
     await suite.sim.client.createAccount(phone);
-    await suite.api.post('/sessions', { agentId: 'by-code', agentName: 'By code', userId, waitForQr: false });
+    await suite.api.post('/sessions', { agentId: 'by-code', agentName: 'By code', ownerId: userId, waitForQr: false });
     const pairing = await suite.api.post('/sessions/by-code/pairing-code', { phone: `+${phone}` });
     expect(pairing.status).toBe(200);
     expect(pairing.body.code).toMatch(/^[A-Z0-9]{8}$/);
@@ -82,7 +82,7 @@ describe('sessions on scaled workers', () => {
 
   it('refuses to link a phone that another active session holds, and unlinks the new device', async () => {
     const phone = await link('first-holder');
-    const second = await suite.api.post('/sessions', { agentId: 'second-holder', agentName: 'Second', userId, waitForQr: false });
+    const second = await suite.api.post('/sessions', { agentId: 'second-holder', agentName: 'Second', ownerId: userId, waitForQr: false });
     expect(second.status).toBe(201);
     const qr = await suite.api.get('/sessions/second-holder/qr?format=raw&wait=30');
     await suite.sim.client.scanQr(phone, qr.body.qr);
@@ -180,7 +180,7 @@ describe('sessions on scaled workers', () => {
     const invalid = await suite.api.get('/sessions/a!');
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.code).toBe('INVALID_PAYLOAD');
-    const tooShort = await suite.api.post('/sessions', { agentId: 'ab', agentName: 'x', userId });
+    const tooShort = await suite.api.post('/sessions', { agentId: 'ab', agentName: 'x', ownerId: userId });
     expect(tooShort.status).toBe(400);
     const unknown = await suite.api.get('/sessions/does-not-exist');
     expect(unknown.status).toBe(404);

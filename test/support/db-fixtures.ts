@@ -19,10 +19,10 @@ export class DbFixtures {
     });
   }
 
-  async session(userId: string, overrides: Partial<{ id: string; webhookUrl: string; webhookEvents: string[]; webhookSecretCipher: string }> = {}) {
+  async session(userId: string, overrides: Partial<{ id: string; clientUserId: string; webhookUrl: string; webhookEvents: string[]; webhookSecretCipher: string }> = {}) {
     return this.prisma.session.create({
       // A record to test against, not a session to connect: no worker of a later test file picks it up.
-      data: { id: overrides.id ?? `s-${randomUUID().slice(0, 8)}`, userId, name: 'Test session', autoConnect: false, ...overrides },
+      data: { id: overrides.id ?? `s-${randomUUID().slice(0, 8)}`, userId, clientUserId: userId, name: 'Test session', autoConnect: false, ...overrides },
     });
   }
 

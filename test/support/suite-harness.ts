@@ -63,6 +63,8 @@ export interface SuiteOptions {
  */
 export class SuiteHarness {
   readonly workers = new Map<string, AppProcess>();
+  /** `/metrics` URL of each worker started, by id. */
+  readonly workerMetricsUrls = new Map<string, string>();
   readonly adminKey = randomBytes(24).toString('hex');
   readonly prefix = isolatedPrefix('suite');
   sim!: RunningWaSim & { client: WaSimClient };
@@ -120,6 +122,7 @@ export class SuiteHarness {
       WORKER_METRICS_HOST: '127.0.0.1',
     });
     this.workers.set(id, worker);
+    this.workerMetricsUrls.set(id, `http://127.0.0.1:${metricsPort}/metrics`);
     await waitForHttp(`http://127.0.0.1:${metricsPort}/metrics`);
     return worker;
   }
@@ -168,13 +171,13 @@ export class SuiteHarness {
   }
 
   /**
-   * Creates a session for `userId`, scans its QR with a fresh simulated phone and waits until the
-   * session is connected; returns the phone number.
+   * Creates a session for `userId`, scans its QR with a fresh simulated phone (or with the account
+   * `phone` made beforehand) and waits until the session is connected; returns the phone number.
    */
-  async linkSession(sessionId: string, userId: string): Promise<string> {
-    const phone = this.newPhone();
-    await this.sim.client.createAccount(phone);
-    const created = await this.api.post('/sessions', { agentId: sessionId, agentName: `Session ${sessionId}`, userId, waitForQr: false });
+  async linkSession(sessionId: string, userId: string, existingAccount?: string): Promise<string> {
+    const phone = existingAccount ?? this.newPhone();
+    if (!existingAccount) await this.sim.client.createAccount(phone);
+    const created = await this.api.post('/sessions', { agentId: sessionId, agentName: `Session ${sessionId}`, ownerId: userId, waitForQr: false });
     if (created.status !== 201) throw new Error(`POST /sessions answered ${created.status}: ${JSON.stringify(created.body)}`);
     const qr = await this.api.get(`/sessions/${sessionId}/qr?format=raw&wait=30`);
     if (qr.status !== 200) throw new Error(`GET qr answered ${qr.status}: ${JSON.stringify(qr.body)}`);

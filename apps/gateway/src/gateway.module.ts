@@ -19,6 +19,7 @@ import { WebhookSettingsModule } from './webhook-settings/webhook-settings.modul
 import { HistoryModule } from './history/history.module';
 import { AllowedNumbersModule } from './allowed-numbers/allowed-numbers.module';
 import { GroupsModule } from './groups/groups.module';
+import { PacingModule } from './pacing/pacing.module';
 
 export const GATEWAY_SERVICE_NAME = 'gateway';
 
@@ -48,6 +49,7 @@ export class GatewayModule implements NestModule {
         AgentsModule,
         AgentBindingsModule,
         WebhookSettingsModule,
+        PacingModule,
         HistoryModule,
         AllowedNumbersModule,
         GroupsModule,

@@ -6,6 +6,9 @@ import { DbModule } from '@app/db';
 import { LoggingModule, metricProviders, MetricsModule } from '@app/observability';
 import { RedisClient, RedisModule, SendPacingModule } from '@app/redis';
 import { WorkerCommandsController } from './commands/worker-commands.controller';
+import { ChatHistoryController } from './history/chat-history.controller';
+import { ChatHistoryFactory } from './history/chat-history.factory';
+import { PhoneMessagePublisher } from './history/phone-message.publisher';
 import { InboundPublisher } from './inbound/inbound.publisher';
 import { AuthKeyWriter } from './auth-state/auth-key.writer';
 import { MessageEventsPublisher } from './outbox/message-events.publisher';
@@ -22,6 +25,7 @@ import { SessionRuntimeFactory } from './sessions/session-runtime.factory';
 import { SessionStatusRecorder } from './sessions/session-status.recorder';
 import { SessionSupervisor } from './sessions/session-supervisor.service';
 import { BaileysAdapter } from './whatsapp/baileys.adapter';
+import { MemorySettler } from './memory/memory-settler.service';
 import { WorkerLifecycle } from './worker-lifecycle.service';
 
 export const SESSION_WORKER_SERVICE_NAME = 'session-worker';
@@ -43,7 +47,7 @@ export class SessionWorkerModule {
         SendPacingModule,
         BullModule.registerQueue({ name: QUEUES.sessionEvents }, { name: QUEUES.messageEvents }, { name: QUEUES.inboundMessages }),
       ],
-      controllers: [WorkerCommandsController, SessionCommandsController],
+      controllers: [WorkerCommandsController, SessionCommandsController, ChatHistoryController],
       providers: [
         { provide: WorkerIdentity, useValue: identity },
         // Pub/sub needs a connection of its own: a subscribed Redis connection can do nothing else.
@@ -54,6 +58,8 @@ export class SessionWorkerModule {
         AuthKeyWriter,
         MessageEventsPublisher,
         InboundPublisher,
+        PhoneMessagePublisher,
+        ChatHistoryFactory,
         OutboxWriter,
         OutboxDrainerFactory,
         OutboxSweeper,
@@ -63,6 +69,7 @@ export class SessionWorkerModule {
         LeaseKeeper,
         SessionClaimer,
         WorkerLifecycle,
+        MemorySettler,
       ],
     };
   }

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     logger: NEST_LEVELS[config.LOG_LEVEL],
     mediaPort: config.WA_SIM_MEDIA_PORT,
     mediaHostname: config.WA_SIM_MEDIA_HOSTNAME,
+    historySyncMessagesPerChat: config.WA_SIM_HISTORY_SYNC_MESSAGES,
   });
   process.stdout.write(
     `wa-sim ready\n  control API  ${sim.controlUrl}/docs\n  WA_WS_URL    ${sim.wsUrl}\n  WA_TRUSTED_ROOT_PUBLIC_KEY ${sim.rootPublicKeyHex}\n` +

@@ -7,6 +7,7 @@ import { InfoController } from './control/info.controller';
 import { FaultsController } from './faults/faults.controller';
 import { FaultsService } from './faults/faults.service';
 import { GroupsModule } from './groups/groups.module';
+import { HistoryModule } from './history/history.module';
 import { MediaModule } from './media/media.module';
 import type { MediaOptions } from './media/media.options';
 import { DeliveryService } from './messaging/delivery.service';
@@ -72,7 +73,7 @@ export class WaSimModule {
   static forRoot(options: SimOptions, media: MediaOptions): DynamicModule {
     return {
       module: WaSimModule,
-      imports: [SimCoreModule.forRoot(options), GroupsModule, MediaModule.forRoot(media)],
+      imports: [SimCoreModule.forRoot(options), GroupsModule, MediaModule.forRoot(media), HistoryModule],
       providers: HANDLERS,
       controllers: [InfoController, AccountsController, PairingController, MessagesController, FaultsController],
     };

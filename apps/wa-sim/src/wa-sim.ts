@@ -26,6 +26,8 @@ export interface WaSimOptions {
   mediaPort?: number;
   /** Name companions reach the media host by. Default `host`, or 127.0.0.1 when that is a wildcard. */
   mediaHostname?: string;
+  /** Newest messages per chat in a new companion's initial history sync. Default 20. */
+  historySyncMessagesPerChat?: number;
 }
 
 export interface RunningWaSim {
@@ -53,7 +55,10 @@ export async function startWaSim(options: WaSimOptions): Promise<RunningWaSim> {
     publicHostname: options.mediaHostname || (isWildcardHost(host) ? '127.0.0.1' : host),
   };
   const app = await NestFactory.create<NestExpressApplication>(
-    WaSimModule.forRoot({ stateDir: options.stateDir, receiptDelayMs: options.receiptDelayMs ?? 250 }, media),
+    WaSimModule.forRoot(
+      { stateDir: options.stateDir, receiptDelayMs: options.receiptDelayMs ?? 250, historySyncMessagesPerChat: options.historySyncMessagesPerChat ?? 20 },
+      media,
+    ),
     { logger: options.logger ?? ['error', 'warn', 'log'] },
   );
   // Inbound media arrives base64 in JSON; the default 100 kB limit would refuse most files.

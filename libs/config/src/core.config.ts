@@ -7,21 +7,24 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const LOG_FORMATS = ['json', 'pretty', 'auto'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
-/** Settings every process of the suite needs: its stores, its logs and its metrics port. */
-export class CoreConfig {
-  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgresql:// connection string' })
-  DATABASE_URL!: string;
-
-  /** PostgreSQL connections this process may hold; a worker restoring many sessions at once wants more. */
-  @ToNumber() @IsInt() @Min(1) @Max(1000)
-  DATABASE_POOL_SIZE = 10;
-
+/** Where an installation's Redis data is: what every process, and the Redis tools, need of Redis. */
+export class RedisConnectionConfig {
   @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
   /** Namespace for every Redis key, BullMQ queue and transport channel of one installation. */
   @Matches(/^[a-zA-Z0-9_-]{1,40}$/, { message: 'must be 1-40 letters, digits, _ or -' })
   REDIS_PREFIX = 'wagw';
+}
+
+/** Settings every process of the suite needs: its stores, its logs and its metrics port. */
+export class CoreConfig extends RedisConnectionConfig {
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgresql:// connection string' })
+  DATABASE_URL!: string;
+
+  /** PostgreSQL connections this process may hold; a worker restoring many sessions at once wants more. */
+  @ToNumber() @IsInt() @Min(1) @Max(1000)
+  DATABASE_POOL_SIZE = 10;
 
   /** 32-byte key (64 hex chars) sealing secrets stored in the database (AES-256-GCM). */
   @Matches(/^[0-9a-fA-F]{64}$/, { message: 'must be 64 hex characters (32 bytes); generate with `openssl rand -hex 32`' })

@@ -11,3 +11,4 @@ export * from './app-config.module';
 export * from './load-config-or-exit';
 export * from './wa-sim.config';
 export * from './launcher.config';
+export * from './redis-tools.config';

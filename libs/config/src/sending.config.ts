@@ -78,7 +78,7 @@ export class SendingConfig extends CoreConfig {
   @ToBoolean() @IsBoolean()
   MEDIA_SAVE_PREVIEW = true;
 
-  // ---- per-session pacing (token bucket of seed 003, anti-ban pacing of seed 001)
+  // ---- per-session pacing of single sends (send routes, AI replies): seed 003's token bucket
 
   /** Token bucket refill per minute; 0 turns the bucket off. */
   @ToNumber() @IsInt() @Min(0)
@@ -93,9 +93,9 @@ export class SendingConfig extends CoreConfig {
   SEND_QUEUE_MAX = 500;
 
   /*
-   * Seed 001's anti-ban pacing below is off by default: its profile (3-7 s pause, 20/min, 500/h,
-   * 10 per recipient per hour) holds a session to about 12 messages a minute, which would break
-   * seed 003's 100/min contract and bulk jobs. Operators of real numbers should turn it on.
+   * Seed 001's anti-ban pacing for single sends, off by default: it would hold a session to about
+   * 12 messages a minute and break seed 003's 100/min contract. Bulk jobs and schedules have it on
+   * (BULK_SEND_* below).
    */
 
   /** Random pause between two sends of one session, lower bound (ms; 0 with max 0 = off). */
@@ -124,6 +124,38 @@ export class SendingConfig extends CoreConfig {
   /** Attempts per message (first one included) before it is marked failed. */
   @ToNumber() @IsInt() @Min(1)
   MAX_SEND_ATTEMPTS = 3;
+
+  // ---- pacing of bulk job items and scheduled messages: seed 001's anti-spam queue profile
+
+  /** Token bucket for bulk sends (refill per minute; 0 = none, the caps below pace them). */
+  @ToNumber() @IsInt() @Min(0)
+  BULK_SEND_RATE_PER_MINUTE = 0;
+
+  @ToNumber() @IsInt() @Min(1)
+  BULK_SEND_BURST = 1;
+
+  /** Random pause after the session's previous send (seed 001 MESSAGE_DELAY_MIN / _MAX, ms). */
+  @ToNumber() @IsInt() @Min(0)
+  BULK_SEND_DELAY_MIN_MS = 3_000;
+
+  @ToNumber() @IsInt() @Min(0) @NotBelow('BULK_SEND_DELAY_MIN_MS')
+  BULK_SEND_DELAY_MAX_MS = 7_000;
+
+  /** Seed 001 MAX_MESSAGES_PER_MINUTE. */
+  @ToNumber() @IsInt() @Min(0)
+  BULK_SEND_MAX_PER_MINUTE = 20;
+
+  /** Seed 001 MAX_MESSAGES_PER_HOUR. */
+  @ToNumber() @IsInt() @Min(0)
+  BULK_SEND_MAX_PER_HOUR = 500;
+
+  /** Seed 001 MAX_MESSAGES_PER_RECIPIENT (per hour). */
+  @ToNumber() @IsInt() @Min(0)
+  BULK_SEND_MAX_PER_RECIPIENT_PER_HOUR = 10;
+
+  /** Seed 001 MAX_RETRY_ATTEMPTS. */
+  @ToNumber() @IsInt() @Min(1)
+  BULK_MAX_SEND_ATTEMPTS = 3;
 
   /** First retry delay of a failed send; each further retry doubles it (with jitter). */
   @ToNumber() @IsInt() @Min(1)

@@ -44,6 +44,13 @@ export class SessionWorkerConfig extends SendingConfig {
   @ToNumber() @IsInt() @Min(100)
   RECONCILE_INTERVAL_MS = 1_000;
 
+  /**
+   * How often the worker checks whether a burst (links, restores) left its heap grown, and then
+   * runs a full garbage collection so the memory goes back; 0 leaves collection to V8 alone.
+   */
+  @ToNumber() @IsInt() @Min(0)
+  MEMORY_SETTLE_INTERVAL_MS = 15_000;
+
   /** Most sessions a worker connects at the same time while restoring or taking over. */
   @ToNumber() @IsInt() @Min(1)
   RESTORE_CONCURRENCY = 20;
@@ -58,6 +65,16 @@ export class SessionWorkerConfig extends SendingConfig {
   /** Consecutive failed connection attempts before a session is put in `error` and left alone. */
   @ToNumber() @IsInt() @Min(1)
   RECONNECT_MAX_ATTEMPTS = 10;
+
+  /**
+   * Chat history a worker keeps in memory per session it holds (seed 002 `source=store`): the
+   * newest messages of each chat, and the chats with the most recent activity.
+   */
+  @ToNumber() @IsInt() @Min(1) @Max(10_000)
+  CHAT_STORE_MESSAGES_PER_CHAT = 100;
+
+  @ToNumber() @IsInt() @Min(1) @Max(10_000)
+  CHAT_STORE_CHATS = 100;
 
   /** WebSocket URL Baileys connects to; unset means WhatsApp's own servers. */
   @IsOptional() @Matches(/^wss?:\/\/.+/, { message: 'must be a ws:// or wss:// URL' })

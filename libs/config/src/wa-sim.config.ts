@@ -40,6 +40,13 @@ export class WaSimConfig {
   @IsString()
   WA_SIM_MEDIA_HOSTNAME = '';
 
+  /** Newest messages per chat a phone puts into a newly linked companion's history sync (older ones: on demand). */
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(1_000)
+  WA_SIM_HISTORY_SYNC_MESSAGES = 20;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 }

@@ -11,3 +11,5 @@ export * from './webhook-events';
 export * from './roles';
 export * from './outbound-content';
 export * from './session-live-state';
+export * from './send-pacing';
+export * from './chat-history';

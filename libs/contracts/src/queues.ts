@@ -15,7 +15,7 @@ export const QUEUES = {
   scheduledMessages: 'scheduled-messages',
   /** Delivery status changes of sent messages (receipts), for webhooks. */
   messageEvents: 'message-events',
-  /** Messages received by sessions, one job per WhatsApp message id (duplicates collapse). */
+  /** Messages received by sessions (and written on their phones), one job per WhatsApp message id (duplicates collapse). */
   inboundMessages: 'inbound-messages',
 } as const;
 
@@ -29,6 +29,8 @@ export const JOBS = {
   messageStatusChanged: 'message-status-changed',
   messageStatusBatch: 'message-status-batch',
   messageReceived: 'message-received',
+  /** A message the session's account wrote on another device (the phone): history only. */
+  messageSentFromPhone: 'message-sent-from-phone',
   purgeIdempotencyRecords: 'purge-idempotency-records',
   purgeUnreferencedMedia: 'purge-unreferenced-media',
 } as const;

@@ -20,7 +20,32 @@ export const redisKeys = {
   /** Sorted set of a session's reserved send times to one recipient, for the per-recipient cap. */
   sendPacingRecipient: (prefix: string, sessionId: string, recipientJid: string): string =>
     `${prefix}:pacing:{${sessionId}}:to:${recipientJid}`,
+  /** Hash of the steps done for one received message (agent-runner), so a retry redoes only the unfinished ones. */
+  inboundProgress: (prefix: string, sessionId: string, waMessageId: string): string => `${prefix}:inbound:{${sessionId}:${waMessageId}}`,
+  /** Base of one client's request counter and block of one rate limit (`:hits`, `:block`). */
+  rateLimit: (prefix: string, throttlerName: string, clientKey: string): string => `${prefix}:rate-limit:${throttlerName}:{${clientKey}}`,
+  /** Cooldown of re-syncing a session's api key from `api_keys` after a wrong Bearer (seed 003). */
+  sessionKeyResync: (prefix: string, sessionId: string): string => `${prefix}:auth:session-key-resync:${sessionId}`,
+  /** Root of BullMQ's keys (`<root>:<queue>:…`). */
+  bullRoot: (prefix: string): string => `${prefix}:bull`,
 } as const;
+
+/**
+ * The families of keys under a prefix, as the Redis tools (`npm run redis:analyze`, `redis:clean`)
+ * tell them apart. `path` matches what follows `<prefix>:`; `expires` says every key of the family
+ * is written with a TTL, so one without is stale. BullMQ's keys are one family per queue.
+ */
+export const REDIS_KEY_FAMILIES = [
+  { family: 'worker-info', path: /^worker:[^:]+$/, expires: true },
+  { family: 'worker-index', path: /^workers$/, expires: false },
+  { family: 'session-lease', path: /^lease:session:/, expires: true },
+  { family: 'send-pacing', path: /^pacing:\{/, expires: true },
+  { family: 'inbound-progress', path: /^inbound:\{/, expires: true },
+  { family: 'rate-limit', path: /^rate-limit:/, expires: true },
+  { family: 'session-key-resync', path: /^auth:session-key-resync:/, expires: true },
+] as const satisfies ReadonlyArray<{ family: string; path: RegExp; expires: boolean }>;
+
+export type RedisKeyFamily = (typeof REDIS_KEY_FAMILIES)[number]['family'];
 
 /** Pub/sub channels (pub/sub ignores the DB index, so channels carry the prefix too). */
 export const redisChannels = {

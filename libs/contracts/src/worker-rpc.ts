@@ -1,3 +1,4 @@
+import type { ChatHistoryPage, ChatHistoryRequest } from './chat-history';
 import type { DeliveryState } from './delivery';
 import type { OutboundContent } from './outbound-content';
 import type { GroupCreateRequest, GroupInfo, GroupInviteRequest, GroupParticipantsRequest, GroupRequest, ParticipantResult } from './groups';
@@ -25,6 +26,7 @@ export const WORKER_COMMANDS = {
   groupInfo: 'group.info',
   groupParticipants: 'group.participants',
   groupInvite: 'group.invite',
+  chatHistory: 'session.chat-history',
 } as const;
 
 /** Every command carries the traceId of the request that caused it, so worker logs join up. */
@@ -112,6 +114,7 @@ export interface WorkerCommandTypes {
   [WORKER_COMMANDS.groupInfo]: { request: GroupRequest; response: GroupInfo };
   [WORKER_COMMANDS.groupParticipants]: { request: GroupParticipantsRequest; response: { results: ParticipantResult[] } };
   [WORKER_COMMANDS.groupInvite]: { request: GroupInviteRequest; response: { code: string } };
+  [WORKER_COMMANDS.chatHistory]: { request: ChatHistoryRequest; response: ChatHistoryPage };
 }
 
 export type WorkerCommand = keyof WorkerCommandTypes;

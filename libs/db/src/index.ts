@@ -7,6 +7,7 @@ export * from './row-changes/row-caches';
 export * from './sessions/session.record';
 export * from './sessions/session.repository';
 export * from './sessions/session-webhook.repository';
+export * from './sessions/session-pacing.repository';
 export * from './webhooks/webhook-delivery.repository';
 export * from './users/user.record';
 export * from './users/user.repository';

@@ -6,6 +6,7 @@ import { IdempotencyRepository } from './idempotency/idempotency.repository';
 import { MediaRepository } from './media/media.repository';
 import { SessionRepository } from './sessions/session.repository';
 import { SessionWebhookRepository } from './sessions/session-webhook.repository';
+import { SessionPacingRepository } from './sessions/session-pacing.repository';
 import { WebhookDeliveryRepository } from './webhooks/webhook-delivery.repository';
 import { UserRepository } from './users/user.repository';
 import { UserApiKeyRepository } from './api-keys/user-api-key.repository';
@@ -21,7 +22,7 @@ import { MessageHistoryRepository } from './history/message-history.repository';
 /** Every repository the DbModule provides; each aggregate's folder adds its own here. */
 export const REPOSITORIES: Type[] = [
   OutboundMessageRepository, OutboxSendRepository,
-  AuthStateRepository, SessionRepository, SessionWebhookRepository, WebhookDeliveryRepository,
+  AuthStateRepository, SessionRepository, SessionWebhookRepository, SessionPacingRepository, WebhookDeliveryRepository,
   UserRepository, UserApiKeyRepository, SharedApiKeyRepository, SessionTokenRepository,
   MediaRepository, IdempotencyRepository,
   BulkJobRepository, ScheduleRepository,

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { CoreConfig } from '@app/config';
+import { redisKeys } from '@app/contracts';
 import { RedisClient } from './redis-client';
 import { redisOptionsFromUrl } from './redis-options';
 import { SessionLeaseRepository } from './session-lease.repository';
@@ -25,7 +26,7 @@ export class RedisModule {
       inject: [CoreConfig],
       useFactory: (config: CoreConfig) => ({
         connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
-        prefix: `${config.REDIS_PREFIX}:bull`,
+        prefix: redisKeys.bullRoot(config.REDIS_PREFIX),
       }),
     });
     return {

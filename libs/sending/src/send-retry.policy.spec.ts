@@ -1,14 +1,10 @@
 import { loadConfig, SendingConfig } from '@app/config';
-import { sendRetryDelayMs, shouldRetrySend } from './send-retry.policy';
+import { sendRetryDelayMs } from './send-retry.policy';
 
 const env = { DATABASE_URL: 'postgresql://x', ENCRYPTION_KEY: 'a'.repeat(64) };
 
 describe('send retries', () => {
-  const config = loadConfig(SendingConfig, { ...env, MAX_SEND_ATTEMPTS: '4', SEND_RETRY_BASE_MS: '1000', SEND_RETRY_MAX_MS: '5000' });
-
-  it('retries until MAX_SEND_ATTEMPTS attempts have been made', () => {
-    expect([1, 2, 3, 4].map((attempts) => shouldRetrySend(attempts, config))).toEqual([true, true, true, false]);
-  });
+  const config = loadConfig(SendingConfig, { ...env, SEND_RETRY_BASE_MS: '1000', SEND_RETRY_MAX_MS: '5000' });
 
   it('doubles the delay per failure up to the cap, within ±20 % jitter', () => {
     const middle = () => 0.5;

@@ -1,10 +1,7 @@
 import type { SendingConfig } from '@app/config';
 
-type RetrySettings = Pick<SendingConfig, 'MAX_SEND_ATTEMPTS' | 'SEND_RETRY_BASE_MS' | 'SEND_RETRY_MAX_MS'>;
-
-/** Whether a send that has failed `attemptsMade` times (first attempt included) gets another try. */
-export const shouldRetrySend = (attemptsMade: number, config: RetrySettings): boolean =>
-  attemptsMade < config.MAX_SEND_ATTEMPTS;
+/** How many attempts a message gets is its pacing profile's (`SendPacer.maxAttempts`); this is only the wait. */
+type RetrySettings = Pick<SendingConfig, 'SEND_RETRY_BASE_MS' | 'SEND_RETRY_MAX_MS'>;
 
 /**
  * Wait before the next attempt after `attemptsMade` failures: the base delay doubling per failure,

@@ -1,7 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { PinoLogger } from 'nestjs-pino';
 import type { Counter } from 'prom-client';
-import type { InboundMessageEvent, MessageStatusChangedEvent } from '@app/contracts';
+import type { InboundMessageEvent, MessageStatusChangedEvent, PhoneSentMessageEvent } from '@app/contracts';
 import { AllowedNumberRepository, MessageHistoryRepository, OutboundMessageRepository, SessionRepository } from '@app/db';
 import { PrismaService } from '../../../../libs/db/src/prisma.service';
 import { DbFixtures } from '../../../../test/support/db-fixtures';
@@ -66,5 +66,26 @@ describe('HistoryRecorder gate: judged at the time of the message, however late 
     expect((await allowed.updateStatus(numberId, 'active')).activeSince).toEqual(reactivated.activeSince);
     expect(await recorder.recordOutbound(await sentAt(sessionId, new Date(before.getTime() - 1_000)))).toBe('not-allowed');
     expect(await recorder.recordOutbound(await sentAt(sessionId, new Date(reactivated.activeSince!.getTime() + 1)))).toBe('stored');
+  });
+
+  it('stores what the account typed on its phone as the session\'s own message, behind the same gate', async () => {
+    const allowedAt = new Date(Date.now() - 60_000);
+    const { sessionId, phone } = await sessionAllowedAt(allowedAt);
+    const typed = (waMessageId: string, at: Date): PhoneSentMessageEvent => ({
+      sessionId,
+      ownPhone: phone,
+      traceId: 'trace-phone',
+      message: {
+        waMessageId, chatJid: '120363041234567890@g.us', senderJid: `${phone}@s.whatsapp.net`, fromMe: true, kind: 'image', text: null, caption: 'Nota',
+        mimeType: 'image/jpeg', fileName: null, quotedMessageId: null, mentions: [], pushName: null, sentAt: at.toISOString(), origin: 'live',
+      },
+    });
+    expect(await recorder.recordSentFromPhone(typed('3EB0PHONE1', new Date(allowedAt.getTime() - 2_000)))).toBe('not-allowed');
+    expect(await recorder.recordSentFromPhone(typed('3EB0PHONE2', new Date()))).toBe('stored');
+    expect(await recorder.recordSentFromPhone(typed('3EB0PHONE2', new Date()))).toBe('duplicate');
+    const stored = await fixtures.prisma.message.findMany({ where: { sessionId } });
+    expect(stored.map((row) => [row.waMessageId, row.direction, row.type, row.caption, row.senderJid, row.chatJid])).toEqual([
+      ['3EB0PHONE2', 'outbound', 'image', 'Nota', `${phone}@s.whatsapp.net`, '120363041234567890@g.us'],
+    ]);
   });
 });

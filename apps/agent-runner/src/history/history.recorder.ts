@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { PinoLogger } from 'nestjs-pino';
 import type { Counter } from 'prom-client';
-import type { InboundMessageEvent, MessageStatusChangedEvent } from '@app/contracts';
+import type { InboundMessageEvent, MessageStatusChangedEvent, PhoneSentMessageEvent } from '@app/contracts';
 import { AllowedNumberRepository, MessageHistoryRepository, OutboundMessageRepository, SessionRepository, type HistoryMessage } from '@app/db';
 import { METRICS } from '@app/observability';
 
@@ -53,6 +53,30 @@ export class HistoryRecorder {
       mentions: event.mentions,
       pushName: event.pushName,
       sentAt: new Date(event.sentAt),
+    });
+  }
+
+  /** A message the session's account wrote on another device (typed on the phone): stored like the session's own sends. */
+  async recordSentFromPhone(event: PhoneSentMessageEvent): Promise<HistoryOutcome> {
+    const { message } = event;
+    const happenedBy = new Date(Date.parse(message.sentAt) + TIMESTAMP_RESOLUTION_MS - 1);
+    const gate = await this.gate(event.ownPhone, happenedBy, event.sessionId, event.traceId);
+    if (gate !== 'open') return gate;
+    return this.store({
+      sessionId: event.sessionId,
+      waMessageId: message.waMessageId,
+      chatJid: message.chatJid,
+      senderJid: userJid(event.ownPhone),
+      direction: 'outbound',
+      type: message.kind,
+      text: message.text,
+      caption: message.caption,
+      mimeType: message.mimeType,
+      fileName: message.fileName,
+      quotedId: message.quotedMessageId,
+      mentions: message.mentions,
+      pushName: null,
+      sentAt: new Date(message.sentAt),
     });
   }
 

@@ -5,7 +5,7 @@ import type { Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import type { Counter } from 'prom-client';
 import { AgentRunnerConfig } from '@app/config';
-import { JOBS, QUEUES, WEBHOOK_EVENTS, type InboundMessageEvent } from '@app/contracts';
+import { JOBS, QUEUES, WEBHOOK_EVENTS, type InboundMessageEvent, type PhoneSentMessageEvent } from '@app/contracts';
 import { METRICS } from '@app/observability';
 import { HistoryRecorder } from '../history/history.recorder';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.service';
@@ -53,9 +53,11 @@ export class InboundMessagesProcessor extends WorkerHost implements OnApplicatio
     this.worker.concurrency = this.config.INBOUND_CONCURRENCY;
   }
 
-  async process(job: Job<InboundMessageEvent>): Promise<string> {
+  async process(job: Job<InboundMessageEvent | PhoneSentMessageEvent>): Promise<string> {
+    // Written on the session's phone: history only (it is the account's own message: no webhook, no AI).
+    if (job.name === JOBS.messageSentFromPhone) return this.history.recordSentFromPhone(job.data as PhoneSentMessageEvent);
     if (job.name !== JOBS.messageReceived) throw new Error(`Unknown inbound job ${job.name}`);
-    const event = job.data;
+    const event = job.data as InboundMessageEvent;
     const finished = await this.progress.finishedSteps(event);
     const failures: string[] = [];
     for (const [step, run] of this.steps) {

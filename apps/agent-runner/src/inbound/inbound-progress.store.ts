@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CoreConfig } from '@app/config';
-import type { InboundMessageEvent } from '@app/contracts';
+import { redisKeys, type InboundMessageEvent } from '@app/contracts';
 import { RedisClient } from '@app/redis';
 import type { AgentOutcome } from './agent-outcome';
 
@@ -51,6 +51,6 @@ export class InboundProgressStore {
 
   /** Agent-runner's own key (no other process reads it); the hash tag keeps one message in one slot. */
   private key(event: InboundMessageEvent): string {
-    return `${this.config.REDIS_PREFIX}:inbound:{${event.sessionId}:${event.waMessageId}}`;
+    return redisKeys.inboundProgress(this.config.REDIS_PREFIX, event.sessionId, event.waMessageId);
   }
 }

@@ -21,7 +21,9 @@ export class UpdateAgentDto {
     example: 'sk-live-7c1d2e3f4a5b6c7d',
     nullable: true,
     type: String,
-    description: 'The session api key (seed 003 `api_key`): sent to the AI backend as Bearer, and accepted as Bearer on /agents/{id}/* routes. Stored encrypted, never shown again; null = use the latest active key of the owner in `api_keys`.',
+    description:
+      'The session api key (seed 003 `api_key`): accepted as Bearer on /agents/{id}/* routes, and sent to the AI backend as Bearer when the shared `api_keys` table ' +
+      "has no active key for the session's `userId` (seed 003 order: that key first). Stored encrypted, never shown again; null removes it.",
   })
   @IsOptional()
   @IsString()

@@ -65,8 +65,8 @@ describe('authentication', () => {
     it('authenticate as their user and record their use', async () => {
       const response = await me({ 'x-api-key': owner.apiKey.key }).expect(200);
       expect(response.body).toMatchObject({ via: 'api-key', role: 'user', user: { id: owner.user.id } });
-      const row = await db.prisma.userApiKey.findUniqueOrThrow({ where: { id: owner.apiKey.id } });
-      expect(row.lastUsedAt).not.toBeNull();
+      // The use is recorded after the answer (fire and forget), so it is awaited, not assumed.
+      await eventually(async () => (await db.prisma.userApiKey.findUniqueOrThrow({ where: { id: owner.apiKey.id } })).lastUsedAt !== null);
     });
 
     it('stop working once revoked', async () => {

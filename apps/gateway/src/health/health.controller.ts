@@ -6,7 +6,8 @@ import { Public } from '../auth/auth.decorators';
 import { TraceId } from '../http/trace-id.decorator';
 import { GatewayHealthIndicators } from './health.indicators';
 
-type HealthReport = HealthCheckResult & { traceId: string };
+/** Terminus' report plus seed 003's fields (`uptime` in seconds, `timestamp`, `traceId`). */
+type HealthReport = HealthCheckResult & { uptime: number; timestamp: string; traceId: string };
 
 @ApiTags('health')
 @Controller('health')
@@ -33,11 +34,11 @@ export class HealthController {
         () => this.indicators.redisServer(),
         () => this.indicators.workers(),
       ]);
-      return { ...result, traceId };
+      return { ...result, ...processFacts(), traceId };
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       res.status(503);
-      return { ...(error.getResponse() as HealthCheckResult), traceId };
+      return { ...(error.getResponse() as HealthCheckResult), ...processFacts(), traceId };
     }
   }
 
@@ -52,4 +53,8 @@ export class HealthController {
   live(@TraceId() traceId: string): { status: 'ok'; traceId: string } {
     return { status: 'ok', traceId };
   }
+}
+
+function processFacts(): { uptime: number; timestamp: string } {
+  return { uptime: Math.round(process.uptime()), timestamp: new Date().toISOString() };
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { SESSION_ID_PATTERN } from '@app/contracts';
+import { CHAT_HISTORY_SOURCES, SESSION_ID_PATTERN, type ChatHistorySource } from '@app/contracts';
 import { PageLimit, PageOffset, QueryInteger } from '../http/pagination.decorators';
 import { toBoolean } from '../http/text-boolean.transform';
 
@@ -45,6 +45,21 @@ export class ChatHistoryQueryDto {
 
   @PageLimit({ default: 50, maximum: 100 })
   limit?: number;
+
+  @ApiPropertyOptional({
+    enum: CHAT_HISTORY_SOURCES,
+    default: 'database',
+    description:
+      '`database`: the stored history (allowed numbers only, works with the session offline). Seed 002\'s live history from the worker holding the session: ' +
+      '`store` what its connection has seen (both directions, the phone\'s own messages, the history sync after linking); `server` that, after waiting for ' +
+      'the history sync, plus older messages WhatsApp is asked for when the page is not full (needs a connected session); `auto` server when connected, else store.',
+  })
+  @IsOptional()
+  @IsIn(CHAT_HISTORY_SOURCES)
+  source?: ChatHistorySource;
+
+  @QueryInteger({ default: 5, minimum: 0, maximum: 60, example: 10, description: 'Live sources: seconds to wait for the history sync after linking and for WhatsApp\'s on-demand answer' })
+  waitSeconds?: number;
 }
 
 /** Seed 002 message stats, filtered history, conversation between two numbers, messages by number. */

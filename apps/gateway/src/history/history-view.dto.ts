@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CHAT_MESSAGE_ORIGINS, type ChatHistoryPage, type ChatMessage } from '@app/contracts';
 import type { ChatSummary, HistoryMessage, HistoryStats } from '@app/db';
 
 export class HistoryMessageDto {
@@ -22,11 +23,51 @@ export class HistoryMessageDto {
   }
 }
 
+const ORIGINS = ['stored', ...CHAT_MESSAGE_ORIGINS] as const;
+
+/** A message of one chat's history, from whichever source answered. */
+export class ChatMessageDto extends HistoryMessageDto {
+  @ApiProperty({ description: "Written by the session's account (sent by the session, typed on the phone, or another linked device)" }) fromMe!: boolean;
+  @ApiProperty({ enum: ORIGINS, description: '`stored` (database), or how the worker came to know it: live traffic, the history sync after linking, an on-demand fetch' })
+  origin!: (typeof ORIGINS)[number];
+
+  static fromStored(message: HistoryMessage): ChatMessageDto {
+    return { ...HistoryMessageDto.from(message), fromMe: message.direction === 'outbound', origin: 'stored' };
+  }
+
+  static fromLive(sessionId: string, message: ChatMessage): ChatMessageDto {
+    return {
+      sessionId,
+      waMessageId: message.waMessageId,
+      chatJid: message.chatJid,
+      senderJid: message.senderJid,
+      direction: message.fromMe ? 'outbound' : 'inbound',
+      type: message.kind,
+      text: message.text,
+      caption: message.caption,
+      mimeType: message.mimeType,
+      fileName: message.fileName,
+      quotedId: message.quotedMessageId,
+      mentions: message.mentions,
+      pushName: message.pushName,
+      sentAt: message.sentAt,
+      fromMe: message.fromMe,
+      origin: message.origin,
+    };
+  }
+}
+
 export class ChatHistoryDto {
   @ApiProperty({ example: '6289876543210@s.whatsapp.net' }) chatJid!: string;
-  @ApiProperty({ type: [HistoryMessageDto], description: 'Newest first' }) messages!: HistoryMessageDto[];
+  @ApiProperty({ enum: ['database', 'server', 'store'], description: 'What answered (`auto` answers as server when connected, else store)' })
+  source!: 'database' | ChatHistoryPage['source'];
+  @ApiProperty({ type: [ChatMessageDto], description: 'Newest first' }) messages!: ChatMessageDto[];
   @ApiProperty({ example: '3EB0A1B2C3D4E5F6A7B8C9', nullable: true, type: String, description: 'Pass as `before` for the next (older) page; null at the end' })
   nextCursor!: string | null;
+  @ApiPropertyOptional({ description: 'Live sources: whether the history sync after linking has arrived' })
+  initialSyncComplete?: boolean;
+  @ApiPropertyOptional({ description: 'Live sources: messages WhatsApp added on demand for this page' })
+  fetchedOnDemand?: number;
 }
 
 export class ChatSummaryDto {

@@ -3,6 +3,7 @@ import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nest
 import { CurrentPrincipal, SessionScoped } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { ErrorEnvelopeDto } from '../errors/error-envelope.dto';
+import { TraceId } from '../http/trace-id.decorator';
 import { ChatHistoryQueryDto, DailyChatsQueryDto, HistoryFilterQueryDto, HistorySearchQueryDto } from './history-query.dto';
 import { ChatHistoryDto, DailyChatsDto, HistoryPageDto, HistoryStatsDto } from './history-view.dto';
 import { HistoryService } from './history.service';
@@ -25,10 +26,16 @@ export class SessionChatsController {
   }
 
   @Get(':jid/messages')
-  @ApiOperation({ summary: 'History of one chat, contact or group (number or JID), newest first, paged by `before`', description: STORED_ONLY })
+  @ApiOperation({
+    summary: 'History of one chat, contact or group (number or JID), newest first, paged by `before` (seed 002)',
+    description:
+      `\`source=database\` (default): ${STORED_ONLY} \`source=store|server|auto\`: seed 002's live history from the worker holding the session, ` +
+      'every message its connection saw or WhatsApp synced (allowed numbers or not; the phone\'s own messages too), in memory on that worker. ' +
+      '409 SESSION_NOT_READY when no worker holds the session (and for `server` when it is not connected).',
+  })
   @ApiOkResponse({ type: ChatHistoryDto })
-  chat(@Param('id') sessionId: string, @Param('jid') jid: string, @Query() query: ChatHistoryQueryDto): Promise<ChatHistoryDto> {
-    return this.history.chat(sessionId, jid, query);
+  chat(@Param('id') sessionId: string, @Param('jid') jid: string, @Query() query: ChatHistoryQueryDto, @TraceId() traceId: string): Promise<ChatHistoryDto> {
+    return this.history.chat(sessionId, jid, query, traceId);
   }
 }
 

@@ -61,6 +61,19 @@ describe('history routes and allowed numbers', () => {
     await http().get(`${url}/${CONTACT}/messages?limit=101`).set(as(owner)).expect(400);
   });
 
+  it('reads the stored history by default, says so, and asks the worker holding the session for the live sources', async () => {
+    const url = `/sessions/${owner.session.id}/chats/${CONTACT}/messages`;
+    const stored = await http().get(`${url}?limit=1`).set(as(owner)).expect(200);
+    expect(stored.body).toMatchObject({ source: 'database', messages: [{ text: 'm4', fromMe: false, origin: 'stored' }] });
+    expect((await http().get(`${url}?source=database&limit=2`).set(as(owner)).expect(200)).body.messages[1]).toMatchObject({ text: 'm3', fromMe: true });
+    // No worker holds the session here: its live history is nowhere to be read.
+    for (const source of ['store', 'server', 'auto']) {
+      expect((await http().get(`${url}?source=${source}`).set(as(owner)).expect(409)).body.error.code).toBe('SESSION_NOT_READY');
+    }
+    await http().get(`${url}?source=phone`).set(as(owner)).expect(400);
+    await http().get(`${url}?source=server&waitSeconds=61`).set(as(owner)).expect(400);
+  });
+
   it('lists the chats of a day in a time zone, groups only when asked', async () => {
     const url = `/sessions/${owner.session.id}/chats`;
     const utc = await http().get(`${url}?date=2026-01-01`).set(as(owner)).expect(200);

@@ -1,12 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayConfig } from '@app/config';
-import { AppError } from '@app/contracts';
+import { AppError, WORKER_COMMANDS, type LiveHistorySource } from '@app/contracts';
 import { MessageHistoryRepository, type HistoryFilter, type HistoryParty } from '@app/db';
 import { normalizeRecipient } from '@app/messaging';
+import { SessionLeaseRepository } from '@app/redis';
+import { SessionCommandRouter } from '@app/transport';
 import { isAdmin, type Principal } from '../auth/principal';
 import { dayWindow } from './day-window';
 import type { ChatHistoryQueryDto, DailyChatsQueryDto, HistoryFilterQueryDto, HistorySearchQueryDto } from './history-query.dto';
-import { ChatHistoryDto, ChatSummaryDto, HistoryMessageDto, HistoryStatsDto, type DailyChatsDto, type HistoryPageDto } from './history-view.dto';
+import { ChatHistoryDto, ChatMessageDto, ChatSummaryDto, HistoryMessageDto, HistoryStatsDto, type DailyChatsDto, type HistoryPageDto } from './history-view.dto';
+
+/** Time for the worker's answer on top of the wait it was given. */
+const ANSWER_MARGIN_MS = 5_000;
 
 /**
  * Reading stored history (seed 002). Only what the allowed-number gate let in is there; the
@@ -16,16 +21,40 @@ import { ChatHistoryDto, ChatSummaryDto, HistoryMessageDto, HistoryStatsDto, typ
 export class HistoryService {
   constructor(
     private readonly history: MessageHistoryRepository,
+    private readonly leases: SessionLeaseRepository,
+    private readonly router: SessionCommandRouter,
     private readonly config: GatewayConfig,
   ) {}
 
-  async chat(sessionId: string, chat: string, query: ChatHistoryQueryDto): Promise<ChatHistoryDto> {
+  async chat(sessionId: string, chat: string, query: ChatHistoryQueryDto, traceId: string): Promise<ChatHistoryDto> {
     const chatJid = this.party(chat, 'jid').jid;
     const limit = query.limit ?? 50;
+    const source = query.source ?? 'database';
+    if (source !== 'database') return this.live(sessionId, chatJid, source, { limit, before: query.before, waitMs: (query.waitSeconds ?? 5) * 1000 }, traceId);
     const messages = await this.history.chatMessages(sessionId, chatJid, query.before, limit);
     if (!messages) throw new AppError('NOT_FOUND', `Message ${query.before} is not in the history of session ${sessionId}`);
     const nextCursor = messages.length === limit ? messages[messages.length - 1]!.waMessageId : null;
-    return { chatJid, messages: messages.map(HistoryMessageDto.from), nextCursor };
+    return { chatJid, source, messages: messages.map(ChatMessageDto.fromStored), nextCursor };
+  }
+
+  /** Seed 002's live history: asked of the worker holding the session, where it lives. */
+  private async live(
+    sessionId: string,
+    chatJid: string,
+    source: LiveHistorySource,
+    page: { limit: number; before?: string; waitMs: number },
+    traceId: string,
+  ): Promise<ChatHistoryDto> {
+    const notHeld = new AppError('SESSION_NOT_READY', `No worker holds session ${sessionId} now (it is not connected): its live history is not available; source=database reads the stored one`);
+    if (!(await this.leases.ownerOf(sessionId))) throw notHeld;
+    try {
+      const answer = await this.router.send(sessionId, WORKER_COMMANDS.chatHistory, { sessionId, chatJid, source, ...page, traceId }, page.waitMs + ANSWER_MARGIN_MS);
+      return { ...answer, messages: answer.messages.map((message) => ChatMessageDto.fromLive(sessionId, message)) };
+    } catch (error) {
+      // The holder let go between the lookup and the command.
+      if (error instanceof AppError && error.code === 'WORKER_NOT_OWNER') throw notHeld;
+      throw error;
+    }
   }
 
   async dailyChats(sessionId: string, query: DailyChatsQueryDto): Promise<DailyChatsDto> {

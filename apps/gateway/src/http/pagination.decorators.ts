@@ -9,16 +9,18 @@ interface QueryIntegerRange {
   maximum?: number;
   /** Shown in the docs; absent where a route never had one. */
   example?: number;
+  description?: string;
 }
 
 /**
  * An optional whole number in a list route's query string (`limit`, `offset`, `page`, …): the
  * text converted to a number, checked against the range the docs state.
  */
-export function QueryInteger({ default: fallback, minimum, maximum, example }: QueryIntegerRange): PropertyDecorator {
+export function QueryInteger({ default: fallback, minimum, maximum, example, description }: QueryIntegerRange): PropertyDecorator {
   return Stacked(
     ApiPropertyOptional({
       ...(example === undefined ? {} : { example }),
+      ...(description === undefined ? {} : { description }),
       default: fallback,
       minimum,
       ...(maximum === undefined ? {} : { maximum }),

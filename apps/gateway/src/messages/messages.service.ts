@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayConfig } from '@app/config';
-import { AppError, HANDED_OVER, PASSING_STATUSES, type DeliveryState, type OutboundContent } from '@app/contracts';
+import { AppError, PASSING_STATUSES, type DeliveryState, type OutboundContent } from '@app/contracts';
 import { deliveryStateOf, OutboundMessageRepository, SessionRepository, type OutboundCounts, type SessionRecord } from '@app/db';
 import { normalizeRecipient } from '@app/messaging';
 import { newWhatsAppMessageId, SendAcceptor } from '@app/sending';
@@ -111,7 +111,8 @@ export class MessagesService {
 
 function resultOf(state: DeliveryState): SendResultDto {
   return {
-    delivered: HANDED_OVER.includes(state.status),
+    // Seed 003 clients read `delivered: true` as "sent, do not retry"; a queued message will go out too.
+    delivered: state.status !== 'failed' && state.status !== 'cancelled',
     messageId: state.outboundId,
     waMessageId: state.waMessageId,
     status: state.status,

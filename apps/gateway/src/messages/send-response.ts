@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AppError } from '@app/contracts';
+import { AppError, HANDED_OVER } from '@app/contracts';
 import { SendResultDto } from './dto/send-message.dto';
 
 /** Documents the two answers respondWithDelivery gives. */
@@ -19,6 +19,6 @@ export function respondWithDelivery(res: Response, result: SendResultDto): SendR
       waMessageId: result.waMessageId,
     });
   }
-  res.status(result.delivered ? 201 : 202);
+  res.status(HANDED_OVER.includes(result.status) ? 201 : 202);
   return result;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ThrottlerStorage } from '@nestjs/throttler';
+import { redisKeys } from '@app/contracts';
 import type { RedisClient } from '@app/redis';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
@@ -47,7 +48,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
     // The hash tag keeps both keys in one Redis Cluster slot, as a script needs.
-    const base = `${this.prefix}:rate-limit:${throttlerName}:{${key}}`;
+    const base = redisKeys.rateLimit(this.prefix, throttlerName, key);
     const [hits, windowLeft, blocked, blockLeft] = await this.hit([`${base}:hits`, `${base}:block`], [ttl, limit, blockDuration]);
     return { totalHits: hits, timeToExpire: toSeconds(windowLeft), isBlocked: blocked === 1, timeToBlockExpire: toSeconds(blockLeft) };
   }

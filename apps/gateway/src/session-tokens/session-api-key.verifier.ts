@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CoreConfig } from '@app/config';
+import { redisKeys } from '@app/contracts';
 import { SecretBox } from '@app/crypto';
 import { SessionRepository, SharedApiKeyRepository, type SessionRecord } from '@app/db';
 import { RedisClient } from '@app/redis';
@@ -14,7 +15,7 @@ const RESYNC_COOLDOWN_MS = 2_000;
 /**
  * Seed 003's agent-route credential: a Bearer token equal to the session's api key (stored sealed).
  * On a mismatch the caller gets 401 at once, and the key is re-synced in the background from the
- * shared `api_keys` table (latest active `access_token` of the session's user), so a key rotated
+ * shared `api_keys` table (latest active `access_token` of the session's `userId`), so a key rotated
  * in the AI backend is accepted on a later try.
  */
 @Injectable()
@@ -49,9 +50,9 @@ export class SessionApiKeyVerifier {
   }
 
   private async resync(session: SessionRecord): Promise<void> {
-    const cooldownKey = `${this.config.REDIS_PREFIX}:auth:session-key-resync:${session.id}`;
+    const cooldownKey = redisKeys.sessionKeyResync(this.config.REDIS_PREFIX, session.id);
     if ((await this.redis.set(cooldownKey, '1', 'PX', RESYNC_COOLDOWN_MS, 'NX')) !== 'OK') return;
-    const latest = await this.sharedKeys.findLatestActiveToken(session.userId);
+    const latest = await this.sharedKeys.findLatestActiveToken(session.clientUserId);
     if (latest === null || latest === this.unseal(session)) return;
     await this.sessions.updateApiKey(session.id, this.box.seal(latest));
     this.logger.log(`session ${session.id}: api key re-synced from api_keys`);

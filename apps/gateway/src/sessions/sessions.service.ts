@@ -3,12 +3,12 @@ import { GatewayConfig } from '@app/config';
 import { AppError, WORKER_COMMANDS, type LiveSessionState, type QrState } from '@app/contracts';
 import { SecretBox } from '@app/crypto';
 import { SessionCommandRouter } from '@app/transport';
-import { SessionRepository, type SessionRecord } from '@app/db';
+import { SessionRepository, SharedApiKeyRepository, UserRepository, type SessionRecord } from '@app/db';
 import { normalizeRecipient } from '@app/messaging';
-import { isAdmin, type Principal } from '../auth/principal';
+import { canAccessSession, isAdmin, type Principal } from '../auth/principal';
 import type { CreateSessionDto } from './dto/create-session.dto';
 import type { CheckPhoneResultDto, ListSessionsQueryDto } from './dto/session-requests.dto';
-import type { LiveStateDto, SessionDto } from './dto/session-view.dto';
+import type { LiveStateDto, QrResponseDto, SeedLiveStateDto, SessionDto } from './dto/session-view.dto';
 import { QrImageRenderer } from './qr-image.renderer';
 
 /** How long POST /sessions and POST /sessions/{id}/qr wait for a QR (seed 003). */
@@ -22,31 +22,38 @@ export const QR_WAIT_MS = 60_000;
 export class SessionsService {
   constructor(
     private readonly sessions: SessionRepository,
+    private readonly users: UserRepository,
+    private readonly sharedKeys: SharedApiKeyRepository,
     private readonly router: SessionCommandRouter,
     private readonly qrImages: QrImageRenderer,
     private readonly secrets: SecretBox,
     private readonly config: GatewayConfig,
   ) {}
 
-  /** Seed 003 upsert: creates or updates the session, starts it, and waits for its first QR. */
+  /**
+   * Seed 003 upsert: creates or updates the session, starts it, and waits for its first QR. As in
+   * 003, the stored key is the active `api_keys` token of `userId` when there is one, else `apikey`.
+   */
   async create(principal: Principal, body: CreateSessionDto, traceId: string): Promise<SessionDto> {
-    const userId = this.ownerFor(principal, body.userId);
     const existing = await this.sessions.findById(body.agentId);
-    if (existing && existing.userId !== userId) throw new AppError('CONFLICT', `Session id ${body.agentId} is already taken`);
+    const ownerId = existing ? this.existingOwner(principal, existing, body.ownerId) : await this.newOwner(principal, body.ownerId);
+    const clientUserId = body.userId ?? existing?.clientUserId ?? ownerId;
+    const apiKey = (await this.sharedKeys.findLatestActiveToken(clientUserId)) ?? body.apikey;
     const record = await this.sessions.upsert({
       id: body.agentId,
-      userId,
+      userId: ownerId,
+      clientUserId,
       name: body.agentName,
       aiEndpointUrl: body.endpointUrl ?? existing?.aiEndpointUrl ?? null,
-      aiApiKeyCipher: body.apikey ? this.secrets.seal(body.apikey) : (existing?.aiApiKeyCipher ?? null),
+      aiApiKeyCipher: apiKey ? this.secrets.seal(apiKey) : (existing?.aiApiKeyCipher ?? null),
     });
     if (record.status !== 'connected' && body.waitForQr !== false) await this.awaitQrIfUnlinked(record.id, traceId);
     return this.view((await this.sessions.findById(record.id)) ?? record, traceId);
   }
 
   async list(principal: Principal, query: ListSessionsQueryDto): Promise<SessionRecord[]> {
-    const userId = isAdmin(principal) ? query.userId : (principal.userId ?? undefined);
-    return this.sessions.list({ userId, status: query.status });
+    const ownerId = isAdmin(principal) ? query.ownerId : (principal.userId ?? undefined);
+    return this.sessions.list({ userId: ownerId, clientUserId: query.userId, status: query.status });
   }
 
   async get(sessionId: string, traceId: string): Promise<SessionDto> {
@@ -114,10 +121,14 @@ export class SessionsService {
 
   async view(record: SessionRecord, traceId: string): Promise<SessionDto> {
     const live = await this.router.sendToOwner(record.id, WORKER_COMMANDS.sessionState, { sessionId: record.id, traceId });
+    const qr = live?.qr && live.qrUpdatedAt ? await this.qrImage({ qr: live.qr, qrUpdatedAt: live.qrUpdatedAt }) : null;
     return {
       id: record.id,
-      userId: record.userId,
+      agentId: record.id,
+      userId: record.clientUserId,
+      ownerId: record.userId,
       name: record.name,
+      agentName: record.name,
       // The owner's view is newer than the row (its last transition may still be on its way).
       status: live?.status ?? record.status,
       phone: record.phone,
@@ -130,22 +141,13 @@ export class SessionsService {
       lastDisconnectedAt: record.lastDisconnectedAt?.toISOString() ?? null,
       createdAt: record.createdAt.toISOString(),
       updatedAt: record.updatedAt.toISOString(),
-      live: live ? await this.liveView(live) : null,
+      live: live ? liveView(live, qr) : null,
+      liveState: seedLiveState(record, live, qr),
     };
   }
 
   async qrImage(qr: QrState): Promise<{ qr: { contentType: string; base64: string }; qrUpdatedAt: string }> {
     return { qr: { contentType: 'image/png', base64: (await this.qrImages.png(qr.qr)).toString('base64') }, qrUpdatedAt: qr.qrUpdatedAt };
-  }
-
-  private async liveView(live: LiveSessionState): Promise<LiveStateDto> {
-    return {
-      isReady: live.connected,
-      status: live.status,
-      workerId: live.workerId,
-      qr: live.qr && live.qrUpdatedAt ? await this.qrImage({ qr: live.qr, qrUpdatedAt: live.qrUpdatedAt }) : null,
-      since: live.since,
-    };
   }
 
   private async awaitQrIfUnlinked(sessionId: string, traceId: string): Promise<void> {
@@ -163,13 +165,40 @@ export class SessionsService {
     return record;
   }
 
-  private ownerFor(principal: Principal, requested: string | undefined): string {
-    if (isAdmin(principal)) {
-      const userId = requested ?? principal.userId;
-      if (!userId) throw new AppError('INVALID_PAYLOAD', 'userId is required when the caller is not a user');
-      return userId;
+  /** The owner of a new session: the caller, or the user an admin names (who must exist). */
+  private async newOwner(principal: Principal, requested: string | undefined): Promise<string> {
+    if (!isAdmin(principal)) {
+      if (requested && requested !== principal.userId) throw new AppError('FORBIDDEN', 'Only admins create sessions owned by another user');
+      return principal.userId!;
     }
-    if (requested && requested !== principal.userId) throw new AppError('FORBIDDEN', 'Sessions can only be created for yourself');
-    return principal.userId!;
+    const ownerId = requested ?? principal.userId;
+    if (!ownerId) throw new AppError('INVALID_PAYLOAD', 'ownerId is required: ADMIN_API_KEY is no user and cannot own a session');
+    if (!(await this.users.findById(ownerId))) throw new AppError('INVALID_PAYLOAD', `ownerId ${ownerId} is not a user of this gateway`);
+    return ownerId;
   }
+
+  /** An update keeps the owner; a session another tenant owns is taken (its id cannot be reused). */
+  private existingOwner(principal: Principal, existing: SessionRecord, requested: string | undefined): string {
+    if (!canAccessSession(principal, existing.id, existing.userId)) throw new AppError('CONFLICT', `Session id ${existing.id} is already taken`);
+    if (requested && requested !== existing.userId) throw new AppError('CONFLICT', `Session ${existing.id} is owned by another user; ownership does not change`);
+    return existing.userId;
+  }
+}
+
+function liveView(live: LiveSessionState, qr: QrResponseDto | null): LiveStateDto {
+  return { isReady: live.connected, status: live.status, workerId: live.workerId, qr, since: live.since };
+}
+
+/** Seed 003's `liveState`: with no worker holding the session there is no client and the stored status stands. */
+function seedLiveState(record: SessionRecord, live: LiveSessionState | null, qr: QrResponseDto | null): SeedLiveStateDto {
+  return {
+    // Ready when sends are accepted: the socket is open and its owner has stored `connected` (a
+    // moment after the socket opened).
+    isReady: live !== null && live.connected && live.status === 'connected',
+    hasClient: live !== null,
+    sessionState: live?.status ?? record.status,
+    qr: qr?.qr ?? null,
+    qrUpdatedAt: qr?.qrUpdatedAt ?? null,
+    stateSince: live?.since ?? null,
+  };
 }

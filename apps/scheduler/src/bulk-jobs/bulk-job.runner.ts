@@ -3,6 +3,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { SchedulerConfig } from '@app/config';
 import { HANDED_OVER } from '@app/contracts';
 import { BulkJobRepository, OutboundMessageRepository, type BulkItemOutcome, type BulkJobItem, type BulkJobRecord } from '@app/db';
+import { SendPacer } from '@app/redis';
 import { newWhatsAppMessageId } from '@app/sending';
 import { OutboxDelivery, sleep } from '../delivery/outbox-delivery.service';
 
@@ -23,6 +24,7 @@ export interface BulkRunContext {
 }
 
 type ItemResult = { outcome: BulkItemOutcome; gaveUp: boolean; error: string | null } | { outcome: 'cancelled' } | 'stopped';
+type Hold = 'ready' | 'cancelled' | 'stopped';
 
 /** How often a long pause between items looks for a cancel. */
 const CANCEL_CHECK_MS = 1_000;
@@ -42,6 +44,7 @@ export class BulkJobRunner {
     private readonly jobs: BulkJobRepository,
     private readonly outbox: OutboundMessageRepository,
     private readonly delivery: OutboxDelivery,
+    private readonly pacer: SendPacer,
     private readonly config: SchedulerConfig,
     private readonly logger: PinoLogger,
   ) {
@@ -77,6 +80,8 @@ export class BulkJobRunner {
   }
 
   private async runItem(job: BulkJobRecord, index: number, item: BulkJobItem, context: BulkRunContext): Promise<ItemResult> {
+    const hold = await this.holdForPacing(job, item, context.signal);
+    if (hold !== 'ready') return hold === 'stopped' ? 'stopped' : { outcome: 'cancelled' };
     const deadline = Date.now() + this.config.DELIVERY_SETTLE_TIMEOUT_MS;
     const accepted = await this.delivery.accept(
       job.sessionId,
@@ -92,6 +97,22 @@ export class BulkJobRunner {
     if (state.status === 'cancelled') return { outcome: 'cancelled' };
     if (HANDED_OVER.includes(state.status)) return { outcome: 'success', gaveUp: false, error: null };
     return { outcome: 'error', gaveUp: settled.gaveUp, error: state.error };
+  }
+
+  /**
+   * Seed 001's hourly caps can make an item wait up to an hour for its slot. Such an item waits
+   * here, where a cancel or shutdown ends the wait, instead of in the outbox, where it would run
+   * into DELIVERY_SETTLE_TIMEOUT_MS and stop the job. Shorter waits are the session owner's to keep.
+   */
+  private async holdForPacing(job: BulkJobRecord, item: BulkJobItem, signal: AbortSignal): Promise<Hold> {
+    const handOverBelowMs = this.config.DELIVERY_SETTLE_TIMEOUT_MS / 2;
+    for (let waitMs = await this.pacer.peek(job.sessionId, item.to, 'bulk'); waitMs >= handOverBelowMs; waitMs = await this.pacer.peek(job.sessionId, item.to, 'bulk')) {
+      this.logger.debug({ jobId: job.id, sessionId: job.sessionId, waitMs }, 'bulk item held back by pacing');
+      await sleep(Math.min(waitMs - handOverBelowMs + 1, CANCEL_CHECK_MS), signal);
+      if (signal.aborted) return 'stopped';
+      if ((await this.jobs.status(job.id)) === 'cancelled') return 'cancelled';
+    }
+    return 'ready';
   }
 
   /** The pause after an item; cut short by a cancel (found by the next item) or a shutdown. */

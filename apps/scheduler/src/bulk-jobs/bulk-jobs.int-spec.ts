@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { AppError, JOBS, QUEUES, SEND_JOB_OPTIONS, WORKER_COMMANDS, type DeliverRequest, type DeliveryState, type ErrorCode } from '@app/contracts';
 import { BulkJobRepository, OutboundMessageRepository } from '@app/db';
+import { SendPacer } from '@app/redis';
 import { DbFixtures } from '../../../../test/support/db-fixtures';
 import { createSchedulerApp } from '../../../../test/support/scheduler-app';
 import { eventually } from '../../../../test/support/suite-harness';
@@ -198,6 +199,34 @@ describe('bulk jobs in the scheduler (BullMQ, PostgreSQL outbox)', () => {
     const messages = await rows(jobId);
     expect(messages.map((row) => [row.jobIndex, row.status])).toEqual([[0, 'failed']]);
     expect(messages[0]!.error).toContain('not sent within');
+  });
+
+  it('holds an item back while bulk pacing would make it wait past half the settle timeout, and sends it once its slot is near', async () => {
+    const sessionId = await newSession();
+    // A 3.5 s pause after the previous send, against a 4 s settle timeout (items waiting 2 s or more are held).
+    await db.prisma.session.update({ where: { id: sessionId }, data: { pacing: { bulk: { delayMinMs: 3500, delayMaxMs: 3500, maxPerMinute: 0 } } } });
+    const previousSendAt = Date.now();
+    expect(await app.get(SendPacer).reserve(sessionId, '6281234567890@s.whatsapp.net', 'bulk')).toEqual({ allowed: true, waitMs: 0 });
+    const jobId = await newJob(sessionId, 1, 0);
+    await eventually(async () => ((await job(jobId)).status === 'processing' ? true : undefined), 5_000, 'job started');
+    // Held in the scheduler, not parked in the outbox.
+    expect(await rows(jobId)).toEqual([]);
+    const done = await finished(jobId);
+    expect(done).toMatchObject({ successCount: 1, errorCount: 0 });
+    const [entry] = sentOf(new Set((await rows(jobId)).map((row) => row.id)));
+    expect(entry!.at - previousSendAt).toBeGreaterThanOrEqual(1_500);
+  });
+
+  it('ends the hold at a cancel, with nothing put into the outbox', async () => {
+    const sessionId = await newSession();
+    await db.prisma.session.update({ where: { id: sessionId }, data: { pacing: { bulk: { maxPerRecipientPerHour: 1 } } } });
+    await app.get(SendPacer).reserve(sessionId, '6281234567890@s.whatsapp.net', 'bulk');
+    const jobId = await newJob(sessionId, 2, 0);
+    await eventually(async () => ((await job(jobId)).status === 'processing' ? true : undefined), 5_000, 'job started');
+    await app.get(BulkJobRepository).cancel(sessionId, jobId, `3EB0${randomBytes(9).toString('hex').toUpperCase()}`);
+    await eventually(async () => ((await app.get<Queue>(getQueueToken(QUEUES.bulkJobs)).getJob(jobId)) ? undefined : true), 10_000, 'run ended');
+    expect((await rows(jobId)).filter((row) => row.status !== 'cancelled')).toEqual([]);
+    expect(await job(jobId)).toMatchObject({ status: 'cancelled', successCount: 0 });
   });
 
   it('queues an unfinished job that has no BullMQ job (gateway died before queueing it)', async () => {

@@ -64,6 +64,12 @@ class MemoryOutbox {
     Object.assign(this.find(id)!, { status: 'failed', error });
   }
 
+  async failPending(_sessionId: string, error: string): Promise<OutboundRecord[]> {
+    const pending = this.rows.filter((row) => row.status === 'queued' || row.status === 'sending');
+    for (const row of pending) Object.assign(row, { status: 'failed', error });
+    return pending;
+  }
+
   find(id: string): OutboundRecord | undefined {
     return this.rows.find((row) => row.id === id);
   }
@@ -111,8 +117,9 @@ function setUp(options: { paced?: (recipient: string) => PacingDecision; queueMa
   const holder = { lost: [] as string[], leaseLost(sessionId: string) { this.lost.push(sessionId); }, ended() {} };
   const events: Array<[string, DeliveryStatus]> = [];
   const pacer = {
-    enabled: options.paced !== undefined,
+    paced: async () => options.paced !== undefined,
     reserve: async (_sessionId: string, recipient: string) => options.paced!(recipient),
+    maxAttempts: async () => 3,
   };
   const config = { SEND_QUEUE_MAX: options.queueMax ?? 0, MAX_SEND_ATTEMPTS: 3, SEND_RETRY_BASE_MS: 50, SEND_RETRY_MAX_MS: 100 };
   const logger = { warn: () => undefined };
@@ -122,7 +129,12 @@ function setUp(options: { paced?: (recipient: string) => PacingDecision; queueMa
     holder as SessionHolder,
     { accept: (row: OutboxAcceptRow) => outbox.accept(row), markSent: (record: OutboundRecord) => outbox.markSent(record), receipt: async () => undefined } as unknown as OutboxWriter,
     outbox as unknown as OutboxSendRepository,
-    { find: async (id: string) => outbox.find(id) ?? null, scheduleRetry: outbox.scheduleRetry.bind(outbox), markFailed: outbox.markFailed.bind(outbox) } as unknown as OutboundMessageRepository,
+    {
+      find: async (id: string) => outbox.find(id) ?? null,
+      scheduleRetry: outbox.scheduleRetry.bind(outbox),
+      markFailed: outbox.markFailed.bind(outbox),
+      failPending: outbox.failPending.bind(outbox),
+    } as unknown as OutboundMessageRepository,
     {} as MediaRepository,
     pacer as unknown as SendPacer,
     { publish: (record: OutboundRecord, status: DeliveryStatus) => void events.push([record.id, status]) } as unknown as MessageEventsPublisher,
@@ -251,6 +263,16 @@ describe('OutboxDrainer', () => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(setup.outbox.find(doomed.outboundId)).toMatchObject({ status: 'failed', attempts: 3, error: 'always refused' });
     expect(setup.events).toContainEqual([doomed.outboundId, 'failed']);
+  });
+
+  it('fails and reports what waits in the outbox when the session ends for good', async () => {
+    const setup = await synced(setUp());
+    setup.link.connected = false;
+    const waiting = await setup.drainer.accept(draft(), 0);
+    await setup.drainer.abandon('session logged_out: logged out by request');
+    expect(setup.outbox.find(waiting.outboundId)).toMatchObject({ status: 'failed', error: 'session logged_out: logged out by request' });
+    expect(setup.events).toEqual([[waiting.outboundId, 'failed']]);
+    await expect(setup.drainer.accept(draft(), 0)).rejects.toMatchObject({ code: 'WORKER_NOT_OWNER' });
   });
 
   it('wakes whoever waits with the stored state when it stops', async () => {

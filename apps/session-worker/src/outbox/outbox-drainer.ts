@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { PinoLogger } from 'nestjs-pino';
 import type { SessionWorkerConfig } from '@app/config';
-import { AppError, SETTLED, type DeliveryState, type DeliveryStatus, type OutboundDraft, type SendAcceptance } from '@app/contracts';
+import { AppError, sendOriginOf, SETTLED, type DeliveryState, type DeliveryStatus, type OutboundDraft, type SendAcceptance, type SendOrigin } from '@app/contracts';
 import { deliveryStateOf, type MediaRepository, type OutboundMessageRepository, type OutboundRecord, type OutboxSendRepository } from '@app/db';
-import { sendRetryDelayMs, shouldRetrySend } from '@app/sending';
+import { sendRetryDelayMs } from '@app/sending';
 import type { SendPacer } from '@app/redis';
 import type { HeldSession, SessionHolder } from '../sessions/held-session';
 import type { SessionLink } from '../sessions/session-link';
@@ -78,7 +78,7 @@ export class OutboxDrainer {
   async accept(draft: OutboundDraft, waitMs: number): Promise<SendAcceptance> {
     if (this.stopped) throw this.notOwner();
     const id = randomUUID();
-    const permitAt = this.synced ? await this.permitNow(draft.toJid) : null;
+    const permitAt = this.synced ? await this.permitNow(draft.toJid, sendOriginOf(draft)) : null;
     const hold = permitAt !== null && !this.stopped;
     const claim = hold && permitAt <= Date.now();
     const limit = this.config.SEND_QUEUE_MAX;
@@ -198,6 +198,15 @@ export class OutboxDrainer {
       .catch((error: Error) => this.logger.warn({ err: error, sessionId: this.session.sessionId }, 'receipt not recorded'));
   }
 
+  /**
+   * The session ended for good here (logged out, wiped, failed): what waits in its outbox will
+   * never go out, so it is failed and reported, not left waiting for an owner that never comes.
+   */
+  async abandon(reason: string): Promise<void> {
+    this.stop();
+    for (const record of await this.outbox.failPending(this.session.sessionId, reason)) this.events.publish(record, 'failed', reason);
+  }
+
   stop(): void {
     this.stopped = true;
     clearTimeout(this.wakeTimer);
@@ -227,7 +236,7 @@ export class OutboxDrainer {
   private async stepFromStore(): Promise<boolean> {
     const acceptsBefore = this.unclaimedAccepts;
     const holding = [...this.held.map((entry) => entry.record.id), ...this.accepting, ...this.recording];
-    const paced = this.pacer.enabled;
+    const paced = await this.pacer.paced(this.session.sessionId);
     const step = await this.store.advance(this.session.sessionId, this.session.epoch, holding, !paced);
     if (!step.leaseCurrent) {
       this.holder.leaseLost(this.session.sessionId, 'a newer owner took the session over');
@@ -243,7 +252,7 @@ export class OutboxDrainer {
       return true;
     }
     // The permit first, then the claim: a refusal is not an attempt, the message waits in order.
-    const permit = await this.pacer.reserve(this.session.sessionId, step.next.toJid);
+    const permit = await this.pacer.reserve(this.session.sessionId, step.next.toJid, sendOriginOf(step.next));
     if (!permit.allowed) {
       this.wakeAt(permit.retryAt);
       return false;
@@ -288,7 +297,7 @@ export class OutboxDrainer {
     this.recording.add(message.id);
     this.wake(message, { ...deliveryStateOf(message), status: 'sent', error: null });
     this.writer
-      .markSent(message)
+      .markSent(message, new Date())
       .catch((error: Error) => {
         // Still `sending` in the outbox: read again, it goes out once more under its id.
         this.logger.warn({ err: error, sessionId: this.session.sessionId, outboundId: message.id }, 'sent message not recorded');
@@ -299,7 +308,8 @@ export class OutboxDrainer {
 
   private async attemptFailed(message: OutboundRecord, reason: string): Promise<void> {
     // Dropped connection: not the message's fault; it goes out again, same id, once reconnected.
-    const delay = !this.link.connected ? 0 : shouldRetrySend(message.attempts, this.config) ? sendRetryDelayMs(message.attempts, this.config) : null;
+    const retries = message.attempts < (await this.pacer.maxAttempts(this.session.sessionId, sendOriginOf(message)));
+    const delay = !this.link.connected ? 0 : retries ? sendRetryDelayMs(message.attempts, this.config) : null;
     if (delay === null) {
       await this.outbox.markFailed(message.id, reason);
       this.logger.warn({ sessionId: this.session.sessionId, outboundId: message.id, error: reason }, 'message failed for good');
@@ -326,9 +336,9 @@ export class OutboxDrainer {
   }
 
   /** The time a pacing permit reserved now is for (0: no pacing), or null when the session must wait. */
-  private async permitNow(recipientJid: string): Promise<number | null> {
-    if (!this.pacer.enabled) return 0;
-    const permit = await this.pacer.reserve(this.session.sessionId, recipientJid);
+  private async permitNow(recipientJid: string, origin: SendOrigin): Promise<number | null> {
+    if (!(await this.pacer.paced(this.session.sessionId, origin))) return 0;
+    const permit = await this.pacer.reserve(this.session.sessionId, recipientJid, origin);
     return permit.allowed ? Date.now() + permit.waitMs : null;
   }
 

@@ -19,15 +19,15 @@ const RECORD_LINGER_MS = 10;
 @Injectable()
 export class OutboxWriter {
   private readonly accepts: TickBatcher<OutboxAcceptRow, OutboxAcceptOutcome>;
-  private readonly sends: TickBatcher<OutboundRecord, void>;
+  private readonly sends: TickBatcher<{ record: OutboundRecord; sentAt: Date }, void>;
   private readonly receipts: TickBatcher<ReceiptUpdate, void>;
 
   constructor(repository: OutboxSendRepository, events: MessageEventsPublisher) {
     this.accepts = new TickBatcher((rows) => repository.accept(rows));
-    this.sends = new TickBatcher<OutboundRecord, void>(async (records) => {
-      await repository.markSent(records.map((record) => record.id));
-      for (const record of records) events.publish(record, 'sent', null);
-      return records.map(() => undefined);
+    this.sends = new TickBatcher<{ record: OutboundRecord; sentAt: Date }, void>(async (sends) => {
+      await repository.markSent(sends.map(({ record, sentAt }) => ({ id: record.id, sentAt })));
+      for (const { record } of sends) events.publish(record, 'sent', null);
+      return sends.map(() => undefined);
     }, { lingerMs: RECORD_LINGER_MS });
     this.receipts = new TickBatcher<ReceiptUpdate, void>(async (updates) => {
       for (const { record, reached } of await repository.applyReceipts(updates)) {
@@ -41,9 +41,9 @@ export class OutboxWriter {
     return this.accepts.add(row);
   }
 
-  /** Records a message handed to WhatsApp (status `sending` → `sent`). */
-  markSent(record: OutboundRecord): Promise<void> {
-    return this.sends.add(record);
+  /** Records a message handed to WhatsApp at `sentAt` (status `sending` → `sent`). */
+  markSent(record: OutboundRecord, sentAt: Date): Promise<void> {
+    return this.sends.add({ record, sentAt });
   }
 
   /** A delivery or read receipt; statuses only move forward. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AuthStateRepository, SessionRepository } from '@app/db';
+import { AuthStateRepository, OutboundMessageRepository, SessionRepository } from '@app/db';
 import { AppError, type LiveSessionState } from '@app/contracts';
+import { MessageEventsPublisher } from '../outbox/message-events.publisher';
 import { WorkerIdentity } from '../registry/worker-identity';
 import { SessionStatusRecorder } from './session-status.recorder';
 
@@ -15,6 +16,8 @@ export class OfflineSessionCommands {
     private readonly authState: AuthStateRepository,
     private readonly recorder: SessionStatusRecorder,
     private readonly identity: WorkerIdentity,
+    private readonly outbox: OutboundMessageRepository,
+    private readonly events: MessageEventsPublisher,
   ) {}
 
   async logout(sessionId: string, traceId: string): Promise<LiveSessionState> {
@@ -34,6 +37,8 @@ export class OfflineSessionCommands {
     await this.authState.clear(sessionId);
     const recorded = await this.recorder.record(sessionId, undefined, { status: outcome.status, autoConnect: false, lastError: null }, outcome.reason, traceId);
     if (recorded === 'stale') throw new AppError('SESSION_NOT_FOUND', `Session ${sessionId} does not exist`);
+    const error = `session ${outcome.status}: ${outcome.reason}`;
+    for (const record of await this.outbox.failPending(sessionId, error)) this.events.publish(record, 'failed', error);
     const now = new Date().toISOString();
     return { sessionId, workerId: this.identity.id, status: outcome.status, connected: false, qr: null, qrUpdatedAt: null, phone: null, since: now };
   }

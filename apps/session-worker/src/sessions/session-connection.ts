@@ -4,10 +4,11 @@ import type { SessionWorkerConfig } from '@app/config';
 import { AppError } from '@app/contracts';
 import type { SessionRepository, StatusChange } from '@app/db';
 import type { SessionAuthStore } from '../auth-state/session-auth-store';
+import type { SessionChatHistory } from '../history/session-chat-history';
 import type { InboundPublisher } from '../inbound/inbound.publisher';
 import type { OutboxDrainer } from '../outbox/outbox-drainer';
 import type { BaileysAdapter } from '../whatsapp/baileys.adapter';
-import type { CloseReason, ConnectionListener, LinkedAccount, ReceiptStatus, ReceivedMessage } from '../whatsapp/whatsapp-connection';
+import type { CloseReason, ConnectionListener, HistoryBatch, LinkedAccount, ReceiptStatus, ReceivedMessage } from '../whatsapp/whatsapp-connection';
 import type { HeldSession, SessionHolder } from './held-session';
 import type { QrPairing } from './qr-pairing';
 import { reconnectDelayMs, withStorageRetries } from './reconnect-policy';
@@ -23,6 +24,7 @@ export interface SessionParts {
   qr: QrPairing;
   queue: SerialQueue;
   outbox: OutboxDrainer;
+  history: SessionChatHistory;
   store: SessionAuthStore;
   holder: SessionHolder;
 }
@@ -97,7 +99,8 @@ export class SessionConnection implements ConnectionListener {
   async finish(change: StatusChange, reason: string): Promise<void> {
     this.stopped = true;
     this.clearReconnect();
-    await this.transition(change, reason);
+    if ((await this.transition(change, reason)) === 'stale') return;
+    await this.parts.outbox.abandon(`session ${change.status}: ${reason}`);
     this.parts.holder.ended(this.parts.session.sessionId, reason);
   }
 
@@ -147,6 +150,10 @@ export class SessionConnection implements ConnectionListener {
     this.services.inbound
       .publish(sessionId, message)
       .catch((error: Error) => this.services.logger.error({ err: error, sessionId }, 'received message not queued'));
+  }
+
+  onHistory(batch: HistoryBatch): void {
+    this.parts.history.record(batch);
   }
 
   onClose(reason: CloseReason, detail: string): void {

@@ -7,6 +7,7 @@ import { AuthStateRepository, SessionRepository } from '@app/db';
 import { METRICS } from '@app/observability';
 import { AuthKeyWriter } from '../auth-state/auth-key.writer';
 import { SessionAuthStore } from '../auth-state/session-auth-store';
+import { ChatHistoryFactory } from '../history/chat-history.factory';
 import { InboundPublisher } from '../inbound/inbound.publisher';
 import { OutboxDrainerFactory } from '../outbox/outbox-drainer.factory';
 import { WorkerIdentity } from '../registry/worker-identity';
@@ -20,7 +21,7 @@ import { SessionRuntime } from './session-runtime';
 import { SessionStatusMachine } from './session-status.machine';
 import { SessionStatusRecorder } from './session-status.recorder';
 
-/** Assembles a held session's parts: link, status, QR, auth store, outbox drainer, connection, runtime. */
+/** Assembles a held session's parts: link, status, QR, auth store, outbox drainer, chat history, connection, runtime. */
 @Injectable()
 export class SessionRuntimeFactory {
   private readonly services: ConnectionServices;
@@ -35,6 +36,7 @@ export class SessionRuntimeFactory {
     private readonly keyWriter: AuthKeyWriter,
     private readonly recorder: SessionStatusRecorder,
     private readonly drainers: OutboxDrainerFactory,
+    private readonly histories: ChatHistoryFactory,
     private readonly logger: PinoLogger,
     @InjectMetric(METRICS.sessionReconnects.name) reconnects: Counter<string>,
     @InjectMetric(METRICS.sessionRestoreDuration.name) restoreDuration: Histogram<string>,
@@ -53,6 +55,7 @@ export class SessionRuntimeFactory {
       qr: new QrPairing(session.sessionId),
       queue: new SerialQueue(),
       outbox: this.drainers.create(session, link, holder),
+      history: this.histories.create(session.sessionId),
       store: new SessionAuthStore(this.authState, this.keyWriter, BAILEYS_AUTH_CODEC, session.sessionId, session.epoch),
     };
     return new SessionRuntime(parts, new SessionConnection(parts, this.services), this.identity.id);

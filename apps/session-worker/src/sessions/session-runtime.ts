@@ -1,4 +1,16 @@
-import { AppError, PASSING_STATUSES, type ChatPresence, type DeliveryState, type LiveSessionState, type OutboundDraft, type PairingCodeState, type QrState, type SendAcceptance } from '@app/contracts';
+import {
+  AppError,
+  PASSING_STATUSES,
+  type ChatHistoryPage,
+  type ChatHistoryRequest,
+  type ChatPresence,
+  type DeliveryState,
+  type LiveSessionState,
+  type OutboundDraft,
+  type PairingCodeState,
+  type QrState,
+  type SendAcceptance,
+} from '@app/contracts';
 import type { SessionLease } from '@app/redis';
 import type { SessionConnection, SessionParts } from './session-connection';
 import { SessionGroups } from './session-groups';
@@ -79,6 +91,12 @@ export class SessionRuntime {
     await this.parts.link.live().sendPresence(chatJid, state);
   }
 
+  /** Seed 002 chat history: what this session's sockets saw, and what WhatsApp adds while connected. */
+  chatHistory(query: Omit<ChatHistoryRequest, 'sessionId' | 'traceId'>): Promise<ChatHistoryPage> {
+    const { link, history } = this.parts;
+    return history.page(query, link.connected ? link.current : null);
+  }
+
   /** Group operations on the live connection (seed 002); like sends, they need a connected session. */
   groups(): SessionGroups {
     this.assertConnected();
@@ -140,13 +158,15 @@ export class SessionRuntime {
   stop(): void {
     this.connection.stop();
     this.parts.outbox.stop();
+    this.parts.history.stop();
     this.parts.qr.reject(new AppError('WORKER_NOT_OWNER', `Session ${this.sessionId} left this worker`));
   }
 
   private async forget(change: Parameters<SessionConnection['transition']>[0], reason: string, traceId?: string): Promise<LiveSessionState> {
     this.parts.outbox.stop();
+    this.parts.history.stop();
     await this.parts.store.clear();
-    await this.connection.transition(change, reason, traceId);
+    if ((await this.connection.transition(change, reason, traceId)) !== 'stale') await this.parts.outbox.abandon(`session ${change.status}: ${reason}`);
     this.parts.qr.reject(new AppError('SESSION_NOT_READY', `Session ${this.sessionId} stopped: ${reason}`));
     this.parts.holder.ended(this.sessionId, reason);
     return this.state();

@@ -26,7 +26,7 @@ import makeWASocket, {
 } from '@whiskeysockets/baileys';
 import { PinoLogger } from 'nestjs-pino';
 import { SessionWorkerConfig } from '@app/config';
-import type { GroupInfo, InboundKind } from '@app/contracts';
+import type { GroupInfo } from '@app/contracts';
 import type {
   AuthStore,
   AuthValueCodec,
@@ -40,6 +40,7 @@ import type {
   WhatsAppConnection,
 } from './whatsapp-connection';
 import { WhatsAppRequestError } from './whatsapp-connection';
+import { KIND_BY_CONTENT, requestOlderMessages, watchHistory } from './baileys-history';
 
 type Socket = ReturnType<typeof makeWASocket>;
 
@@ -138,6 +139,7 @@ export class BaileysAdapter {
         if (received) listener.onMessage(received);
       }
     });
+    watchHistory(socket, creds, listener);
     return this.connectionOf(socket, creds);
   }
 
@@ -165,6 +167,7 @@ export class BaileysAdapter {
         await socket.sendMessage(message.to, messageContentOf(message), { messageId: message.messageId, quoted });
       },
       sendPresence: (chatJid, state) => socket.sendPresenceUpdate(state, chatJid),
+      fetchHistory: (chatJid, count, anchor) => requestOlderMessages(socket, chatJid, count, anchor),
       groups: groupOperationsOf(socket),
       logout: () => socket.logout(),
       close: () => socket.end(undefined),
@@ -198,22 +201,6 @@ export class BaileysAdapter {
     };
   }
 }
-
-const KIND_BY_CONTENT: Partial<Record<keyof proto.IMessage, InboundKind>> = {
-  conversation: 'text',
-  extendedTextMessage: 'text',
-  imageMessage: 'image',
-  videoMessage: 'video',
-  audioMessage: 'audio',
-  documentMessage: 'document',
-  documentWithCaptionMessage: 'document',
-  stickerMessage: 'sticker',
-  locationMessage: 'location',
-  liveLocationMessage: 'location',
-  contactMessage: 'contact',
-  contactsArrayMessage: 'contact',
-  reactionMessage: 'reaction',
-};
 
 const phoneOf = (jid: string | null | undefined): string | null => {
   const decoded = jid ? jidDecode(jid) : undefined;

@@ -1,4 +1,4 @@
-import type { ChatPresence, GroupInfo, InboundMessageEvent, OutboundContent, ParticipantAction } from '@app/contracts';
+import type { ChatMessage, ChatMessageOrigin, ChatPresence, GroupInfo, InboundMessageEvent, OutboundContent, ParticipantAction } from '@app/contracts';
 
 /** Why a WhatsApp connection closed, in the suite's own terms (the adapter maps Baileys' codes). */
 export type CloseReason =
@@ -33,6 +33,30 @@ export type ReceiptStatus = 'delivered' | 'read';
 /** A received message as the adapter sees it (the session adds its id and trace). */
 export type ReceivedMessage = Omit<InboundMessageEvent, 'sessionId' | 'traceId'>;
 
+/** A message of a chat as the connection saw it; `sentHere`: sent by this very connection (the session's outbox). */
+export interface SeenMessage extends ChatMessage {
+  sentHere: boolean;
+}
+
+/** Messages of chats the connection learnt of at once: live traffic, a history sync, an on-demand answer. */
+export interface HistoryBatch {
+  origin: ChatMessageOrigin;
+  messages: SeenMessage[];
+  /** The session's own number. */
+  ownPhone: string;
+  /** The history sync that follows linking is complete (or took place before this connection). */
+  syncComplete: boolean;
+  /** On-demand answers: the id of the request they answer, when WhatsApp says. */
+  requestId: string | null;
+}
+
+/** The message older messages are fetched before (the oldest one known of the chat). */
+export interface HistoryAnchor {
+  waMessageId: string;
+  fromMe: boolean;
+  sentAt: string;
+}
+
 /** What a connection reports to its session. */
 export interface ConnectionListener {
   onQr(qr: string): void;
@@ -44,6 +68,8 @@ export interface ConnectionListener {
   onReceipt(messageId: string, status: ReceiptStatus): void;
   /** Someone sent the session a message. */
   onMessage(message: ReceivedMessage): void;
+  /** Chat messages seen (both directions) and history WhatsApp sent (seed 002 chat history). */
+  onHistory(batch: HistoryBatch): void;
 }
 
 /** One key write of a session's auth state: a decoded value, or null to delete the key. */
@@ -98,6 +124,8 @@ export interface WhatsAppConnection {
   send(message: OutgoingMessage): Promise<void>;
   /** Shows or clears "typing…" in a chat. */
   sendPresence(chatJid: string, state: ChatPresence): Promise<void>;
+  /** Asks the phone for up to `count` messages of the chat older than `anchor`; resolves with the request id (the answer comes as a HistoryBatch). */
+  fetchHistory(chatJid: string, count: number, anchor: HistoryAnchor): Promise<string>;
   readonly groups: GroupOperations;
   /** Unlinks the device on WhatsApp, then closes. */
   logout(): Promise<void>;

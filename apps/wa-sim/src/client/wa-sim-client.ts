@@ -3,6 +3,7 @@ import type { ConnectionsView, InfoView } from '../control/info.controller';
 import type { StreamErrorKind } from '../faults/faults.service';
 import type { ParticipantAction } from '../groups/group-registry.service';
 import type { CreateGroupDto, GroupDeliveryResultView, GroupTextDto, GroupView, InviteView, ParticipantsUpdateView } from '../groups/groups.dto';
+import type { HistoryEntryView, PastMessageDto, SeededHistoryView } from '../history/history.dto';
 import type { CorruptUploadsView, InboundMediaDto, MediaConnView } from '../media/media.dto';
 import type { InboundMessageRecord, ReceiptType, SentMessageRecord, SentWaitResult } from '../messaging/message-log.service';
 import type { DeliveryResultView, InboundTextDto } from '../messaging/messages.dto';
@@ -69,6 +70,21 @@ export class WaSimClient {
     query.set('count', String(count));
     query.set('timeoutMs', String(timeoutMs));
     return this.call('GET', `/messages/sent/wait?${query}`);
+  }
+
+  /** Puts past messages into a chat on an account's phone (a contact's number or a group JID), oldest first. */
+  seedHistory(account: string, chat: string, messages: PastMessageDto[]): Promise<SeededHistoryView> {
+    return this.call('POST', `/accounts/${account}/history`, { chat, messages });
+  }
+
+  /** The phone's chat history, oldest first. */
+  phoneHistory(account: string, chat?: string): Promise<HistoryEntryView[]> {
+    return this.call('GET', `/accounts/${account}/history${chat ? `?chat=${encodeURIComponent(chat)}` : ''}`);
+  }
+
+  /** The account's owner types a text to a contact on the phone: its companions get it as their own message. */
+  sendFromPhone(account: string, to: string, text: string): Promise<DeliveryResultView> {
+    return this.call('POST', `/accounts/${account}/messages`, { to, text });
   }
 
   /** Forgets the message log (sent and inbound records). */

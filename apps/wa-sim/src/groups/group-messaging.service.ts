@@ -48,8 +48,12 @@ export class GroupMessaging implements OnModuleInit {
     this.delivery.onSource(GROUP_SERVER, (from, device, item) => this.envelopes(from, device, item));
   }
 
-  /** A member phone writes to the group: the companions of every other member account receive it. */
-  async sendFromMember(group: Group, from: Phone, message: proto.IMessage, messageId = newMessageId()): Promise<GroupDeliveryResult> {
+  /**
+   * A member phone writes to the group: the companions of every other member account receive it,
+   * and, when it was written on the phone itself (`fromPhone`), the sender's own companions too
+   * (as their own message). A companion's message relayed by its phone does not go back to it.
+   */
+  async sendFromMember(group: Group, from: Phone, message: proto.IMessage, messageId = newMessageId(), fromPhone = false): Promise<GroupDeliveryResult> {
     // Sealing now fixes the message's place in the phone's sender-key chain, before any queueing.
     this.senderKeys.seal(group.id, from.phoneNumber, messageId, proto.Message.encode(message).finish());
     const extraAttrs = {
@@ -60,7 +64,7 @@ export class GroupMessaging implements OnModuleInit {
     const accounts: GroupDeliveryResult['accounts'] = {};
     for (const participant of group.participants) {
       const to = this.phones.get(participant.phoneNumber);
-      if (to.phoneNumber === from.phoneNumber || to.devices.size === 0) continue;
+      if ((to.phoneNumber === from.phoneNumber && !fromPhone) || to.devices.size === 0) continue;
       accounts[to.phoneNumber] = (await this.delivery.deliver({ from, to, message, messageId, extraAttrs })).devices;
     }
     return { messageId, accounts };

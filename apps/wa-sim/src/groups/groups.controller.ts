@@ -78,13 +78,16 @@ export class GroupsController {
   }
 
   @Post(':id/messages')
-  @ApiOperation({ summary: "A member phone writes to the group (SKDM once per companion, then skmsg; queued while offline)" })
+  @ApiOperation({
+    summary: "A member phone writes to the group (SKDM once per companion, then skmsg; queued while offline)",
+    description: "The companions of every member account receive it; the writer's own companions as their own message (typed on the phone).",
+  })
   @ApiResponse({ status: 201, type: GroupDeliveryResultView })
   send(@Param('id') id: string, @Body() body: GroupTextDto): Promise<GroupDeliveryResultView> {
     const group = this.groups.get(id);
     const from = this.phones.get(body.from);
     this.actions.requireMember(group, from);
-    return this.messaging.sendFromMember(group, from, this.textMessage(group, body));
+    return this.messaging.sendFromMember(group, from, this.textMessage(group, body), undefined, true);
   }
 
   @Get(':id/messages')

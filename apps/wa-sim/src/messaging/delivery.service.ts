@@ -31,6 +31,12 @@ const STATUS_ORDER: InboundStatus[] = ['queued', 'sent', 'delivered', 'read'];
 
 export const newMessageId = (): string => randomBytes(16).toString('hex').toUpperCase();
 
+/** Told of every phone → companions delivery (not peer protocol messages), e.g. to keep the phones' chat history. */
+export type DeliveryListener = (request: DeliveryRequest & { messageId: string; timestamp: number }) => void;
+
+/** The chats a phone puts into a new companion's initial history sync. */
+export type InitialSyncSource = (phone: Phone) => proto.IConversation[];
+
 /**
  * Builds the `<enc>` nodes of one delivery to one device instead of the pairwise envelope, for
  * deliveries whose `extraAttrs.from` is on the builder's JID server (groups: SKDM + `skmsg`).
@@ -48,6 +54,8 @@ export class DeliveryService implements OnModuleInit {
   /** Per device, so envelopes leave in the order their Signal ratchet produced them. */
   private readonly sendChains = new Map<string, Promise<void>>();
   private readonly envelopeBuilders = new Map<string, EnvelopeBuilder>();
+  private readonly deliveryListeners: DeliveryListener[] = [];
+  private initialSyncSource: InitialSyncSource = () => [];
 
   constructor(
     private readonly phones: PhoneRegistry,
@@ -64,6 +72,15 @@ export class DeliveryService implements OnModuleInit {
     this.envelopeBuilders.set(server, builder);
   }
 
+  onDelivery(listener: DeliveryListener): void {
+    this.deliveryListeners.push(listener);
+  }
+
+  /** Where the initial history sync's chats come from (the history module); none by default. */
+  useInitialSyncSource(source: InitialSyncSource): void {
+    this.initialSyncSource = source;
+  }
+
   async deliver(request: DeliveryRequest): Promise<DeliveryResult> {
     const pending: PendingDelivery = {
       messageId: request.messageId ?? newMessageId(),
@@ -75,6 +92,7 @@ export class DeliveryService implements OnModuleInit {
     };
     const devices: Record<number, InboundStatus> = {};
     if (!request.category) {
+      for (const listener of this.deliveryListeners) listener({ ...request, messageId: pending.messageId, timestamp: pending.timestamp });
       this.log.recordInbound({
         ...describeMessage(request.message),
         messageId: pending.messageId,
@@ -118,16 +136,29 @@ export class DeliveryService implements OnModuleInit {
 
   private async sendInitialSync(connection: ClientConnection, device: CompanionDevice): Promise<void> {
     const phone = this.phones.get(device.phoneNumber);
-    const item: PendingDelivery = {
+    await this.send(connection, device, this.peerItem(phone, initialHistorySyncMessage(this.initialSyncSource(phone))), false);
+    device.initialSyncSent = true;
+    this.phones.save(phone);
+  }
+
+  /** A protocol message from a phone to one of its own companions (e.g. an on-demand history answer); queued while it is offline. */
+  async deliverToOwnDevice(device: CompanionDevice, message: proto.IMessage): Promise<void> {
+    const phone = this.phones.get(device.phoneNumber);
+    const item = this.peerItem(phone, message);
+    const connection = this.connections.find(device.phoneNumber, device.deviceId);
+    if (connection?.ready) return this.send(connection, device, item, false);
+    device.pending.push(item);
+    this.phones.save(phone);
+  }
+
+  private peerItem(phone: Phone, message: proto.IMessage): PendingDelivery {
+    return {
       messageId: newMessageId(),
       fromPhoneNumber: phone.phoneNumber,
-      message: Buffer.from(proto.Message.encode(initialHistorySyncMessage()).finish()),
+      message: Buffer.from(proto.Message.encode(message).finish()),
       category: 'peer',
       timestamp: Math.floor(Date.now() / 1000),
     };
-    await this.send(connection, device, item, false);
-    device.initialSyncSent = true;
-    this.phones.save(phone);
   }
 
   /** Moves a device's status forward only (a late delivery receipt never undoes a read). */

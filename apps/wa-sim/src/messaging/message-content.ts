@@ -43,7 +43,9 @@ const base64 = (bytes: Uint8Array | null | undefined): string | undefined =>
 
 /** What a test wants to assert about a message: its text, quote, mentions and media fields. */
 export function describeMessage(raw: proto.IMessage): MessageContent {
-  const message = normalizeMessageContent(raw) ?? raw;
+  // A phone's own typed message reaches its companions wrapped in deviceSentMessage.
+  const unwrapped = raw.deviceSentMessage?.message ?? raw;
+  const message = normalizeMessageContent(unwrapped) ?? unwrapped;
   if (message.conversation) return { kind: 'text', text: message.conversation, mentions: [] };
   if (message.extendedTextMessage) {
     const { text, contextInfo } = message.extendedTextMessage;

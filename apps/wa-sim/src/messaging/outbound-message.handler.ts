@@ -14,6 +14,9 @@ import { ReceiptsService } from './receipts.service';
 /** Handles messages to JIDs of one server (e.g. `g.us` for groups), registered by other modules. */
 export type DestinationHandler = (connection: ClientConnection, stanza: BinaryNode) => Promise<void>;
 
+/** Handles a companion's `peer` message to its own phone (e.g. an on-demand history request), already decrypted. */
+export type PeerMessageHandler = (sender: DeviceAddress, message: proto.IMessage, messageId: string) => Promise<void>;
+
 interface DecryptedParticipant {
   phone: Phone;
   message: proto.IMessage;
@@ -28,6 +31,7 @@ interface DecryptedParticipant {
 export class OutboundMessageHandler implements OnModuleInit {
   private readonly logger = new Logger('OutboundMessageHandler');
   private readonly destinations = new Map<string, DestinationHandler>();
+  private peerHandler?: PeerMessageHandler;
 
   constructor(
     private readonly router: StanzaRouter,
@@ -47,6 +51,10 @@ export class OutboundMessageHandler implements OnModuleInit {
     this.destinations.set(server, handler);
   }
 
+  onPeerMessage(handler: PeerMessageHandler): void {
+    this.peerHandler = handler;
+  }
+
   private async handle(connection: ClientConnection, stanza: BinaryNode): Promise<void> {
     const sender = connection.device;
     const { id = '', to = '' } = stanza.attrs;
@@ -61,6 +69,11 @@ export class OutboundMessageHandler implements OnModuleInit {
     const targetCopy = copies.find((copy) => copy.phone === target);
     if (!target || !targetCopy) {
       this.logger.warn(`message ${id} from ${connection.label} to ${to}: no copy for the target phone`);
+      return;
+    }
+    // A companion talking to its own phone (protocol traffic), not a chat message.
+    if (stanza.attrs.category === 'peer' && target.phoneNumber === sender.phoneNumber) {
+      await this.peerHandler?.(sender, targetCopy.message, id);
       return;
     }
     const record = this.log.recordSent({

@@ -7,6 +7,8 @@ export const SIM_OPTIONS = Symbol('SIM_OPTIONS');
 export interface SimOptions {
   stateDir: string;
   receiptDelayMs: number;
+  /** Newest messages per chat a phone puts into a new companion's initial history sync. */
+  historySyncMessagesPerChat: number;
 }
 
 /** The simulator's state directory; flushed on shutdown so nothing scheduled is lost. */

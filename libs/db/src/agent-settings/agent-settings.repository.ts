@@ -5,7 +5,8 @@ import { RowCaches } from '../row-changes/row-caches';
 /** A session's AI agent binding (seed 003 `endpoint_url_run` / `api_key`, seed 000 agent update). */
 export interface AgentSettings {
   sessionId: string;
-  userId: string;
+  /** Whose latest active `api_keys` token is the session's AI key (seed 003 `userId`). */
+  clientUserId: string;
   /** The session's own AI endpoint; null = the default `${AI_BACKEND_URL}/agents/{id}/execute`. */
   endpointUrl: string | null;
   /** Sealed (SecretBox) session api key: the Bearer sent to the AI backend and accepted on agent routes. */
@@ -20,11 +21,11 @@ export interface AgentSettingsChange {
   enabled?: boolean;
 }
 
-const SELECT = { id: true, userId: true, aiEndpointUrl: true, aiApiKeyCipher: true, aiEnabled: true } as const;
+const SELECT = { id: true, clientUserId: true, aiEndpointUrl: true, aiApiKeyCipher: true, aiEnabled: true } as const;
 
-const toSettings = (row: { id: string; userId: string; aiEndpointUrl: string | null; aiApiKeyCipher: string | null; aiEnabled: boolean }): AgentSettings => ({
+const toSettings = (row: { id: string; clientUserId: string; aiEndpointUrl: string | null; aiApiKeyCipher: string | null; aiEnabled: boolean }): AgentSettings => ({
   sessionId: row.id,
-  userId: row.userId,
+  clientUserId: row.clientUserId,
   endpointUrl: row.aiEndpointUrl,
   apiKeyCipher: row.aiApiKeyCipher,
   enabled: row.aiEnabled,

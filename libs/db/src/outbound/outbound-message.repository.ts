@@ -44,6 +44,18 @@ export class OutboundMessageRepository {
     return count === 1;
   }
 
+  /**
+   * The session ended for good (logged out, wiped, failed): what still waits in its outbox can
+   * never go out. Fails it with the reason and returns what it failed.
+   */
+  async failPending(sessionId: string, error: string): Promise<OutboundRecord[]> {
+    const rows = await this.prisma.outboundMessage.updateManyAndReturn({
+      where: { sessionId, status: { in: PENDING } },
+      data: { status: 'failed', error, retryAt: null },
+    });
+    return rows.map(toRecord);
+  }
+
   /** Cancels the session's (or one job's) messages not sent yet; returns how many. */
   async cancelPending(sessionId: string, jobId?: string): Promise<number> {
     const { count } = await this.prisma.outboundMessage.updateMany({

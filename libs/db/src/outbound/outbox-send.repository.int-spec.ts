@@ -108,8 +108,9 @@ describe('OutboxSendRepository', () => {
     const { id: sessionId } = await fixtures.session(userId);
     const a = await created(row(sessionId, 'a', { claim: true }));
     const b = await created(row(sessionId, 'b', { claim: true }));
-    await sends.markSent([a.id, b.id]);
-    expect(await outbox.find(a.id)).toMatchObject({ status: 'sent', sentAt: expect.any(Date) });
+    const handedOver = new Date(Date.now() - 5_000);
+    await sends.markSent([{ id: a.id, sentAt: handedOver }, { id: b.id, sentAt: new Date() }]);
+    expect(await outbox.find(a.id)).toMatchObject({ status: 'sent', sentAt: handedOver });
 
     const outcomes = await sends.applyReceipts([
       { sessionId, waMessageId: a.waMessageId, status: 'delivered' },
@@ -121,6 +122,18 @@ describe('OutboxSendRepository', () => {
     expect(await outbox.find(a.id)).toMatchObject({ status: 'read', deliveredAt: expect.any(Date), readAt: expect.any(Date) });
     expect(await outbox.find(b.id)).toMatchObject({ status: 'read', deliveredAt: null });
     expect(await sends.applyReceipts([{ sessionId, waMessageId: b.waMessageId, status: 'delivered' }])).toEqual([]);
+  });
+
+  it('fails what still waits when a session ends for good, and nothing already sent', async () => {
+    const { id: sessionId } = await fixtures.session(userId);
+    const sent = await created(row(sessionId, 'sent', { claim: true }));
+    await sends.markSent([{ id: sent.id, sentAt: new Date() }]);
+    const queued = await created(row(sessionId, 'queued'));
+    const sending = await created(row(sessionId, 'sending', { claim: true }));
+    const failed = await outbox.failPending(sessionId, 'session logged_out: logged out by request');
+    expect(failed.map((record) => record.id).sort()).toEqual([queued.id, sending.id].sort());
+    expect(await outbox.find(queued.id)).toMatchObject({ status: 'failed', error: 'session logged_out: logged out by request' });
+    expect((await outbox.find(sent.id))?.status).toBe('sent');
   });
 
   it('lists the sessions that have messages waiting', async () => {

@@ -48,9 +48,11 @@ SELECT * FROM outbound_messages
 WHERE session_id = $1 AND (wa_message_id = $2 OR idempotency_key = $3 OR (job_id = $4 AND job_index = $5) OR schedule_id = $6)
 ORDER BY seq LIMIT 1`;
 
+/** Records sends with the time each was handed to WhatsApp (the history gate judges by it), not the time of the batch. */
 const MARK_SENT = `
-UPDATE outbound_messages SET status = 'sent', sent_at = now(), error = NULL, retry_at = NULL, updated_at = now()
-WHERE id = ANY($1::text[]) AND status = 'sending'`;
+UPDATE outbound_messages o SET status = 'sent', sent_at = s.sent_at, error = NULL, retry_at = NULL, updated_at = now()
+FROM unnest($1::text[], $2::timestamptz[]) AS s(id, sent_at)
+WHERE o.id = s.id AND o.status = 'sending'`;
 
 /**
  * Receipts move a message forward only (sending/sent → delivered → read); a batch may hold both
@@ -157,8 +159,8 @@ export class OutboxSendRepository {
     );
   }
 
-  async markSent(ids: string[]): Promise<void> {
-    if (ids.length > 0) await this.db.run('outbox_mark_sent', MARK_SENT, [ids]);
+  async markSent(sends: Array<{ id: string; sentAt: Date }>): Promise<void> {
+    if (sends.length > 0) await this.db.run('outbox_mark_sent', MARK_SENT, [sends.map((sent) => sent.id), sends.map((sent) => sent.sentAt)]);
   }
 
   async applyReceipts(receipts: ReceiptUpdate[]): Promise<ReceiptOutcome[]> {

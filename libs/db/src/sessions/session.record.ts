@@ -3,7 +3,10 @@ import type { SessionStatus } from '@app/contracts';
 /** A session as the rest of the suite sees it (never a Prisma type). */
 export interface SessionRecord {
   id: string;
+  /** The owning gateway user (tenancy). */
   userId: string;
+  /** Seed 003's `userId`: the caller's identifier of its end user; keys the `api_keys` lookup. */
+  clientUserId: string;
   name: string;
   status: SessionStatus;
   phone: string | null;
@@ -23,13 +26,17 @@ export interface SessionRecord {
 }
 
 export interface SessionFilter {
+  /** Owner. */
   userId?: string;
+  clientUserId?: string;
   status?: SessionStatus;
 }
 
 export interface NewSession {
   id: string;
   userId: string;
+  /** Kept as it is on an existing session when absent; the owner's id for a new one. */
+  clientUserId?: string;
   name: string;
   aiEndpointUrl?: string | null;
   aiApiKeyCipher?: string | null;

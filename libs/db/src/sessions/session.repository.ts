@@ -6,7 +6,7 @@ import { RowCaches } from '../row-changes/row-caches';
 import type { NewSession, SessionFilter, SessionRecord, StatusChange, StatusTransition } from './session.record';
 
 const RECORD_FIELDS = {
-  id: true, userId: true, name: true, status: true, phone: true, ownerWorkerId: true, autoConnect: true,
+  id: true, userId: true, clientUserId: true, name: true, status: true, phone: true, ownerWorkerId: true, autoConnect: true,
   lastError: true, aiEndpointUrl: true, aiApiKeyCipher: true, aiEnabled: true, webhookUrl: true,
   webhookEvents: true, lastConnectedAt: true, lastDisconnectedAt: true, createdAt: true, updatedAt: true,
 } as const;
@@ -34,18 +34,18 @@ export class SessionRepository {
 
   list(filter: SessionFilter): Promise<SessionRecord[]> {
     return this.prisma.session.findMany({
-      where: { userId: filter.userId, status: filter.status },
+      where: { userId: filter.userId, clientUserId: filter.clientUserId, status: filter.status },
       select: RECORD_FIELDS,
       orderBy: { createdAt: 'asc' },
     });
   }
 
-  /** Creates the session, or updates name and AI settings of an existing one (seed 003 upsert). */
+  /** Creates the session, or updates name, client user and AI settings of an existing one (seed 003 upsert). */
   async upsert(session: NewSession): Promise<SessionRecord> {
-    const settings = { name: session.name, aiEndpointUrl: session.aiEndpointUrl, aiApiKeyCipher: session.aiApiKeyCipher };
+    const settings = { name: session.name, clientUserId: session.clientUserId, aiEndpointUrl: session.aiEndpointUrl, aiApiKeyCipher: session.aiApiKeyCipher };
     const record = await this.prisma.session.upsert({
       where: { id: session.id },
-      create: { id: session.id, userId: session.userId, ...settings },
+      create: { id: session.id, userId: session.userId, ...settings, clientUserId: session.clientUserId ?? session.userId },
       update: settings,
       select: RECORD_FIELDS,
     });

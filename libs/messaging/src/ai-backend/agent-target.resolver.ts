@@ -18,8 +18,8 @@ export interface AgentTarget {
 /**
  * The agent binding rules, in one place for the agent-runner and the gateway: per number (seed 002
  * chatbots), per session (seed 003 `endpoint_url_run`), else `${AI_BACKEND_URL}/agents/{id}/execute`.
- * The key is the session's api key, else the latest active `access_token` of its user in the
- * shared `api_keys` table (seed 003 sync).
+ * The key follows seed 003's order: the latest active `access_token` of the session's `userId` in
+ * the shared `api_keys` table, else the session's own api key.
  */
 @Injectable()
 export class AgentTargetResolver {
@@ -51,13 +51,13 @@ export class AgentTargetResolver {
   }
 
   private async apiKey(settings: AgentSettings): Promise<string | null> {
-    if (settings.apiKeyCipher) {
-      try {
-        return this.box.open(settings.apiKeyCipher);
-      } catch {
-        this.logger.warn(`session ${settings.sessionId}: stored api key cannot be opened (ENCRYPTION_KEY changed?); using api_keys`);
-      }
+    const shared = await this.sharedKeys.findLatestActiveToken(settings.clientUserId);
+    if (shared !== null || !settings.apiKeyCipher) return shared;
+    try {
+      return this.box.open(settings.apiKeyCipher);
+    } catch {
+      this.logger.warn(`session ${settings.sessionId}: stored api key cannot be opened (ENCRYPTION_KEY changed?); calling without a key`);
+      return null;
     }
-    return this.sharedKeys.findLatestActiveToken(settings.userId);
   }
 }

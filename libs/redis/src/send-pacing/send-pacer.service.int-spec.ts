@@ -2,15 +2,19 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { AppConfigModule, loadConfig, SessionWorkerConfig } from '@app/config';
 import { redisKeys } from '@app/contracts';
+import { DbModule } from '@app/db';
+import { DbFixtures } from '../../../../test/support/db-fixtures';
 import { baseTestEnv, isolatedPrefix } from '../../../../test/support/test-env';
 import { RedisClient } from '../redis-client';
 import { RedisModule } from '../redis.module';
-import { SendPacer, type PacingDecision } from './send-pacer.service';
+import { PACING_SETTINGS_REFRESH_MS, SendPacer, type PacingDecision } from './send-pacer.service';
 import { SendPacingModule } from './send-pacing.module';
 
 const OFF = {
   SEND_RATE_PER_MINUTE: '0', SEND_DELAY_MIN_MS: '0', SEND_DELAY_MAX_MS: '0',
   SEND_MAX_PER_MINUTE: '0', SEND_MAX_PER_HOUR: '0', SEND_MAX_PER_RECIPIENT_PER_HOUR: '0', SEND_MAX_WAIT_MS: '0',
+  BULK_SEND_RATE_PER_MINUTE: '0', BULK_SEND_DELAY_MIN_MS: '0', BULK_SEND_DELAY_MAX_MS: '0',
+  BULK_SEND_MAX_PER_MINUTE: '0', BULK_SEND_MAX_PER_HOUR: '0', BULK_SEND_MAX_PER_RECIPIENT_PER_HOUR: '0',
 };
 const ALICE = '6281111111111@s.whatsapp.net';
 const BOB = '6282222222222@s.whatsapp.net';
@@ -19,12 +23,13 @@ const CAROL = '6283333333333@s.whatsapp.net';
 describe('SendPacer', () => {
   const prefix = isolatedPrefix('pacing');
   const modules: TestingModule[] = [];
+  const fixtures = new DbFixtures();
 
   /** One "process": its own config and its own Redis connection, sharing Redis with the others. */
   const pacerWith = async (settings: Record<string, string>): Promise<SendPacer> => {
     const config = loadConfig(SessionWorkerConfig, baseTestEnv({ REDIS_PREFIX: prefix, ...OFF, ...settings }));
     const moduleRef = await Test.createTestingModule({
-      imports: [AppConfigModule.forRoot(SessionWorkerConfig, config), RedisModule.forRoot(), SendPacingModule],
+      imports: [AppConfigModule.forRoot(SessionWorkerConfig, config), DbModule.forRoot(), RedisModule.forRoot(), SendPacingModule],
     }).compile();
     modules.push(moduleRef);
     return moduleRef.get(SendPacer);
@@ -49,6 +54,7 @@ describe('SendPacer', () => {
 
   afterAll(async () => {
     for (const moduleRef of modules) await moduleRef.close();
+    await fixtures.close();
   });
 
   it('lets the burst through at once, then spaces sends at the refill rate', async () => {
@@ -177,5 +183,67 @@ describe('SendPacer', () => {
     expect(waits(await reserveMany(pacer, sessionId, 60, ALICE)).every((wait) => wait === 0)).toBe(true);
     const redis = modules.at(-1)!.get(RedisClient);
     expect(await redis.exists(redisKeys.sendPacingLog(prefix, sessionId), redisKeys.sendPacingRecipient(prefix, sessionId, ALICE))).toBe(0);
+  });
+
+  describe('by origin and per session', () => {
+    /** A stored session with these pacing overrides (`sessions.pacing`). */
+    const sessionWith = async (pacing: object | null) => {
+      const session = await fixtures.session((await fixtures.user()).id);
+      if (pacing) await fixtures.prisma.session.update({ where: { id: session.id }, data: { pacing } });
+      return session.id;
+    };
+
+    it('paces bulk sends by seed 001\'s profile by default while single sends keep the token bucket', async () => {
+      const pacer = await pacerWith({ SEND_RATE_PER_MINUTE: '100', SEND_BURST: '100', BULK_SEND_DELAY_MIN_MS: '3000', BULK_SEND_DELAY_MAX_MS: '7000', BULK_SEND_MAX_PER_MINUTE: '20', SEND_MAX_WAIT_MS: '60000' });
+      const sessionId = session();
+      const [singles, elapsed] = await timed(() => reserveMany(pacer, sessionId, 3));
+      expect(waits(singles)).toEqual([0, 0, 0]);
+      // The bulk profile's random pause counts from the session's previous send, whatever its origin.
+      const bulk = await pacer.reserve(sessionId, BOB, 'bulk');
+      expect(bulk).toMatchObject({ allowed: true, limitedBy: 'delay' });
+      expect(bulk.allowed && bulk.waitMs).toBeGreaterThanOrEqual(3_000 - elapsed);
+      expect(bulk.allowed && bulk.waitMs).toBeLessThanOrEqual(7_000);
+      expect(await pacer.paced(sessionId, 'single')).toBe(true);
+      expect(await pacer.paced(sessionId, 'bulk')).toBe(true);
+    });
+
+    it('tells the wait a bulk item would get without reserving it', async () => {
+      const pacer = await pacerWith({ BULK_SEND_MAX_PER_RECIPIENT_PER_HOUR: '1', SEND_MAX_WAIT_MS: '60000' });
+      const sessionId = session();
+      expect(await pacer.peek(sessionId, ALICE, 'bulk')).toBe(0);
+      expect(await pacer.peek(sessionId, ALICE, 'bulk')).toBe(0);
+      expect(await pacer.reserve(sessionId, ALICE, 'bulk')).toEqual({ allowed: true, waitMs: 0 });
+      expect(await pacer.peek(sessionId, ALICE, 'bulk')).toBeGreaterThan(3_590_000);
+      expect(await pacer.peek(sessionId, BOB, 'bulk')).toBe(0);
+    });
+
+    it('applies a session\'s own settings over the configured ones, field by field and origin by origin', async () => {
+      const pacer = await pacerWith({ SEND_RATE_PER_MINUTE: '100', SEND_BURST: '100', BULK_SEND_MAX_PER_RECIPIENT_PER_HOUR: '10', SEND_MAX_WAIT_MS: '60000' });
+      const sessionId = await sessionWith({ single: { maxPerRecipientPerHour: 1, maxAttempts: 5 }, bulk: { maxPerRecipientPerHour: 0, ratePerMinute: 0 } });
+      expect(await pacer.reserve(sessionId, ALICE)).toEqual({ allowed: true, waitMs: 0 });
+      expect(await pacer.reserve(sessionId, ALICE)).toMatchObject({ allowed: false, limitedBy: 'per_recipient' });
+      expect(await pacer.paced(sessionId, 'bulk')).toBe(false);
+      expect(await pacer.reserve(sessionId, ALICE, 'bulk')).toEqual({ allowed: true, waitMs: 0 });
+      expect(await pacer.maxAttempts(sessionId, 'single')).toBe(5);
+      expect(await pacer.maxAttempts(sessionId, 'bulk')).toBe(3);
+      expect((await pacer.profiles(sessionId)).single).toMatchObject({ ratePerMinute: 100, burst: 100, maxPerRecipientPerHour: 1 });
+    });
+
+    it('needs no permit at all for a session whose settings switch every limit off', async () => {
+      const pacer = await pacerWith({ SEND_RATE_PER_MINUTE: '100', BULK_SEND_DELAY_MAX_MS: '7000' });
+      const sessionId = await sessionWith({ single: { ratePerMinute: 0 }, bulk: { delayMinMs: 0, delayMaxMs: 0, maxPerMinute: 0, maxPerHour: 0, maxPerRecipientPerHour: 0 } });
+      expect(await pacer.paced(sessionId)).toBe(false);
+      expect(await pacer.paced(session())).toBe(true);
+    });
+
+    it('reads changed settings again after PACING_SETTINGS_REFRESH_MS', async () => {
+      const pacer = await pacerWith({});
+      const sessionId = await sessionWith(null);
+      expect(await pacer.paced(sessionId)).toBe(false);
+      await fixtures.prisma.session.update({ where: { id: sessionId }, data: { pacing: { single: { maxPerMinute: 1 } } } });
+      expect(await pacer.paced(sessionId)).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, PACING_SETTINGS_REFRESH_MS + 50));
+      expect(await pacer.paced(sessionId)).toBe(true);
+    });
   });
 });

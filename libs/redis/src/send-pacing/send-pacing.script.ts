@@ -7,15 +7,17 @@
  * KEYS: 1 state hash (last, tokens, ts), 2 session send log, 3 recipient send log
  * ARGV: 1 bucket refill per ms (0 = off), 2 bucket size, 3 pause after the previous send in ms
  *       (drawn by the caller, 0 = off), 4 per-minute cap, 5 per-hour cap, 6 per-recipient-hour cap
- *       (0 = off), 7 longest wait granted (0 = any), 8 unique log member
- * Returns {1, waitMs, limit} for a reservation, {0, waitMs, limit} for a refusal.
+ *       (0 = off), 7 longest wait granted (0 = any), 8 unique log member, 9 '1' = only tell the wait
+ *       (reserve nothing)
+ * Returns {1, waitMs, limit} for a reservation (or, with 9, the wait one would get now), {0, waitMs, limit}
+ * for a refusal.
  */
 export const SEND_PACING_SCRIPT = `
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 local rate, burst, delay = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local perMinute, perHour, perRecipient = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local maxWait, member = tonumber(ARGV[7]), ARGV[8]
+local maxWait, member, peek = tonumber(ARGV[7]), ARGV[8], ARGV[9] == '1'
 local MINUTE, HOUR = 60000, 3600000
 
 local state = redis.call('HMGET', KEYS[1], 'last', 'tokens', 'ts')
@@ -54,6 +56,7 @@ cap(KEYS[2], perHour, HOUR, 'per_hour')
 cap(KEYS[3], perRecipient, HOUR, 'per_recipient')
 
 local wait = at - now
+if peek then return {1, wait, limit} end
 if maxWait > 0 and wait > maxWait then return {0, wait, limit} end
 
 redis.call('HSET', KEYS[1], 'last', at)

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { DELIVERY_STATUSES, MEDIA_KINDS, type DeliveryStatus, type MediaKind } from '@app/contracts';
+import { plainMessageId } from '@app/sending';
 import { toBoolean } from '../../http/text-boolean.transform';
 
 /** Multipart fields arrive as strings. */
@@ -16,8 +17,9 @@ export class RecipientDto {
 }
 
 class RecipientFields extends RecipientDto {
-  @ApiPropertyOptional({ description: 'WhatsApp id of the message to reply to' })
+  @ApiPropertyOptional({ description: 'WhatsApp id of the message to reply to (seed 003\'s whatsapp-web.js names `true_<chat>@c.us_<id>` work too)' })
   @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? plainMessageId(value) : value))
   @IsString()
   @Length(1, 128)
   quotedMessageId?: string;
@@ -120,7 +122,10 @@ export class BulkTextDto {
 }
 
 export class SendResultDto {
-  @ApiProperty({ description: 'Handed to WhatsApp (status sent, delivered or read)' })
+  @ApiProperty({
+    description:
+      "Seed 003's flag: the message is accepted for delivery and will go out (true unless it failed or was cancelled). `status` says where it is; the HTTP status is 201 once handed to WhatsApp, 202 while still queued.",
+  })
   delivered!: boolean;
 
   @ApiProperty({ description: 'Id of the accepted message in this API' })

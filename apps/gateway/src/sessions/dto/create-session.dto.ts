@@ -1,6 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, IsUrl, Length, Matches } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, IsUrl, IsUUID, Length, Matches } from 'class-validator';
 import { SESSION_ID_PATTERN } from '@app/contracts';
+
+/** Seed clients send their user ids as strings or numbers; both mean the same identifier. */
+const numberAsString = ({ value }: { value: unknown }) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value);
 
 /** Seed 003's body, kept as is: `agentId` is the session id chosen by the client. */
 export class CreateSessionDto {
@@ -13,14 +17,31 @@ export class CreateSessionDto {
   @Length(1, 100)
   agentName!: string;
 
-  @ApiPropertyOptional({ description: 'Owner of the session; admins may name any user, others only themselves (default: the caller)' })
+  @ApiPropertyOptional({
+    example: 'USER_ID',
+    description:
+      "Seed 003's `userId`: your own identifier of the end user this session serves (not an account of this gateway). " +
+      "The session's AI key is the latest active `access_token` of this user in the shared `api_keys` table. " +
+      'Default: the owner\'s id (on an update: unchanged).',
+  })
   @IsOptional()
+  @Transform(numberAsString)
   @IsString()
   @Length(1, 100)
   userId?: string;
 
   @ApiPropertyOptional({
-    description: "AI backend key for this session, used when the api_keys table has no active key for the user. Stored encrypted; it is also the session's Bearer token on /agents/{id} routes.",
+    format: 'uuid',
+    description: 'Gateway user who owns the session. Default: the caller; admins may name any user (the bootstrap ADMIN_API_KEY, which is no user, must). Ownership never changes on an update.',
+  })
+  @IsOptional()
+  @IsUUID()
+  ownerId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "Seed 003's `apikey`: stored as the session's key when the api_keys table has no active key for `userId` (then that one is stored). " +
+      "The stored key is the session's Bearer token on /agents/{id} routes; it is kept encrypted and never shown again.",
   })
   @IsOptional()
   @IsString()

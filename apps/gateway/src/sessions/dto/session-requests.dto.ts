@@ -1,13 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { SESSION_STATUSES, type SessionStatus } from '@app/contracts';
 
 export class ListSessionsQueryDto {
-  @ApiPropertyOptional({ description: 'Only sessions of this user (admins; others always see only their own)' })
+  @ApiPropertyOptional({ description: "Only sessions created for this seed 003 `userId` (among the ones you may see)" })
   @IsOptional()
   @IsString()
+  @Length(1, 100)
   userId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only sessions owned by this gateway user (admins; others always see only their own)' })
+  @IsOptional()
+  @IsUUID()
+  ownerId?: string;
 
   @ApiPropertyOptional({ enum: SESSION_STATUSES, example: 'connected' })
   @IsOptional()

@@ -45,15 +45,45 @@ export class LiveStateDto {
   since!: string;
 }
 
+/** Seed 003's live state, under the names its clients read. */
+export class SeedLiveStateDto {
+  @ApiProperty({ description: 'Connected, and sends are accepted (the status `connected` is stored)' })
+  isReady!: boolean;
+
+  @ApiProperty({ description: 'A worker holds a WhatsApp connection (or is opening one) for the session' })
+  hasClient!: boolean;
+
+  @ApiProperty({ enum: SESSION_STATUSES, description: 'The live status (the stored one when no worker holds the session)' })
+  sessionState!: SessionStatus;
+
+  @ApiPropertyOptional({ type: QrImageDto, nullable: true, description: 'The QR to scan (PNG), while the session waits for a scan' })
+  qr!: QrImageDto | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String, example: '2026-11-21T08:00:00.000Z' })
+  qrUpdatedAt!: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'When the current state began' })
+  stateSince!: string | null;
+}
+
 export class SessionDto {
   @ApiProperty({ example: 'support-bot' })
   id!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'support-bot', description: 'Seed 003 name of `id`' })
+  agentId!: string;
+
+  @ApiProperty({ example: 'USER_ID', description: "Seed 003's `userId`: your identifier of the end user; keys the `api_keys` lookup (default: the owner's id)" })
   userId!: string;
+
+  @ApiProperty({ format: 'uuid', description: 'Gateway user who owns the session' })
+  ownerId!: string;
 
   @ApiProperty({ example: 'Support Bot' })
   name!: string;
+
+  @ApiProperty({ example: 'Support Bot', description: 'Seed 003 name of `name`' })
+  agentName!: string;
 
   @ApiProperty({ enum: SESSION_STATUSES })
   status!: SessionStatus;
@@ -90,6 +120,9 @@ export class SessionDto {
 
   @ApiPropertyOptional({ type: LiveStateDto, nullable: true, description: 'Null when no worker holds the session' })
   live!: LiveStateDto | null;
+
+  @ApiProperty({ type: SeedLiveStateDto, description: "Seed 003's `liveState` (always present)" })
+  liveState!: SeedLiveStateDto;
 }
 
 export class DeleteSessionResultDto {

@@ -1,0 +1,20 @@
+import { Injectable } from '@nestjs/common';
+import { SessionWorkerConfig } from '@app/config';
+import { PhoneMessagePublisher } from './phone-message.publisher';
+import { SessionChatHistory } from './session-chat-history';
+
+/** Builds the chat history of a session runtime, with this worker's limits and publisher. */
+@Injectable()
+export class ChatHistoryFactory {
+  constructor(
+    private readonly publisher: PhoneMessagePublisher,
+    private readonly config: SessionWorkerConfig,
+  ) {}
+
+  create(sessionId: string): SessionChatHistory {
+    return new SessionChatHistory({
+      limits: { messagesPerChat: this.config.CHAT_STORE_MESSAGES_PER_CHAT, chats: this.config.CHAT_STORE_CHATS },
+      sentFromPhone: (message, ownPhone) => this.publisher.publish(sessionId, ownPhone, message),
+    });
+  }
+}

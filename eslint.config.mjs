@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
  * read through tsconfig.json. Layout is Prettier's job (.prettierrc.json): no stylistic rules here.
  */
 export default defineConfig(
-  globalIgnores(['dist/', 'coverage/', 'libs/db/src/generated/']),
+  globalIgnores(['dist/', 'coverage/', 'libs/db/src/generated/', 'libs/client/src/generated/']),
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

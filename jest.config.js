@@ -17,7 +17,7 @@ const swcOptions = {
   sourceMaps: 'inline',
 };
 
-const libAliases = ['config', 'contracts', 'crypto', 'db', 'messaging', 'observability', 'redis', 'runtime', 'sending', 'transport'];
+const libAliases = ['client', 'config', 'contracts', 'crypto', 'db', 'messaging', 'observability', 'redis', 'runtime', 'sending', 'transport'];
 
 const shared = {
   rootDir: __dirname,

@@ -16,6 +16,7 @@ const NOT_IN_CONFIGMAP: Record<string, string> = {
   WA_SIM_PORT: 'sandbox simulator only',
   WA_SIM_MEDIA_PORT: 'sandbox simulator only',
   WA_SIM_STATE_DIR: 'sandbox simulator only',
+  WA_SIM_HISTORY_SYNC_MESSAGES: 'sandbox simulator only',
   WORKER_ID: 'each worker pod sets it to its own name',
 };
 /** Names that hold secrets: they must be in the Secret and never in the ConfigMap. */

@@ -94,4 +94,13 @@ describe('npm run sandbox, following the README', () => {
     expect(appLines.length).toBeGreaterThan(10);
     expect(appLines.filter((candidate) => /^\[[\w-]+\] \{/.test(candidate))).toEqual([]);
   });
+
+  it('lets a browser app on the local dev origin call the API (CORS)', async () => {
+    const preflight = await fetch(`${gw}/sessions`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-api-key' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+  });
 });

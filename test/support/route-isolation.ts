@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
 import request from 'supertest';
 import type { UserRole } from '@app/contracts';
 import type { AuthFixtures, Tenant } from './auth-fixtures';
@@ -14,6 +15,8 @@ export interface DocumentedOperation {
   userParam: string | undefined;
   acceptsSessionToken: boolean;
   readOnlySafe: boolean;
+  /** Answers with an endless event stream (text/event-stream): only its status and headers are read. */
+  streams: boolean;
 }
 
 type Credential = { jwt: string } | { apiKey: string } | { bearer: string } | null;
@@ -36,6 +39,7 @@ export function documentedOperations(document: { paths: Record<string, Record<st
         userParam: operation['x-user-param'] as string | undefined,
         acceptsSessionToken: operation['x-accepts-session-token'] === true,
         readOnlySafe: operation['x-read-only-safe'] === true,
+        streams: Boolean((operation.responses as Record<string, { content?: Record<string, unknown> }> | undefined)?.['200']?.content?.['text/event-stream']),
       };
     }),
   );
@@ -158,7 +162,26 @@ export class RouteIsolationChecker {
     if (credential && 'bearer' in credential) call = call.set('authorization', `Bearer ${credential.bearer}`);
     if (credential && 'apiKey' in credential) call = call.set('x-api-key', credential.apiKey);
     if (!READ_METHODS.has(op.method) && op.method !== 'delete') call = call.send({});
+    if (op.streams) call = call.buffer(true).parse(statusOfStream);
     const response = await call;
     return { status: response.status, body: response.body };
   }
+}
+
+/**
+ * Reads an event stream only as far as its answer: a refusal's JSON envelope in full, an opened
+ * stream not at all (it never ends), which is closed at once.
+ */
+function statusOfStream(res: unknown, done: (error: Error | null, body: unknown) => void): void {
+  // Its types say otherwise, but superagent hands a Node parser the IncomingMessage itself.
+  const response = res as IncomingMessage;
+  if (response.headers['content-type']?.startsWith('text/event-stream')) {
+    response.destroy();
+    done(null, null);
+    return;
+  }
+  let text = '';
+  response.setEncoding('utf8');
+  response.on('data', (chunk: string) => (text += chunk));
+  response.on('end', () => done(null, text ? JSON.parse(text) : null));
 }

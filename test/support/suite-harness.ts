@@ -72,6 +72,8 @@ export class SuiteHarness {
   gateway!: AppProcess;
   agentRunner?: AppProcess;
   scheduler?: AppProcess;
+  /** More gateway replicas (startGatewayReplica), beside `gateway`. */
+  readonly gatewayReplicas: AppProcess[] = [];
   private stateDir = mkdtempSync(join(tmpdir(), 'wagw-sim-'));
   private simStopped = false;
   private nextPhone = 6281200000000 + Math.floor(Math.random() * 1_000_000) * 100;
@@ -111,6 +113,16 @@ export class SuiteHarness {
     this.gateway = new AppProcess(builtScript('apps/gateway/src/main.js'), { ...this.env, PORT: String(port), HOST: '127.0.0.1' });
     this.api = new ApiClient(`http://127.0.0.1:${port}`, this.adminKey);
     await waitForHttp(`${this.api.baseUrl}/docs-json`);
+  }
+
+  /** Another gateway process on the same database and Redis prefix; `api` keeps calling the first. */
+  async startGatewayReplica(): Promise<{ process: AppProcess; api: ApiClient }> {
+    const port = await freePort();
+    const replica = new AppProcess(builtScript('apps/gateway/src/main.js'), { ...this.env, PORT: String(port), HOST: '127.0.0.1' });
+    this.gatewayReplicas.push(replica);
+    const api = new ApiClient(`http://127.0.0.1:${port}`, this.adminKey);
+    await waitForHttp(`${api.baseUrl}/docs-json`);
+    return { process: replica, api };
   }
 
   async startWorker(id: string): Promise<AppProcess> {
@@ -202,7 +214,7 @@ export class SuiteHarness {
 
   /** Stops every process; the simulator keeps its state unless `wipe`. */
   async stop(wipe = true): Promise<void> {
-    await Promise.all([...this.workers.values(), this.gateway, this.agentRunner, this.scheduler].map((process) => process?.stop('SIGTERM')));
+    await Promise.all([...this.workers.values(), this.gateway, ...this.gatewayReplicas, this.agentRunner, this.scheduler].map((process) => process?.stop('SIGTERM')));
     this.workers.clear();
     await this.stopSimulator();
     if (wipe) rmSync(this.stateDir, { recursive: true, force: true });

@@ -47,3 +47,14 @@ export async function startSandboxSimulator(supervisor: ProcessSupervisor, distR
 /** A bootstrap admin key for the sandbox run when none is configured (printed, never stored). */
 export const sandboxAdminKey = (configured: string | undefined): { key: string; generated: boolean } =>
   configured ? { key: configured, generated: false } : { key: randomBytes(24).toString('hex'), generated: true };
+
+/**
+ * Browser origins the sandbox lets call the API when ALLOWED_ORIGINS is not set: the gateway's
+ * own (a console it serves, reached as localhost or 127.0.0.1) and a Vite dev server's default.
+ */
+export const sandboxAllowedOrigins = (port: number): string[] => [
+  `http://localhost:${port}`,
+  `http://127.0.0.1:${port}`,
+  'http://localhost:5173',
+  'http://127.0.0.1:5173',
+];

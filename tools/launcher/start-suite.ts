@@ -12,7 +12,7 @@ import {
 import { addMissingSecrets, ensureDotEnv, loadDotEnv } from './dotenv';
 import { preflight } from './preflight';
 import { ProcessSupervisor } from './process-supervisor';
-import { sandboxAdminKey, startSandboxSimulator } from './sandbox';
+import { sandboxAdminKey, sandboxAllowedOrigins, startSandboxSimulator } from './sandbox';
 import { appEnvironment, suiteProcesses } from './suite-processes';
 import { waitForOk } from './wait-for-ready';
 
@@ -57,6 +57,10 @@ async function main(): Promise<void> {
     // The children inherit the environment: this is how the generated key reaches the gateway.
     process.env.ADMIN_API_KEY = admin.key;
     if (admin.generated) log(`sandbox: admin key for this run (send it as x-api-key): ${admin.key}`);
+    if (gateway.ALLOWED_ORIGINS.length === 0) {
+      process.env.ALLOWED_ORIGINS = sandboxAllowedOrigins(gateway.PORT).join(',');
+      log(`sandbox: browser apps may call the API from ${process.env.ALLOWED_ORIGINS} (set ALLOWED_ORIGINS to change)`);
+    }
   }
   const worker = loadConfigOrExit(SessionWorkerConfig, 'session-worker');
   loadConfigOrExit(AgentRunnerConfig, 'agent-runner');

@@ -2,6 +2,7 @@ import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { PinoLogger } from 'nestjs-pino';
 import { GatewayConfig } from '@app/config';
+import { corsOptionsFor } from './cors/cors.options';
 import { setupSwagger } from './docs/swagger';
 import { AppExceptionFilter } from './errors/app-exception.filter';
 import { invalidPayload } from './errors/validation-errors';
@@ -13,7 +14,10 @@ import { mediaJsonBodyLimit } from './media/media-intake.types';
  */
 export async function configureGateway(app: INestApplication): Promise<void> {
   // Base64 media travels in JSON bodies: allow the largest accepted media, not Express' 100 kB.
-  (app as NestExpressApplication).useBodyParser('json', { limit: mediaJsonBodyLimit(app.get(GatewayConfig).MEDIA_MAX_BYTES) });
+  const config = app.get(GatewayConfig);
+  const cors = corsOptionsFor(config.ALLOWED_ORIGINS);
+  if (cors) app.enableCors(cors);
+  (app as NestExpressApplication).useBodyParser('json', { limit: mediaJsonBodyLimit(config.MEDIA_MAX_BYTES) });
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

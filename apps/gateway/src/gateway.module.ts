@@ -19,6 +19,7 @@ import { WebhookSettingsModule } from './webhook-settings/webhook-settings.modul
 import { HistoryModule } from './history/history.module';
 import { AllowedNumbersModule } from './allowed-numbers/allowed-numbers.module';
 import { GroupsModule } from './groups/groups.module';
+import { EventsModule } from './events/events.module';
 import { PacingModule } from './pacing/pacing.module';
 
 export const GATEWAY_SERVICE_NAME = 'gateway';
@@ -34,7 +35,7 @@ export class GatewayModule implements NestModule {
       imports: [
         AppConfigModule.forRoot(GatewayConfig, config),
         LoggingModule.forApp(GATEWAY_SERVICE_NAME),
-        MetricsModule.forApp(GATEWAY_SERVICE_NAME, [...metricProviders('httpRequestDuration', 'errors'), workersLiveMetric]),
+        MetricsModule.forApp(GATEWAY_SERVICE_NAME, [...metricProviders('httpRequestDuration', 'errors', 'liveEventClients', 'liveEventClientsDropped'), workersLiveMetric]),
         DbModule.forRoot(config.ROW_CACHE_TTL_MS > 0 ? { rowCache: { ttlMs: config.ROW_CACHE_TTL_MS, maxEntries: ROW_CACHE_ENTRIES } } : {}),
         RedisModule.forRoot(),
         WorkerRpcClientModule.forRoot({ timeoutMs: config.WORKER_RPC_TIMEOUT_MS }),
@@ -53,6 +54,7 @@ export class GatewayModule implements NestModule {
         HistoryModule,
         AllowedNumbersModule,
         GroupsModule,
+        EventsModule,
       ],
     };
   }

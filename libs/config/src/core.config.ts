@@ -30,6 +30,17 @@ export class CoreConfig extends RedisConnectionConfig {
   @Matches(/^[0-9a-fA-F]{64}$/, { message: 'must be 64 hex characters (32 bytes); generate with `openssl rand -hex 32`' })
   ENCRYPTION_KEY!: string;
 
+  /**
+   * Live events (GET /events) stay replayable for this long (ms) after they happened, so a client
+   * that reconnects with Last-Event-ID within it misses nothing (unless LIVE_EVENTS_MAX_LEN came first).
+   */
+  @ToNumber() @IsInt() @Min(1_000)
+  LIVE_EVENTS_RETENTION_MS = 3_600_000;
+
+  /** Most live events the Redis stream keeps (bounds its memory whatever the rate; ~ 300-1000 bytes each). */
+  @ToNumber() @IsInt() @Min(100)
+  LIVE_EVENTS_MAX_LEN = 100_000;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 

@@ -47,4 +47,14 @@ describe('GatewayConfig (auth and rate limits)', () => {
       'ADMIN_API_KEY', 'API_RATE_LIMIT', 'JWT_EXPIRES_IN', 'RATE_LIMIT_STATUS_CODE', 'RATE_LIMIT_WHITELIST', 'REGISTRATION_MODE',
     ]);
   });
+
+  it('reads CORS origins: none by default, exact origins or *, nothing with a path', () => {
+    expect(loadConfig(GatewayConfig, BASE).ALLOWED_ORIGINS).toEqual([]);
+    const config = loadConfig(GatewayConfig, { ...BASE, ALLOWED_ORIGINS: 'https://app.example.com, http://localhost:5173' });
+    expect(config.ALLOWED_ORIGINS).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(loadConfig(GatewayConfig, { ...BASE, ALLOWED_ORIGINS: '*' }).ALLOWED_ORIGINS).toEqual(['*']);
+    for (const bad of ['https://app.example.com/', 'app.example.com', 'https://app.example.com/path', 'ftp://files.example.com']) {
+      expect(problemsOf({ ...BASE, ALLOWED_ORIGINS: bad })).toContainEqual(expect.stringMatching(/^ALLOWED_ORIGINS: must be a comma-separated list of origins/));
+    }
+  });
 });

@@ -7,6 +7,8 @@ export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
 
 /** `<n>` seconds or `<n>s|m|h|d`, e.g. `12h`. */
 const DURATION = /^[1-9]\d*[smhd]?$/;
+/** A browser origin (`scheme://host[:port]`), or `*`. */
+const ORIGIN = /^(\*|https?:\/\/[^/\s?#]+)$/;
 const SECONDS_PER_UNIT: Record<string, number> = { s: 1, m: 60, h: 3_600, d: 86_400 };
 
 /** The gateway runs the agent too (`POST /agents/{id}/run`), hence the AI backend settings. */
@@ -84,6 +86,29 @@ export class GatewayConfig extends AiBackendConfig {
    */
   @IsOptional() @IsString()
   TRUST_PROXY?: string;
+
+  /**
+   * Browser origins allowed to call the API cross-origin (CORS), comma-separated
+   * (`https://app.example.com,http://localhost:5173`); `*` allows any origin; empty = none.
+   * Credentials travel in headers, never cookies, so CORS never allows credentials.
+   */
+  @ToList() @Matches(ORIGIN, { each: true, message: 'must be a comma-separated list of origins such as https://app.example.com (scheme, host, optional port; no path), or *' })
+  ALLOWED_ORIGINS: string[] = [];
+
+  /** How long a live-events ticket (POST /events/tickets, for EventSource) may wait to be used once (ms). */
+  @ToNumber() @IsInt() @Min(1_000) @Max(300_000)
+  LIVE_EVENTS_TICKET_TTL_MS = 30_000;
+
+  /** Keep-alive comment period on idle live-event streams, below any proxy's idle timeout (ms). */
+  @ToNumber() @IsInt() @Min(1_000)
+  LIVE_EVENTS_KEEPALIVE_MS = 15_000;
+
+  /**
+   * Unsent bytes a live-event client may fall behind by before the gateway drops its connection
+   * (its reconnect with Last-Event-ID replays what it missed); bounds the gateway's memory per client.
+   */
+  @ToNumber() @IsInt() @Min(1_024)
+  LIVE_EVENTS_CLIENT_BUFFER_BYTES = 1_048_576;
 }
 
 /** JWT_EXPIRES_IN in seconds. */

@@ -80,6 +80,13 @@ export class SessionWorkerConfig extends SendingConfig {
   @IsOptional() @Matches(/^wss?:\/\/.+/, { message: 'must be a ws:// or wss:// URL' })
   WA_WS_URL?: string;
 
+  /**
+   * How long each QR is shown before Baileys rotates to the next (ms); unset = Baileys' own
+   * (60 s for the first, 20 s for the others). Short values are for tests against the simulator.
+   */
+  @IsOptional() @ToNumber() @IsInt() @Min(1_000)
+  WA_QR_TIMEOUT_MS?: number;
+
   /** Hex Curve25519 public key Baileys trusts as certificate root (simulator only). */
   @IsOptional() @Matches(/^(05)?[0-9a-fA-F]{64}$/, { message: 'must be a 32-byte hex public key' })
   WA_TRUSTED_ROOT_PUBLIC_KEY?: string;

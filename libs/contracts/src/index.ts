@@ -11,5 +11,6 @@ export * from './webhook-events';
 export * from './roles';
 export * from './outbound-content';
 export * from './session-live-state';
+export * from './live-events';
 export * from './send-pacing';
 export * from './chat-history';

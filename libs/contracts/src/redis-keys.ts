@@ -20,6 +20,10 @@ export const redisKeys = {
   /** Sorted set of a session's reserved send times to one recipient, for the per-recipient cap. */
   sendPacingRecipient: (prefix: string, sessionId: string, recipientJid: string): string =>
     `${prefix}:pacing:{${sessionId}}:to:${recipientJid}`,
+  /** Stream of live events (see live-events.ts for its fields and retention), read by every gateway. */
+  liveEvents: (prefix: string): string => `${prefix}:live-events`,
+  /** One live-events ticket (value: the principal it stands for), by the SHA-256 of the ticket; expires in seconds. */
+  liveEventsTicket: (prefix: string, ticketHash: string): string => `${prefix}:live-events:ticket:${ticketHash}`,
   /** Hash of the steps done for one received message (agent-runner), so a retry redoes only the unfinished ones. */
   inboundProgress: (prefix: string, sessionId: string, waMessageId: string): string => `${prefix}:inbound:{${sessionId}:${waMessageId}}`,
   /** Base of one client's request counter and block of one rate limit (`:hits`, `:block`). */
@@ -43,6 +47,9 @@ export const REDIS_KEY_FAMILIES = [
   { family: 'inbound-progress', path: /^inbound:\{/, expires: true },
   { family: 'rate-limit', path: /^rate-limit:/, expires: true },
   { family: 'session-key-resync', path: /^auth:session-key-resync:/, expires: true },
+  // Bounded by length and age as it is appended to (live-events.ts), not by a TTL.
+  { family: 'live-events', path: /^live-events$/, expires: false },
+  { family: 'live-events-ticket', path: /^live-events:ticket:/, expires: true },
 ] as const satisfies ReadonlyArray<{ family: string; path: RegExp; expires: boolean }>;
 
 export type RedisKeyFamily = (typeof REDIS_KEY_FAMILIES)[number]['family'];

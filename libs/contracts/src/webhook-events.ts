@@ -1,3 +1,5 @@
+import { QUEUES } from './queues';
+
 /**
  * Event names a webhook can subscribe to. They appear in customers' configurations and in the
  * `event` field of every webhook body: never rename.
@@ -21,11 +23,24 @@ export const WEBHOOK_HEADERS = {
   signature: 'x-wagw-signature',
 } as const;
 
-/** Body of every webhook request. */
-export interface WebhookBody<T = unknown> {
+/** The envelope of every event sent to customers: webhook bodies and live events (GET /events) alike. */
+export interface EventEnvelope<E extends string = string, T = unknown> {
   id: string;
-  event: WebhookEvent;
+  event: E;
   sessionId: string;
   occurredAt: string;
   data: T;
 }
+
+/** Body of every webhook request. */
+export type WebhookBody<T = unknown> = EventEnvelope<WebhookEvent, T>;
+
+/**
+ * The envelope id of each event, the same for its webhook delivery and its live event, and stable
+ * per source event: a repeat (a retried job, a redelivered message) carries the same id.
+ */
+export const eventEnvelopeIds = {
+  sessionStatus: (event: { eventId: string }): string => `${QUEUES.sessionEvents}:${event.eventId}`,
+  messageReceived: (event: { sessionId: string; waMessageId: string }): string => `message.received:${event.sessionId}:${event.waMessageId}`,
+  messageStatus: (event: { outboundId: string; status: string }): string => `message.status:${event.outboundId}:${event.status}`,
+} as const;

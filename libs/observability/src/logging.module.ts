@@ -16,6 +16,10 @@ const REDACTED = [
   'res.headers["set-cookie"]',
 ];
 
+/** Query parameters that carry credentials (the live-events ticket): logged as [redacted]. */
+const SECRET_QUERY_PARAMS = /([?&]ticket=)[^&#]*/g;
+export const redactUrl = (url: string): string => url.replace(SECRET_QUERY_PARAMS, '$1[redacted]');
+
 const QUIET_PATHS = new Set(['/metrics', '/health']);
 
 function traceIdFor(req: IncomingMessage, res: ServerResponse): string {
@@ -57,7 +61,7 @@ export class LoggingModule {
               customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
                 error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
               serializers: {
-                req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+                req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }),
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
               },
             }),

@@ -135,4 +135,16 @@ export const METRICS = {
     help: 'Files removed from TEMP_DIR by the cleanup job',
     labelNames: [],
   },
+  liveEventClients: {
+    type: 'gauge',
+    name: 'live_event_clients',
+    help: 'Clients connected to this gateway\'s live events (GET /events)',
+    labelNames: [],
+  },
+  liveEventClientsDropped: {
+    type: 'counter',
+    name: 'live_event_clients_dropped_total',
+    help: 'Live-event clients disconnected for falling LIVE_EVENTS_CLIENT_BUFFER_BYTES behind',
+    labelNames: [],
+  },
 } as const;

@@ -6,6 +6,8 @@ export * from './worker-registry.repository';
 export * from './session-lease.repository';
 export * from './send-pacing/send-pacer.service';
 export * from './send-pacing/send-pacing.module';
+export * from './live-events/live-event.builders';
+export * from './live-events/live-event.publisher';
 export * from './send-pacing/pacing-profiles';
 export * from './maintenance/redis-key-families';
 export * from './maintenance/redis-usage.analyzer';

@@ -2,13 +2,14 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { CoreConfig } from '@app/config';
 import { redisKeys } from '@app/contracts';
+import { LiveEventPublisher } from './live-events/live-event.publisher';
 import { RedisClient } from './redis-client';
 import { redisOptionsFromUrl } from './redis-options';
 import { SessionLeaseRepository } from './session-lease.repository';
 import { WorkerRegistryRepository } from './worker-registry.repository';
 
 /**
- * Redis for one process: a shared client, and BullMQ's root connection. Every BullMQ key lives
+ * Redis for one process: a shared client, BullMQ's root connection and the live-events publisher. Every BullMQ key lives
  * under `<REDIS_PREFIX>:bull` so installations (and test runs) sharing a Redis stay apart.
  */
 @Module({})
@@ -33,8 +34,8 @@ export class RedisModule {
       module: RedisModule,
       global: true,
       imports: [bull],
-      providers: [client, WorkerRegistryRepository, SessionLeaseRepository],
-      exports: [client, bull, WorkerRegistryRepository, SessionLeaseRepository],
+      providers: [client, WorkerRegistryRepository, SessionLeaseRepository, LiveEventPublisher],
+      exports: [client, bull, WorkerRegistryRepository, SessionLeaseRepository, LiveEventPublisher],
     };
   }
 }

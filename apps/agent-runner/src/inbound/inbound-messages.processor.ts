@@ -5,7 +5,7 @@ import type { Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import type { Counter } from 'prom-client';
 import { AgentRunnerConfig } from '@app/config';
-import { JOBS, QUEUES, WEBHOOK_EVENTS, type InboundMessageEvent, type PhoneSentMessageEvent } from '@app/contracts';
+import { eventEnvelopeIds, JOBS, QUEUES, WEBHOOK_EVENTS, type InboundMessageEvent, type PhoneSentMessageEvent } from '@app/contracts';
 import { METRICS } from '@app/observability';
 import { HistoryRecorder } from '../history/history.recorder';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.service';
@@ -13,7 +13,7 @@ import { AgentResponder } from './agent-responder.service';
 import { InboundProgressStore, type InboundStep } from './inbound-progress.store';
 
 /** The webhook event id of a received message: a re-processed message never makes a second delivery. */
-export const messageReceivedEventId = (event: InboundMessageEvent): string => `message.received:${event.sessionId}:${event.waMessageId}`;
+export const messageReceivedEventId = (event: InboundMessageEvent): string => eventEnvelopeIds.messageReceived(event);
 
 /**
  * Everything that happens with a message a session received (QUEUES.inboundMessages, one job per

@@ -1,6 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { JOBS, QUEUES, WEBHOOK_EVENTS, type SessionStatusChangedEvent } from '@app/contracts';
+import { eventEnvelopeIds, JOBS, QUEUES, WEBHOOK_EVENTS, type SessionStatusChangedEvent } from '@app/contracts';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
 
 /** Consumes the session lifecycle events the workers publish and fans them out to webhooks. */
@@ -13,7 +13,7 @@ export class SessionEventsProcessor extends WorkerHost {
   async process(job: Job<SessionStatusChangedEvent>): Promise<string | null> {
     if (job.name !== JOBS.sessionStatusChanged) throw new Error(`Unknown session event ${job.name}`);
     return this.dispatcher.dispatch({
-      eventId: `${QUEUES.sessionEvents}:${job.data.eventId}`,
+      eventId: eventEnvelopeIds.sessionStatus(job.data),
       event: WEBHOOK_EVENTS.sessionStatus,
       sessionId: job.data.sessionId,
       occurredAt: job.data.at,

@@ -13,6 +13,8 @@ export const AUTH_METADATA = {
   userParam: 'auth:user-param',
   acceptsSessionToken: 'auth:accepts-session-token',
   readOnlySafe: 'auth:read-only-safe',
+  acceptsTicket: 'auth:accepts-ticket',
+  filtersToTokenSession: 'auth:filters-to-token-session',
 } as const;
 
 /**
@@ -26,6 +28,7 @@ export const AUTH_EXTENSIONS = {
   userParam: 'x-user-param',
   acceptsSessionToken: 'x-accepts-session-token',
   readOnlySafe: 'x-read-only-safe',
+  acceptsTicket: 'x-accepts-ticket',
 } as const;
 
 /**
@@ -65,6 +68,19 @@ export const UserScoped = (param = 'id') =>
  */
 export const AcceptsSessionToken = () =>
   applyDecorators(SetMetadata(AUTH_METADATA.acceptsSessionToken, true), ApiExtension(AUTH_EXTENSIONS.acceptsSessionToken, true));
+
+/**
+ * The route also accepts a live-events ticket in the `ticket` query parameter instead of a
+ * credential header (a browser's EventSource cannot send headers; see POST /events/tickets).
+ */
+export const AcceptsTicket = () =>
+  applyDecorators(SetMetadata(AUTH_METADATA.acceptsTicket, true), ApiExtension(AUTH_EXTENSIONS.acceptsTicket, true));
+
+/**
+ * With @AcceptsSessionToken on a route that names no session: the handler itself confines a
+ * session token to its session (the event stream does), so the guard lets the token through.
+ */
+export const FiltersToTokenSession = () => SetMetadata(AUTH_METADATA.filtersToTokenSession, true);
 
 /** A non-GET route that changes nothing, so readonly users may call it (e.g. a lookup by POST). */
 export const ReadOnlySafe = () =>

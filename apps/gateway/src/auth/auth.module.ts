@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { GatewayConfig, jwtExpirySeconds } from '@app/config';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { EventTicketsModule } from '../events/event-tickets.module';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { SessionTokensModule } from '../session-tokens/session-tokens.module';
@@ -36,6 +37,7 @@ export class AuthModule {
         ApiKeysModule,
         SessionTokensModule,
         RateLimitModule,
+        EventTicketsModule,
       ],
       controllers: [AuthController, registrationController(config.REGISTRATION_MODE)],
       providers: [

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { GatewayConfig } from '@app/config';
 import { AppError, type UserRole } from '@app/contracts';
 import { SessionRepository, type UserRecord } from '@app/db';
+import { EventTicketStore } from '../events/event-ticket.store';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { SessionApiKeyVerifier } from '../session-tokens/session-api-key.verifier';
 import { SessionTokensService } from '../session-tokens/session-tokens.service';
@@ -32,7 +33,8 @@ function bearerToken(request: Request): string | undefined {
 /**
  * Turns a request's credential into a Principal, or refuses it with 401. Accepted credentials:
  * `x-api-key` (ADMIN_API_KEY or a user's API key), `Authorization: Bearer` with a login JWT, and —
- * only on routes marked @AcceptsSessionToken — a session token or the session's api key (seed 003).
+ * only on routes marked @AcceptsSessionToken — a session token or the session's api key (seed 003);
+ * on routes marked @AcceptsTicket, a live-events ticket in `?ticket=` when no header is sent.
  */
 @Injectable()
 export class Authenticator {
@@ -44,12 +46,15 @@ export class Authenticator {
     private readonly sessionTokens: SessionTokensService,
     private readonly sessionApiKeys: SessionApiKeyVerifier,
     private readonly sessions: SessionRepository,
+    private readonly tickets: EventTicketStore,
   ) {}
 
   async authenticate(request: Request, rules: RouteAuthRules): Promise<Principal> {
     const apiKey = headerValue(request, API_KEY_HEADER);
     if (apiKey !== undefined) return this.fromApiKey(apiKey);
     const bearer = bearerToken(request);
+    const ticket = rules.acceptsTicket ? request.query['ticket'] : undefined;
+    if (bearer === undefined && typeof ticket === 'string') return this.fromTicket(ticket);
     if (bearer === undefined) {
       throw unauthorized(`Authentication required: send \`Authorization: Bearer <token>\` or \`${API_KEY_HEADER}: <key>\``);
     }
@@ -94,6 +99,16 @@ export class Authenticator {
       if (principal) return principal;
     }
     throw unauthorized('Invalid token');
+  }
+
+  /** A ticket stands for the caller who asked for it, as long as that account is still active. */
+  private async fromTicket(ticket: string): Promise<Principal> {
+    const principal = await this.tickets.redeem(ticket);
+    if (!principal) throw unauthorized('Invalid, used or expired ticket: get a new one from POST /events/tickets');
+    if (principal.userId !== null && !(await this.users.findActive(principal.userId))) {
+      throw unauthorized('The account of this ticket no longer exists or is disabled');
+    }
+    return principal;
   }
 
   private async fromSessionToken(presented: string): Promise<Principal | null> {

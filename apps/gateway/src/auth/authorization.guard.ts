@@ -29,7 +29,9 @@ export class AuthorizationGuard implements CanActivate {
     if (!principal) throw new AppError('UNAUTHORIZED', 'Authentication required');
     this.checkRole(principal, rules, request.method);
     // A session credential is only ever checked against the route's session; without one it has no business here.
-    if (principal.via === 'session-token' && !rules.sessionParam) throw new AppError('FORBIDDEN', 'Session tokens only act on their session');
+    if (principal.via === 'session-token' && !rules.sessionParam && !rules.filtersToTokenSession) {
+      throw new AppError('FORBIDDEN', 'Session tokens only act on their session');
+    }
     if (rules.sessionParam) request.scopedSession = await this.checkSession(principal, request.params[rules.sessionParam], rules);
     if (rules.userParam) this.checkUser(principal, request.params[rules.userParam]);
     return true;

@@ -16,6 +16,10 @@ export interface RouteAuthRules {
   userParam: string | undefined;
   acceptsSessionToken: boolean;
   readOnlySafe: boolean;
+  /** A live-events ticket in `?ticket=` is accepted instead of a credential header. */
+  acceptsTicket: boolean;
+  /** The handler confines a session token to its own session (no session parameter needed). */
+  filtersToTokenSession: boolean;
 }
 
 export function readRouteAuthRules(reflector: Reflector, context: ExecutionContext): RouteAuthRules {
@@ -31,5 +35,7 @@ export function readRouteAuthRules(reflector: Reflector, context: ExecutionConte
     userParam: read<string>(AUTH_METADATA.userParam),
     acceptsSessionToken: read<boolean>(AUTH_METADATA.acceptsSessionToken) === true,
     readOnlySafe: read<boolean>(AUTH_METADATA.readOnlySafe) === true,
+    acceptsTicket: read<boolean>(AUTH_METADATA.acceptsTicket) === true,
+    filtersToTokenSession: read<boolean>(AUTH_METADATA.filtersToTokenSession) === true,
   };
 }

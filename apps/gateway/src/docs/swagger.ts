@@ -4,6 +4,7 @@ import { GatewayConfig } from '@app/config';
 import { AUTH_EXTENSIONS } from '../auth/auth.decorators';
 import { API_KEY_HEADER } from '../auth/authenticator';
 import { ErrorEnvelopeDto } from '../errors/error-envelope.dto';
+import { METRICS_OPERATION_ID, operationIdFor } from './operation-ids';
 
 export const DOCS_PATH = 'docs';
 
@@ -21,7 +22,12 @@ the request's trace id in the \`x-request-id\` header (send your own \`x-request
 \`${API_KEY_HEADER}: <key>\`. Roles: \`admin\` (everything), \`user\` (own sessions and keys),
 \`readonly\` (reads only). Each operation states its rules in vendor extensions: \`x-public\`,
 \`x-required-roles\`, \`x-session-param\` / \`x-user-param\` (the path parameter naming the session or
-account it acts on: someone else's answers 404), \`x-accepts-session-token\`, \`x-read-only-safe\`.
+account it acts on: someone else's answers 404), \`x-accepts-session-token\`, \`x-read-only-safe\`,
+\`x-accepts-ticket\` (a live-events ticket in \`?ticket=\` instead of a credential header).
+
+**Live events.** \`GET /events\` streams what happens to your sessions (Server-Sent Events); browsers
+open it with a ticket from \`POST /events/tickets\`. Cross-origin browser calls need the page's
+origin in the gateway's \`ALLOWED_ORIGINS\`.
 
 **Rate limits.** \`API_RATE_LIMIT\` requests per \`API_RATE_WINDOW\` per API key, session token, user or
 (anonymous) IP; over it the answer is \`RATE_LIMITED\` with the status the installation configured
@@ -71,7 +77,7 @@ function documentAccessAnswers(document: OpenAPIObject): void {
 function documentMetricsAccess(document: OpenAPIObject, metricsTokenSet: boolean): void {
   for (const pathItem of Object.values(document.paths)) {
     const operation = pathItem.get as Operation | undefined;
-    if (!operation || operation.operationId !== 'PrometheusController_index') continue;
+    if (!operation || operation.operationId !== METRICS_OPERATION_ID) continue;
     operation.summary = 'Prometheus metrics (text format)';
     if (metricsTokenSet) {
       operation.description = 'Needs `Authorization: Bearer <METRICS_TOKEN>` or an admin credential.';
@@ -83,12 +89,18 @@ function documentMetricsAccess(document: OpenAPIObject, metricsTokenSet: boolean
   }
 }
 
-/** Swagger UI at /docs and the OpenAPI JSON at /docs-json, built from the controllers' decorators. */
-export function setupSwagger(app: INestApplication): void {
+/**
+ * The OpenAPI document, built from the controllers' decorators. Needs no running database or
+ * Redis (`npm run openapi` builds it from an app in preview mode); `settings` decide the parts
+ * that depend on configuration (the registration route's rules, /metrics access).
+ */
+export function buildOpenApiDocument(app: INestApplication, settings: Pick<GatewayConfig, 'METRICS_TOKEN'>): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('WhatsApp Gateway API')
     .setDescription(DESCRIPTION)
     .setVersion('1.0')
+    // Relative: the document describes whichever gateway serves it (and openapi.json any gateway).
+    .addServer('/')
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or session token', description: 'Login token from POST /auth/login, or a session token (on operations with x-accepts-session-token)' },
       SECURITY_SCHEMES.bearer,
@@ -98,8 +110,14 @@ export function setupSwagger(app: INestApplication): void {
     .addSecurityRequirements(SECURITY_SCHEMES.bearer)
     .addSecurityRequirements(SECURITY_SCHEMES.apiKey)
     .build();
-  const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorEnvelopeDto] });
-  documentMetricsAccess(document, Boolean(app.get(GatewayConfig).METRICS_TOKEN));
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorEnvelopeDto], operationIdFactory: operationIdFor });
+  documentMetricsAccess(document, Boolean(settings.METRICS_TOKEN));
   documentAccessAnswers(document);
+  return document;
+}
+
+/** Swagger UI at /docs and the OpenAPI JSON at /docs-json. */
+export function setupSwagger(app: INestApplication): void {
+  const document = buildOpenApiDocument(app, app.get(GatewayConfig));
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { SchedulerConfig } from '@app/config';
-import { HANDED_OVER } from '@app/contracts';
+import { HANDED_OVER, type JobProgressEvent } from '@app/contracts';
 import { BulkJobRepository, OutboundMessageRepository, type BulkItemOutcome, type BulkJobItem, type BulkJobRecord } from '@app/db';
-import { SendPacer } from '@app/redis';
+import { LiveEventPublisher, SendPacer } from '@app/redis';
 import { newWhatsAppMessageId } from '@app/sending';
 import { OutboxDelivery, sleep } from '../delivery/outbox-delivery.service';
 
@@ -47,6 +47,7 @@ export class BulkJobRunner {
     private readonly pacer: SendPacer,
     private readonly config: SchedulerConfig,
     private readonly logger: PinoLogger,
+    private readonly live: LiveEventPublisher,
   ) {
     logger.setContext(BulkJobRunner.name);
   }
@@ -70,12 +71,14 @@ export class BulkJobRunner {
         const error = `Item ${index} was given up (${result.error ?? 'not sent'}); the job stopped`;
         this.logger.warn({ jobId, sessionId: job.sessionId, index, traceId: context.traceId }, error);
         await this.jobs.finish(jobId, 'failed', error);
+        await this.publishProgress(jobId);
         return 'failed';
       }
       if (index + 1 < items.length && (await this.pause(job, context.signal)) === 'stopped') return 'stopped';
     }
     if ((await this.jobs.status(jobId)) === 'cancelled') return this.cancelled(job);
     await this.jobs.finish(jobId, 'completed');
+    await this.publishProgress(jobId);
     return 'completed';
   }
 
@@ -129,6 +132,7 @@ export class BulkJobRunner {
   /** Cancel already stopped the job's waiting messages; this catches one put in while it ran. */
   private async cancelled(job: BulkJobRecord): Promise<BulkRunOutcome> {
     await this.outbox.cancelPending(job.sessionId, job.id);
+    await this.publishProgress(job.id);
     return 'cancelled';
   }
 
@@ -136,5 +140,17 @@ export class BulkJobRunner {
     const record = await this.jobs.find(jobId);
     if (!record) return;
     await context.onProgress({ total: record.total, currentIndex: record.currentIndex, successCount: record.successCount, errorCount: record.errorCount });
+    await this.live.jobProgress(progressEventOf(record));
   }
+
+  /** The job's counters and status as a `job.progress` live event. */
+  private async publishProgress(jobId: string): Promise<void> {
+    const record = await this.jobs.find(jobId);
+    if (record) await this.live.jobProgress(progressEventOf(record));
+  }
+}
+
+function progressEventOf(record: BulkJobRecord): JobProgressEvent {
+  const { id: jobId, sessionId, status, total, currentIndex, successCount, errorCount, error } = record;
+  return { jobId, sessionId, status, total, currentIndex, successCount, errorCount, error, at: record.updatedAt.toISOString() };
 }

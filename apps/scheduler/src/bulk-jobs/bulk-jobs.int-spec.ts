@@ -2,9 +2,9 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplication } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
-import { AppError, JOBS, QUEUES, SEND_JOB_OPTIONS, WORKER_COMMANDS, type DeliverRequest, type DeliveryState, type ErrorCode } from '@app/contracts';
+import { AppError, JOBS, LIVE_EVENT_STREAM_FIELDS, QUEUES, redisKeys, SEND_JOB_OPTIONS, WORKER_COMMANDS, type DeliverRequest, type DeliveryState, type ErrorCode, type LiveEvent } from '@app/contracts';
 import { BulkJobRepository, OutboundMessageRepository } from '@app/db';
-import { SendPacer } from '@app/redis';
+import { RedisClient, SendPacer } from '@app/redis';
 import { DbFixtures } from '../../../../test/support/db-fixtures';
 import { createSchedulerApp } from '../../../../test/support/scheduler-app';
 import { eventually } from '../../../../test/support/suite-harness';
@@ -108,6 +108,21 @@ describe('bulk jobs in the scheduler (BullMQ, PostgreSQL outbox)', () => {
     expect(counts).toMatchObject({ sent: 11, failed: 1, queued: 0, sending: 0, cancelled: 0 });
     expect(done).toMatchObject({ total: 12, currentIndex: 12, successCount: counts.sent + counts.delivered + counts.read, errorCount: counts.failed, finishedAt: expect.any(Date) });
     expect(await app.get<Queue>(getQueueToken(QUEUES.bulkJobs)).getJob(jobId)).toBeUndefined();
+  });
+
+  it('publishes job.progress live events after each item and once more when the job ends', async () => {
+    const sessionId = await newSession();
+    const jobId = await newJob(sessionId, 3, 0);
+    await finished(jobId);
+    const redis = app.get(RedisClient);
+    const entries = await redis.xrange(redisKeys.liveEvents(prefix), '-', '+');
+    const progress = entries
+      .map(([, fields]) => JSON.parse(fields[fields.indexOf(LIVE_EVENT_STREAM_FIELDS.body) + 1]!) as LiveEvent)
+      .filter((event): event is LiveEvent<'job.progress'> => event.event === 'job.progress' && event.data.jobId === jobId);
+    expect(progress.map((event) => [event.data.status, event.data.currentIndex, event.data.successCount])).toEqual([
+      ['processing', 1, 1], ['processing', 2, 2], ['processing', 3, 3], ['completed', 3, 3],
+    ]);
+    expect(progress.every((event) => event.sessionId === sessionId && event.data.total === 3)).toBe(true);
   });
 
   it('creates no item twice when a run is interrupted between putting an item into the outbox and counting it', async () => {

@@ -7,6 +7,7 @@ import type { Counter } from 'prom-client';
 import { JOBS, QUEUES, type DeliveryStatus, type MessageStatusBatchJob, type MessageStatusChangedEvent } from '@app/contracts';
 import type { OutboundRecord } from '@app/db';
 import { METRICS } from '@app/observability';
+import { LiveEventPublisher, liveEventOf } from '@app/redis';
 import { TickBatcher } from '../batching/tick-batcher';
 
 /** Status events wait this long for company: they feed webhooks and history, where a few ms do not matter. */
@@ -26,9 +27,11 @@ export class MessageEventsPublisher {
     @InjectMetric(METRICS.messagesSent.name) private readonly sent: Counter<string>,
     @InjectMetric(METRICS.errors.name) private readonly errors: Counter<string>,
     private readonly logger: PinoLogger,
+    live: LiveEventPublisher,
   ) {
     logger.setContext(MessageEventsPublisher.name);
     this.batcher = new TickBatcher<MessageStatusChangedEvent, void>(async (events) => {
+      void live.publish(events.map(liveEventOf.messageStatus));
       await queue.add(JOBS.messageStatusBatch, { events }, { removeOnComplete: 1_000, removeOnFail: 5_000 });
       return events.map(() => undefined);
     }, { lingerMs: EVENT_LINGER_MS });

@@ -153,6 +153,13 @@ const draft = (overrides: Partial<OutboundDraft> = {}): OutboundDraft => ({
   ...overrides,
 });
 
+/** Waits until `check` holds (timers of retries and pacing are real; a loaded machine makes them late). */
+async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  for (const started = Date.now(); !check(); await new Promise((resolve) => setTimeout(resolve, 10))) {
+    if (Date.now() - started > timeoutMs) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+  }
+}
+
 /** A drainer that has read its (empty) outbox once, as after a session connects. */
 async function synced(setup: ReturnType<typeof setUp>) {
   await setup.drainer.kick();
@@ -244,7 +251,7 @@ describe('OutboxDrainer', () => {
     const second = await setup.drainer.accept(draft({ waMessageId: 'P2' }), 0);
     expect([first.status, second.status]).toEqual(['queued', 'queued']);
     allowed = true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(() => setup.sent.length === 2, 'both sends');
     expect(setup.sent).toEqual(['P1', 'P2']);
   });
 
@@ -252,7 +259,7 @@ describe('OutboxDrainer', () => {
     const setup = await synced(setUp());
     setup.link.failNext = new Error('server said no');
     const answer = await setup.drainer.accept(draft({ waMessageId: 'RETRY' }), 0);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await until(() => setup.outbox.find(answer.outboundId)?.status === 'sent', 'the retry');
     expect(setup.sent).toEqual(['RETRY']);
     expect(setup.outbox.find(answer.outboundId)).toMatchObject({ status: 'sent', attempts: 2 });
 
@@ -260,7 +267,7 @@ describe('OutboxDrainer', () => {
       throw new Error('always refused');
     };
     const doomed = await setup.drainer.accept(draft({ waMessageId: 'DOOMED' }), 0);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await until(() => setup.outbox.find(doomed.outboundId)?.status === 'failed', 'giving up');
     expect(setup.outbox.find(doomed.outboundId)).toMatchObject({ status: 'failed', attempts: 3, error: 'always refused' });
     expect(setup.events).toContainEqual([doomed.outboundId, 'failed']);
   });

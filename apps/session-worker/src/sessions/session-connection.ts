@@ -3,6 +3,7 @@ import type { Counter, Histogram } from 'prom-client';
 import type { SessionWorkerConfig } from '@app/config';
 import { AppError } from '@app/contracts';
 import type { SessionRepository, StatusChange } from '@app/db';
+import type { LiveEventPublisher } from '@app/redis';
 import type { SessionAuthStore } from '../auth-state/session-auth-store';
 import type { SessionChatHistory } from '../history/session-chat-history';
 import type { InboundPublisher } from '../inbound/inbound.publisher';
@@ -27,6 +28,7 @@ export interface SessionParts {
   history: SessionChatHistory;
   store: SessionAuthStore;
   holder: SessionHolder;
+  live: LiveEventPublisher;
 }
 
 /** Worker-wide services a session connection uses. */
@@ -116,6 +118,7 @@ export class SessionConnection implements ConnectionListener {
     // The QR itself is shown at once (a pairing-code request may be waiting for it on the queue);
     // only the status transition takes its turn.
     this.parts.qr.show(qr);
+    void this.parts.live.qr(this.parts.session.sessionId, qr);
     if (status.current !== 'pairing' && !this.stopped) status.show('awaiting_qr');
     // Re-checked when its turn comes: a pairing-code request queued before it wins.
     void queue.run(async () => {

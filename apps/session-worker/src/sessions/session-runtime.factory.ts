@@ -5,6 +5,7 @@ import type { Counter, Histogram } from 'prom-client';
 import { SessionWorkerConfig } from '@app/config';
 import { AuthStateRepository, SessionRepository } from '@app/db';
 import { METRICS } from '@app/observability';
+import { LiveEventPublisher } from '@app/redis';
 import { AuthKeyWriter } from '../auth-state/auth-key.writer';
 import { SessionAuthStore } from '../auth-state/session-auth-store';
 import { ChatHistoryFactory } from '../history/chat-history.factory';
@@ -38,6 +39,7 @@ export class SessionRuntimeFactory {
     private readonly drainers: OutboxDrainerFactory,
     private readonly histories: ChatHistoryFactory,
     private readonly logger: PinoLogger,
+    private readonly live: LiveEventPublisher,
     @InjectMetric(METRICS.sessionReconnects.name) reconnects: Counter<string>,
     @InjectMetric(METRICS.sessionRestoreDuration.name) restoreDuration: Histogram<string>,
   ) {
@@ -57,6 +59,7 @@ export class SessionRuntimeFactory {
       outbox: this.drainers.create(session, link, holder),
       history: this.histories.create(session.sessionId),
       store: new SessionAuthStore(this.authState, this.keyWriter, BAILEYS_AUTH_CODEC, session.sessionId, session.epoch),
+      live: this.live,
     };
     return new SessionRuntime(parts, new SessionConnection(parts, this.services), this.identity.id);
   }

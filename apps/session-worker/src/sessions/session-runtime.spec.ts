@@ -3,6 +3,7 @@ import type { Counter, Histogram } from 'prom-client';
 import type { SessionWorkerConfig } from '@app/config';
 import type { SessionStatus } from '@app/contracts';
 import type { SessionRepository, StatusChange } from '@app/db';
+import type { LiveEventPublisher } from '@app/redis';
 import type { SessionAuthStore } from '../auth-state/session-auth-store';
 import { SessionChatHistory } from '../history/session-chat-history';
 import type { InboundPublisher } from '../inbound/inbound.publisher';
@@ -59,6 +60,8 @@ function setUp(options: { linked?: boolean; stale?: boolean; phoneTakenBy?: stri
   let cleared = 0;
   let kicks = 0;
   const abandoned: string[] = [];
+  /** What went to the live-event stream (GET /events): QR values and pairing codes. */
+  const published: string[] = [];
   let stale = options.stale ?? false;
   const recorder = {
     record: async (_id: string, _epoch: number, change: StatusChange, reason: string | null): Promise<RecordOutcome> => {
@@ -94,6 +97,10 @@ function setUp(options: { linked?: boolean; stale?: boolean; phoneTakenBy?: stri
     } as unknown as OutboxDrainer,
     store: { clear: async () => void (cleared += 1) } as unknown as SessionAuthStore,
     history: new SessionChatHistory({ limits: { messagesPerChat: 10, chats: 10 }, sentFromPhone: () => undefined }),
+    live: {
+      qr: async (_id: string, qr: string) => void published.push(`qr ${qr}`),
+      pairingCode: async (_id: string, phone: string, code: string) => void published.push(`code ${code} for ${phone}`),
+    } as unknown as LiveEventPublisher,
   };
   const services = {
     adapter,
@@ -117,6 +124,7 @@ function setUp(options: { linked?: boolean; stale?: boolean; phoneTakenBy?: stri
     statuses: () => transitions.map((transition) => transition.status),
     cleared: () => cleared,
     abandoned,
+    published,
     kicks: () => kicks,
     goStale: () => (stale = true),
   };
@@ -146,6 +154,7 @@ describe('SessionRuntime', () => {
     expect(setup.statuses()).toEqual(['connecting', 'awaiting_qr', 'connected']);
     expect(setup.runtime.state()).toMatchObject({ status: 'connected', connected: true, qr: null, phone: '6281111111111' });
     expect(setup.kicks()).toBe(1);
+    expect(setup.published).toEqual(['qr qr-1', 'qr qr-2']);
   });
 
   it('refuses sends while not connected: retry soon while it reconnects, 409 once it needs someone to act', async () => {
@@ -232,5 +241,6 @@ describe('SessionRuntime', () => {
     setup.sockets[0]!.listener.onQr('qr-1');
     expect(await code).toEqual({ code: 'ABCD-1234' });
     expect(setup.runtime.state().status).toBe('pairing');
+    expect(setup.published).toEqual(['qr qr-1', 'code ABCD-1234 for 6281111111111']);
   });
 });

@@ -130,6 +130,7 @@ export class SessionRuntime {
       const socket = link.current;
       if (!socket) throw new AppError('SESSION_NOT_READY', `Session ${this.sessionId} has no connection to pair`);
       const code = await socket.requestPairingCode(phone);
+      void this.parts.live.pairingCode(this.sessionId, phone, code);
       await this.connection.transition({ status: 'pairing' }, `pairing code requested for ${phone}`, traceId);
       return { code };
     });

@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { JOBS, QUEUES, type SessionStatusChangedEvent } from '@app/contracts';
 import { SessionRepository, type StatusChange } from '@app/db';
+import { LiveEventPublisher } from '@app/redis';
 import { WorkerIdentity } from '../registry/worker-identity';
 
 export type RecordOutcome = 'recorded' | 'unchanged' | 'stale';
@@ -19,6 +20,7 @@ export class SessionStatusRecorder {
     private readonly sessions: SessionRepository,
     private readonly identity: WorkerIdentity,
     @InjectQueue(QUEUES.sessionEvents) private readonly events: Queue<SessionStatusChangedEvent>,
+    private readonly live: LiveEventPublisher,
   ) {}
 
   /** `epoch` undefined records a change for a session no worker holds (logout or wipe of a stopped session). */
@@ -38,6 +40,7 @@ export class SessionStatusRecorder {
       at: new Date().toISOString(),
       traceId: traceId ?? randomUUID(),
     };
+    void this.live.sessionStatus(event);
     await this.events.add(JOBS.sessionStatusChanged, event, { removeOnComplete: 1_000, removeOnFail: 5_000 });
     return 'recorded';
   }

@@ -124,6 +124,7 @@ export class BaileysAdapter {
       // own key cache would only hold a second copy, pre-keys included, for minutes after a link.
       auth: { creds, keys: this.keyStore(store, listener) },
       ...(this.config.WA_WS_URL ? { waWebSocketUrl: this.config.WA_WS_URL } : {}),
+      ...(this.config.WA_QR_TIMEOUT_MS ? { qrTimeout: this.config.WA_QR_TIMEOUT_MS } : {}),
       logger: baileysLogger,
       markOnlineOnConnect: false,
       syncFullHistory: false,

@@ -32,6 +32,12 @@ export class SessionRepository {
     return this.cache ? this.cache.get(id, async () => ({ value: await read(), rows: [`sessions:${id}`] })) : read();
   }
 
+  /** The owning user of each of these sessions that exists (absent ids are left out). */
+  async ownersOf(ids: readonly string[]): Promise<Map<string, string>> {
+    const rows = await this.prisma.session.findMany({ where: { id: { in: [...ids] } }, select: { id: true, userId: true } });
+    return new Map(rows.map((row) => [row.id, row.userId]));
+  }
+
   list(filter: SessionFilter): Promise<SessionRecord[]> {
     return this.prisma.session.findMany({
       where: { userId: filter.userId, clientUserId: filter.clientUserId, status: filter.status },

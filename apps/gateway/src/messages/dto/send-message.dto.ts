@@ -137,7 +137,7 @@ export class SendResultDto {
   @ApiProperty({ enum: DELIVERY_STATUSES })
   status!: DeliveryStatus;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   error?: string | null;
 
   @ApiPropertyOptional({ description: 'Preview file written under TEMP_DIR (media)' })

@@ -88,28 +88,28 @@ export class SessionDto {
   @ApiProperty({ enum: SESSION_STATUSES })
   status!: SessionStatus;
 
-  @ApiPropertyOptional({ example: '6281234567890', nullable: true })
+  @ApiPropertyOptional({ type: String, example: '6281234567890', nullable: true })
   phone!: string | null;
 
-  @ApiPropertyOptional({ nullable: true, description: 'Worker holding the session now' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Worker holding the session now' })
   workerId!: string | null;
 
   @ApiProperty({ description: 'Whether a worker keeps this session connected (false after logout, wipe, failure)' })
   autoConnect!: boolean;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   lastError!: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   aiEndpointUrl!: string | null;
 
   @ApiProperty({ description: 'Whether an AI backend key is stored (the key itself is never returned)' })
   hasApiKey!: boolean;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   lastConnectedAt!: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   lastDisconnectedAt!: string | null;
 
   @ApiProperty()

@@ -21,23 +21,47 @@ WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(process.env.WA_TRUSTED_ROOT_PUBLIC_KEY!
 const companions: { auth: AuthenticationState; socket: Socket }[] = [];
 const phoneOf = (index: number): string => `${BARE_PHONE_PREFIX}${String(index).padStart(8, '0')}`;
 
-async function link(upTo: number, concurrency: number): Promise<BareReply> {
+/**
+ * Links companions until `upTo` are held, `concurrency` at a time. A failed link is tried again
+ * with fresh creds (the account stays), up to `attempts` times; every `progressEvery` links (of
+ * this command) a progress reply goes to the benchmark.
+ */
+async function link(command: Extract<BareCommand, { type: 'link' }>): Promise<BareReply> {
+  const { upTo, concurrency, attempts, progressEvery } = command;
   const started = Date.now();
-  let next = companions.length;
+  const first = companions.length;
+  let next = first;
+  let linked = first;
+  let retries = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < upTo) {
       const index = next++;
-      const auth = memoryAuthState();
-      companions[index] = { auth, socket: await linkCompanion(client, wsUrl, phoneOf(index), auth) };
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          const auth = memoryAuthState();
+          companions[index] = { auth, socket: await linkCompanion(client, wsUrl, phoneOf(index), auth) };
+          break;
+        } catch (error) {
+          if (attempt >= attempts) throw new Error(`companion ${phoneOf(index)} did not link in ${attempts} attempts: ${(error as Error).message}`);
+          retries += 1;
+        }
+      }
+      linked += 1;
+      if (progressEvery > 0 && (linked - first) % progressEvery === 0) process.send!({ type: 'progress', count: linked, seconds: (Date.now() - started) / 1000, retries } satisfies BareReply);
     }
   }));
-  return { type: 'done', count: companions.length, seconds: (Date.now() - started) / 1000 };
+  return { type: 'done', count: companions.length, seconds: (Date.now() - started) / 1000, retries };
 }
 
-async function restore(): Promise<BareReply> {
+/**
+ * Closes every socket, then reopens the first `count` with their saved creds, all at once (the
+ * rest are dropped, as sessions a restarted script no longer wants); seconds until all are open.
+ */
+async function restore(count = companions.length): Promise<BareReply> {
   const closed = companions.map(({ socket }) => nextUpdate(socket, isClosed, 30_000));
   for (const { socket } of companions) socket.end(undefined);
   await Promise.all(closed);
+  companions.length = Math.min(count, companions.length);
   // Reopen only once the simulator has seen every close, so no login meets its own old connection.
   for (;;) {
     const { accounts } = await client.connections();
@@ -92,9 +116,9 @@ async function burst(command: Extract<BareCommand, { type: 'burst' }>): Promise<
 function run(command: BareCommand): Promise<BareReply> {
   switch (command.type) {
     case 'link':
-      return link(command.upTo, command.concurrency);
+      return link(command);
     case 'restore':
-      return restore();
+      return restore(command.count);
     case 'send':
       return send(command.index, command.to, command.text);
     case 'burst':

@@ -5,7 +5,7 @@ import makeWASocket, {
   type SignalDataTypeMap,
 } from '@whiskeysockets/baileys';
 import pino from 'pino';
-import type { WaSimClient } from '../../apps/wa-sim/src/client/wa-sim-client';
+import { WaSimRequestError, type WaSimClient } from '../../apps/wa-sim/src/client/wa-sim-client';
 
 /** Bare Baileys, as an application without the gateway would run it: silent, no presence. */
 const logger = pino({ level: 'silent' });
@@ -56,17 +56,30 @@ export function openSocket(auth: AuthenticationState, wsUrl: string): Socket {
 }
 
 /**
- * Links a companion to a new simulated account: QR scanned through the control API, the 515
- * restart, then login with the saved creds (which uploads the prekeys). Returns the open socket.
+ * Links a companion to a simulated account (created unless it exists, so a failed link can be
+ * tried again): QR scanned through the control API, the 515 restart, then login with the saved
+ * creds (which uploads the prekeys). Returns the open socket; on failure no socket is left open.
  */
 export async function linkCompanion(client: WaSimClient, wsUrl: string, phoneNumber: string, auth = memoryAuthState()): Promise<Socket> {
-  await client.createAccount(phoneNumber);
-  const registering = openSocket(auth, wsUrl);
-  const qr = await nextUpdate(registering, (update) => update.qr);
-  const closed = nextUpdate(registering, isClosed);
-  await client.scanQr(phoneNumber, qr);
-  await closed;
-  const socket = openSocket(auth, wsUrl);
-  await nextUpdate(socket, isOpen);
-  return socket;
+  await client.createAccount(phoneNumber).catch((error: unknown) => {
+    if (!(error instanceof WaSimRequestError && error.code === 'PHONE_EXISTS')) throw error;
+  });
+  const sockets: Socket[] = [];
+  try {
+    const registering = openSocket(auth, wsUrl);
+    sockets.push(registering);
+    const qr = await nextUpdate(registering, (update) => update.qr);
+    const closed = nextUpdate(registering, isClosed);
+    // Awaited below; when the scan fails first, the socket is ended and this settles unobserved.
+    closed.catch(() => undefined);
+    await client.scanQr(phoneNumber, qr);
+    await closed;
+    const socket = openSocket(auth, wsUrl);
+    sockets.push(socket);
+    await nextUpdate(socket, isOpen);
+    return socket;
+  } catch (error) {
+    for (const socket of sockets) socket.end(undefined);
+    throw error;
+  }
 }

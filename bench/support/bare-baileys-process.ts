@@ -11,28 +11,35 @@ export const benchText = (prefix: string, index: number, n: number): string =>
 
 /**
  * What the benchmark asks the bare Baileys holder to do (one command at a time, over IPC).
- * `send`: companion `index` sends one text; `burst`: the first `companions` send `perCompanion`
- * texts each (`<prefix> <companion> <n>`, interleaved across companions), at most `concurrency`
- * `sendMessage` calls in flight.
+ * `link`: link companions until `upTo` are held, `concurrency` at a time, each tried up to
+ * `attempts` times, a progress reply every `progressEvery` links (0: none); `restore`: close all,
+ * reopen the first `count` (default all); `send`: companion `index` sends one text; `burst`: the
+ * first `companions` send `perCompanion` texts each (`<prefix> <companion> <n>`, interleaved
+ * across companions), at most `concurrency` `sendMessage` calls in flight.
  */
 export type BareCommand =
-  | { type: 'link'; upTo: number; concurrency: number }
-  | { type: 'restore' }
+  | { type: 'link'; upTo: number; concurrency: number; attempts: number; progressEvery: number }
+  | { type: 'restore'; count?: number }
   | { type: 'send'; index: number; to: string; text: string }
   | { type: 'burst'; companions: number; perCompanion: number; concurrency: number; to: string; prefix: string };
 
 /**
  * `done` — `count`: companions held afterwards; `seconds`: how long the command took; `retries`:
- * reopened sockets that closed first. `sent` — clock readings (`performance.timeOrigin +
- * performance.now()`, epoch ms, sub-ms) right before the first `sendMessage` and once the last
- * resolved, with the failed sends.
+ * links tried again, or reopened sockets that closed first. `progress` — companions held so far
+ * during a link, and its seconds and retries until now (the command goes on). `sent` — clock
+ * readings (`performance.timeOrigin + performance.now()`, epoch ms, sub-ms) right before the
+ * first `sendMessage` and once the last resolved, with the failed sends.
  */
 export type BareReply =
   | { type: 'done'; count: number; seconds: number; retries?: number }
+  | { type: 'progress'; count: number; seconds: number; retries: number }
   | { type: 'sent'; startedAtMs: number; resolvedAtMs: number; failures: string[] }
   | { type: 'failed'; message: string };
 
 type Done = Omit<Extract<BareReply, { type: 'done' }>, 'type'>;
+export type BareProgress = Omit<Extract<BareReply, { type: 'progress' }>, 'type'>;
+/** Link options of the holder (see BareCommand `link`). */
+export type BareLinkOptions = Omit<Extract<BareCommand, { type: 'link' }>, 'type' | 'upTo'>;
 export type BareSent = Omit<Extract<BareReply, { type: 'sent' }>, 'type'>;
 
 export interface BareSimSettings {
@@ -76,14 +83,21 @@ export class BareBaileysProcess {
     return this.child.pid ?? -1;
   }
 
-  /** Links companions until it holds `upTo`; the seconds it took. */
-  link(upTo: number, concurrency: number): Promise<Done> {
-    return this.request({ type: 'link', upTo, concurrency });
+  /**
+   * Links companions until it holds `upTo`; the seconds it took. A number as second argument is
+   * the concurrency, with 3 attempts per link and no progress reports.
+   */
+  link(upTo: number, options: number | BareLinkOptions, onProgress?: (progress: BareProgress) => void): Promise<Done> {
+    const settings = typeof options === 'number' ? { concurrency: options, attempts: 3, progressEvery: 0 } : options;
+    return this.request({ type: 'link', upTo, ...settings }, onProgress);
   }
 
-  /** Closes every socket, then reopens all with the saved creds at once; seconds until all are open. */
-  restore(): Promise<Done> {
-    return this.request({ type: 'restore' });
+  /**
+   * Closes every socket, then reopens the first `count` (default all) with the saved creds at
+   * once, dropping the rest; seconds until all are open.
+   */
+  restore(count?: number): Promise<Done> {
+    return this.request({ type: 'restore', count });
   }
 
   /** Companion `index` sends `text` to `to` (a JID); when it started and when `sendMessage` resolved. */
@@ -108,15 +122,18 @@ export class BareBaileysProcess {
     await this.exited;
   }
 
-  private request<T extends Done | BareSent>(command: BareCommand): Promise<T> {
+  private request<T extends Done | BareSent>(command: BareCommand, onProgress?: (progress: BareProgress) => void): Promise<T> {
     return new Promise((resolve, reject) => {
       const onExit = (code: number | null): void => reject(new Error(`bare Baileys holder exited (${code}) during ${command.type}`));
-      this.child.once('exit', onExit);
-      this.child.once('message', (reply: BareReply) => {
+      const onMessage = (reply: BareReply): void => {
+        if (reply.type === 'progress') return void onProgress?.(reply);
         this.child.off('exit', onExit);
+        this.child.off('message', onMessage);
         if (reply.type === 'failed') reject(new Error(`bare Baileys holder: ${reply.message}`));
         else resolve(reply as unknown as T);
-      });
+      };
+      this.child.once('exit', onExit);
+      this.child.on('message', onMessage);
       this.child.send(command);
     });
   }

@@ -4,7 +4,7 @@ import type { SentWaitResult } from '../../apps/wa-sim/src/messaging/message-log
 import { benchText, type BareSent } from './bare-baileys-process';
 import { round } from './bench-report';
 import { sample } from './process-sample';
-import { forEachLimited, type SuiteUnderBench } from './suite-under-bench';
+import { forEachLimited, sleep, type SuiteUnderBench } from './suite-under-bench';
 
 /**
  * Epoch ms with sub-ms resolution: the clock the simulator stamps decrypts with (`receivedAtMs`)
@@ -75,6 +75,56 @@ export async function gatewayBurst(
     }
   });
   return { startedAtMs, resolvedAtMs: now(), failures, queued };
+}
+
+/** Pacing off in the gateway and workers (SendingConfig: 0 turns the token bucket, delays and caps off; queue unbounded). */
+export const PACING_OFF = {
+  SEND_RATE_PER_MINUTE: '0',
+  SEND_QUEUE_MAX: '0',
+  SEND_DELAY_MIN_MS: '0',
+  SEND_DELAY_MAX_MS: '0',
+  SEND_MAX_PER_MINUTE: '0',
+  SEND_MAX_PER_HOUR: '0',
+  SEND_MAX_PER_RECIPIENT_PER_HOUR: '0',
+  // Bulk jobs and schedules have a pacing profile of their own (seed 001's, on by default).
+  BULK_SEND_DELAY_MIN_MS: '0',
+  BULK_SEND_DELAY_MAX_MS: '0',
+  BULK_SEND_MAX_PER_MINUTE: '0',
+  BULK_SEND_MAX_PER_HOUR: '0',
+  BULK_SEND_MAX_PER_RECIPIENT_PER_HOUR: '0',
+};
+
+/**
+ * One path's burst to `contact` (a phone number): messages/s from the first submission to the
+ * simulator's last decrypt, with the CPU seconds of `pids` over it. Starts from a fresh message
+ * log and planner statistics; waits `settleMs` afterwards (the burst's receipts).
+ */
+export async function burstThroughput(
+  suite: SuiteUnderBench,
+  options: { pids: Record<string, number>; contact: string; total: number; settleMs: number },
+  send: () => Promise<BareSent & { queued?: number }>,
+) {
+  await suite.analyze();
+  await suite.sim.clearMessages();
+  const cpu = new CpuMeter(options.pids);
+  const sent = await send();
+  const expected = options.total - sent.failures.length;
+  const { last } = await decrypted(suite.sim, { to: options.contact }, expected);
+  const cpuSeconds = cpu.used();
+  const records = await suite.sim.sentMessages({ to: options.contact });
+  const seconds = (last!.receivedAtMs - sent.startedAtMs) / 1000;
+  await sleep(options.settleMs);
+  return {
+    messagesPerSecond: round(expected / seconds, 1),
+    seconds: round(seconds, 3),
+    submittedSeconds: round((sent.resolvedAtMs - sent.startedAtMs) / 1000, 3),
+    decrypted: records.length,
+    distinctDecrypted: new Set(records.map((record) => record.text)).size,
+    failures: sent.failures.length,
+    firstFailures: sent.failures.slice(0, 3),
+    ...(sent.queued === undefined ? {} : { answeredQueued202: sent.queued }),
+    cpuSeconds,
+  };
 }
 
 /** CPU seconds of processes over a phase: /proc for the others, process.cpuUsage() for this one. */

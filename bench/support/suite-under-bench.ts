@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { WaSimClient } from '../../apps/wa-sim/src/client/wa-sim-client';
+import { WaSimClient, WaSimRequestError } from '../../apps/wa-sim/src/client/wa-sim-client';
+import { loadConfig } from '../../libs/config/src/load-config';
+import { SessionWorkerConfig } from '../../libs/config/src/session-worker.config';
 import { AppProcess, waitForHttp } from '../../test/support/app-process';
 import { freePort } from '../../test/support/free-port';
 import { createTestDatabase, dropTestDatabase } from '../../test/support/test-database';
@@ -129,8 +131,9 @@ export class SuiteUnderBench {
     await collectGarbage(url);
   }
 
-  async stopWorker(id: string, signal: NodeJS.Signals): Promise<void> {
-    await this.workers.get(id)?.stop(signal);
+  /** Stops a worker with `signal`; one still running after `timeoutMs` is killed. */
+  async stopWorker(id: string, signal: NodeJS.Signals, timeoutMs?: number): Promise<void> {
+    await this.workers.get(id)?.stop(signal, timeoutMs);
     this.workers.delete(id);
   }
 
@@ -142,29 +145,65 @@ export class SuiteUnderBench {
 
   /**
    * Links sessions `bench-<from>` … `bench-<to - 1>` through the suite, as a client would: create,
-   * take the raw QR, scan it with a fresh simulated account, wait for `connected`. A link that
-   * fails or stays unconnected for 60 s is returned with what the database and simulator show,
-   * and the run goes on: the worker still holds that session, and the report lists it.
+   * take the raw QR, scan it with a simulated account, wait for `connected`; the failures (see
+   * linkSessionsRetrying, 3 attempts each).
    */
   async linkSessions(from: number, to: number, concurrency: number): Promise<LinkFailure[]> {
+    return (await this.linkSessionsRetrying(from, to, { concurrency, attempts: 3 })).failures;
+  }
+
+  /**
+   * linkSessions with its knobs: `concurrency` links at a time; a link that fails or stays
+   * unconnected for 60 s (and has not connected late meanwhile) is removed through the API and
+   * tried again, up to `attempts` times. One that never links is returned with what the database
+   * and simulator show, and the run goes on (the report lists it). `onRetry` hears why an attempt
+   * failed, `onProgress` hears after each finished link.
+   */
+  async linkSessionsRetrying(from: number, to: number, options: LinkOptions): Promise<{ failures: LinkFailure[]; retries: number }> {
     const failures: LinkFailure[] = [];
+    let retries = 0;
+    let done = 0;
     const indexes = Array.from({ length: to - from }, (_, i) => from + i);
-    await forEachLimited(indexes, concurrency, async (index) => {
-      const id = sessionId(index);
-      const phone = workerPhone(index);
-      try {
-        await this.sim.createAccount(phone);
-        await this.api('POST', '/sessions', { agentId: id, agentName: `Bench ${index}`, userId: this.userId, waitForQr: false });
-        const { qr } = await this.api<{ qr: string }>('GET', `/sessions/${id}/qr?format=raw&wait=30`);
-        await this.sim.scanQr(phone, qr);
-        // Read where the gateway reads it (the sessions table), without a worker round trip per poll.
-        await pollUntil(async () => ((await this.storedSession(id))?.status === 'connected' ? true : undefined), 60_000, `session ${id} connected`, 200);
-      } catch (error) {
-        const devices = (await this.sim.phone(phone)).devices.map(({ deviceId, connected }) => ({ deviceId, connected }));
-        failures.push({ sessionId: id, error: (error as Error).message, stored: await this.storedSession(id), simulatorDevices: devices });
+    await forEachLimited(indexes, options.concurrency, async (index) => {
+      for (let attempt = 1; ; attempt += 1) {
+        const error = await this.linkOnce(index).then(() => undefined, (failure: Error) => failure);
+        if (!error) break;
+        if (attempt >= options.attempts) {
+          failures.push(await this.linkFailure(index, error, attempt));
+          break;
+        }
+        retries += 1;
+        options.onRetry?.(sessionId(index), attempt, error);
+        await this.api('DELETE', `/sessions/${sessionId(index)}`).catch(() => undefined);
       }
+      done += 1;
+      options.onProgress?.({ done, total: indexes.length, retries, failed: failures.length });
     });
-    return failures;
+    return { failures, retries };
+  }
+
+  private async linkOnce(index: number): Promise<void> {
+    const id = sessionId(index);
+    const phone = workerPhone(index);
+    await this.sim.createAccount(phone).catch((error: unknown) => {
+      if (!(error instanceof WaSimRequestError && error.code === 'PHONE_EXISTS')) throw error;
+    });
+    try {
+      await this.api('POST', '/sessions', { agentId: id, agentName: `Bench ${index}`, ownerId: this.userId, waitForQr: false });
+      const { qr } = await this.api<{ qr: string }>('GET', `/sessions/${id}/qr?format=raw&wait=30`);
+      await this.sim.scanQr(phone, qr);
+      // Read where the gateway reads it (the sessions table), without a worker round trip per poll.
+      await pollUntil(async () => ((await this.storedSession(id))?.status === 'connected' ? true : undefined), 60_000, `session ${id} connected`, 200);
+    } catch (error) {
+      // Slow, not failed: it connected after all.
+      if ((await this.storedSession(id))?.status !== 'connected') throw error;
+    }
+  }
+
+  private async linkFailure(index: number, error: Error, attempts: number): Promise<LinkFailure> {
+    const id = sessionId(index);
+    const devices = (await this.sim.phone(workerPhone(index))).devices.map(({ deviceId, connected }) => ({ deviceId, connected }));
+    return { sessionId: id, attempts, error: error.message, stored: await this.storedSession(id), simulatorDevices: devices };
   }
 
   private async storedSession(id: string): Promise<Record<string, unknown> | undefined> {
@@ -172,11 +211,26 @@ export class SuiteUnderBench {
     return rows[0] as Record<string, unknown> | undefined;
   }
 
-  /** Sessions (of the first `count`, or all) with a device linked on the simulator: the ones that must come back. */
-  async linkedSessions(count = Infinity): Promise<number> {
-    const accounts = await this.sim.listAccounts();
-    const inSet = (phone: string) => phone.startsWith(WORKER_PHONE_PREFIX) && Number(phone.slice(WORKER_PHONE_PREFIX.length)) < count;
-    return accounts.filter((account) => inSet(account.phoneNumber) && account.devices.length > 0).length;
+  /** Sessions among the first `count` that are `connected` now, on any worker: the set a restart or failover must bring back. */
+  async connectedAmongFirst(count: number): Promise<number> {
+    const { rows } = await this.db!.query<{ count: number }>(`SELECT count(*)::int AS count FROM sessions WHERE id <= $1 AND status = 'connected'`, [
+      sessionId(count - 1),
+    ]);
+    return rows[0]!.count;
+  }
+
+  /**
+   * The numeric and boolean settings a worker of this run resolves from its environment (this
+   * build's SessionWorkerConfig: its defaults plus what the benchmark sets), for the report.
+   * Strings (URLs, keys, ids) and the per-worker metrics port are left out.
+   */
+  workerSettings(): Record<string, number | boolean> {
+    const config = loadConfig(SessionWorkerConfig, this.env()) as unknown as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.entries(config)
+        .filter((entry): entry is [string, number | boolean] => ['number', 'boolean'].includes(typeof entry[1]) && entry[0] !== 'WORKER_METRICS_PORT')
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
   }
 
   /** Sessions `connected` on `workerId` by a connection made at or after `since`. */
@@ -249,8 +303,16 @@ export class SuiteUnderBench {
 
 export const WORKER_PHONE_PREFIX = '62811';
 
+export interface LinkOptions {
+  concurrency: number;
+  attempts: number;
+  onRetry?: (sessionId: string, attempt: number, error: Error) => void;
+  onProgress?: (progress: { done: number; total: number; retries: number; failed: number }) => void;
+}
+
 export interface LinkFailure {
   sessionId: string;
+  attempts: number;
   error: string;
   stored: Record<string, unknown> | undefined;
   simulatorDevices: { deviceId: number; connected: boolean }[];

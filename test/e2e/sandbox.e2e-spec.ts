@@ -22,7 +22,8 @@ describe('npm run sandbox, following the README', () => {
   };
 
   beforeAll(async () => {
-    sandbox = await startSandbox('sandbox');
+    // As in a terminal, where the launcher's default (auto) chooses readable lines.
+    sandbox = await startSandbox('sandbox', { LOG_FORMAT: 'pretty' });
     ({ gateway: gw, simulator: sim, adminKey: key } = sandbox);
   }, 150_000);
 
@@ -54,6 +55,15 @@ describe('npm run sandbox, following the README', () => {
     // Only what came after the number was allowed is kept (seed 002's gate): "Halo!" went out before.
     expect(history.map((message: { text: string }) => message.text)).toEqual(['Hai juga']);
   }, 120_000);
+
+  it("prints one readable line per event, prefixed with the app's name", async () => {
+    await fetch(`${gw}/sessions/demo`, { headers: { 'x-api-key': key, 'x-request-id': 'sandbox-trace-0001' } });
+    const line = await sandbox.launcher.waitForOutput(/^\[gateway\] .*sandbox-trace-0001/);
+    expect(line).toMatch(/^\[gateway\] \[\d{2}:\d{2}:\d{2}\.\d{3}\] INFO: GET \/sessions\/demo 200 \(\d+ ms\) \{"traceId":"sandbox-trace-0001"\}$/);
+    const appLines = sandbox.launcher.output.filter((candidate) => /^\[(gateway|worker-1|agent-runner|scheduler)\] /.test(candidate));
+    expect(appLines.length).toBeGreaterThan(10);
+    expect(appLines.filter((candidate) => /^\[[\w-]+\] \{/.test(candidate))).toEqual([]);
+  });
 
   it('lets a browser app on the local dev origin call the API (CORS)', async () => {
     const preflight = await fetch(`${gw}/sessions`, {

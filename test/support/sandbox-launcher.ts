@@ -18,7 +18,7 @@ export interface RunningSandbox {
   stop(): Promise<void>;
 }
 
-export async function startSandbox(label: string): Promise<RunningSandbox> {
+export async function startSandbox(label: string, settings: Record<string, string> = {}): Promise<RunningSandbox> {
   await retireEarlierSessions();
   const [port, simPort, mediaPort, workerPort, runnerPort, schedulerPort] = await freePorts(7);
   const scratch = await mkdtemp(join(tmpdir(), `wagw-${label}-`));
@@ -38,6 +38,7 @@ export async function startSandbox(label: string): Promise<RunningSandbox> {
     WA_SIM_STATE_DIR: join(scratch, 'wa-sim'),
     TEMP_DIR: join(scratch, 'tmp'),
     LOG_LEVEL: 'info',
+    ...settings,
   }, ['--sandbox', '--settings-file', join(scratch, '.env')]);
   const stop = async () => {
     await launcher.stop();

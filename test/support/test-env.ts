@@ -9,7 +9,7 @@ export const isolatedPrefix = (label: string): string =>
 
 export function requiredEnv(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the tests through jest's global setup`);
+  if (!value) throw new Error(`${name} is not set: only integration and e2e specs (*.int-spec.ts, *.e2e-spec.ts) get the run's database and Redis`);
   return value;
 }
 

@@ -13,7 +13,7 @@ import { addMissingSecrets, ensureDotEnv, loadDotEnv } from './dotenv';
 import { preflight } from './preflight';
 import { ProcessSupervisor } from './process-supervisor';
 import { sandboxAdminKey, sandboxAllowedOrigins, startSandboxSimulator } from './sandbox';
-import { suiteProcesses } from './suite-processes';
+import { appEnvironment, suiteProcesses } from './suite-processes';
 import { waitForOk } from './wait-for-ready';
 
 const log = (line: string) => process.stdout.write(`[launcher] ${line}\n`);
@@ -95,10 +95,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 
-  let env: NodeJS.ProcessEnv = process.env;
+  let env = appEnvironment(launcher, process.env, process.stdout.isTTY === true);
   if (sandbox) {
-    const simulator = await startSandboxSimulator(supervisor, distRoot, process.env);
-    env = { ...process.env, ...simulator.env };
+    const simulator = await startSandboxSimulator(supervisor, distRoot, env);
+    env = { ...env, ...simulator.env };
     log(`sandbox: WhatsApp simulator at ${simulator.controlUrl}/docs (link sessions and exchange messages with no phone)`);
   }
   for (const spec of suiteProcesses(launcher, worker, distRoot, env)) supervisor.start(spec);

@@ -1,7 +1,17 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { LauncherConfig, SessionWorkerConfig } from '@app/config';
+import { chooseLogFormat } from '@app/observability/log-format';
 import type { ProcessSpec } from './process-supervisor';
+
+/**
+ * The environment the launcher hands its apps: its own, with LOG_FORMAT settled. The apps write to
+ * pipes read by the launcher, so only the launcher can tell whether a person reads the lines.
+ */
+export const appEnvironment = (launcher: LauncherConfig, env: NodeJS.ProcessEnv, outputIsTerminal: boolean): NodeJS.ProcessEnv => ({
+  ...env,
+  LOG_FORMAT: chooseLogFormat(launcher.LOG_FORMAT, outputIsTerminal),
+});
 
 /** The processes `npm start` runs: one gateway, N session workers, the agent-runner, the scheduler. */
 export function suiteProcesses(

@@ -4,6 +4,9 @@ import { ToNumber } from './env-transforms';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+export const LOG_FORMATS = ['json', 'pretty', 'auto'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 /** Where an installation's Redis data is: what every process, and the Redis tools, need of Redis. */
 export class RedisConnectionConfig {
   @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
@@ -40,6 +43,10 @@ export class CoreConfig extends RedisConnectionConfig {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
+
+  /** `json`: one JSON object per line, for log collectors; `pretty`: one readable line per event; `auto`: pretty when stdout is a terminal. */
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT: LogFormat = 'json';
 
   @IsString()
   NODE_ENV = 'production';

@@ -1,7 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { CoreConfig } from '@app/config';
+import type { DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
+import { CoreConfig, type LogFormat } from '@app/config';
+import { chooseLogFormat } from './log-format';
+import { prettyLogStream } from './pretty-log.stream';
 import { resolveTraceId, TRACE_ID_HEADER } from './trace-id';
 
 /** Headers that carry credentials: never logged. */
@@ -24,14 +28,19 @@ function traceIdFor(req: IncomingMessage, res: ServerResponse): string {
   return traceId;
 }
 
+/** pino-http's options as they are (JSON lines on stdout), or with the stream of readable lines. */
+function inFormat(format: LogFormat, options: Options): Options | [Options, DestinationStream] {
+  return chooseLogFormat(format, process.stdout.isTTY === true) === 'pretty' ? [options, prettyLogStream()] : options;
+}
+
 interface RpcPayloadWithTrace {
   traceId?: unknown;
 }
 
 /**
- * pino JSON logs for one app: every line carries `service`; HTTP lines carry the request's
- * `traceId` (also echoed as `x-request-id`), and worker command handlers bind the traceId the
- * gateway sent with the command.
+ * pino logs for one app: every line carries `service`; HTTP lines carry the request's `traceId`
+ * (also echoed as `x-request-id`), and worker command handlers bind the traceId the gateway sent
+ * with the command. JSON lines unless LOG_FORMAT asks for readable ones.
  */
 @Module({})
 export class LoggingModule {
@@ -42,7 +51,7 @@ export class LoggingModule {
         LoggerModule.forRootAsync({
           inject: [CoreConfig],
           useFactory: (config: CoreConfig) => ({
-            pinoHttp: {
+            pinoHttp: inFormat(config.LOG_FORMAT, {
               level: config.LOG_LEVEL,
               base: { service, pid: process.pid },
               genReqId: traceIdFor,
@@ -55,7 +64,7 @@ export class LoggingModule {
                 req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }),
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
               },
-            },
+            }),
             microservice: {
               useLevel: 'debug',
               customProps: (context) => {

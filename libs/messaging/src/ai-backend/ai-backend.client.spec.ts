@@ -2,18 +2,20 @@ import { Agent } from 'undici';
 import { AiBackendConfig, loadConfig } from '@app/config';
 import { AppError } from '@app/contracts';
 import { HttpRecorder } from '../../../../test/support/http-recorder';
-import { baseTestEnv } from '../../../../test/support/test-env';
 import { AddressPolicy } from '../safe-fetch/address.policy';
 import { SafeUrlFetcher } from '../safe-fetch/safe-url.fetcher';
 import { AiBackendClient } from './ai-backend.client';
 import type { AiExecution } from './ai-run.payload';
+
+// Required by the config schema; this spec opens no database.
+const CONFIG_ENV = { DATABASE_URL: 'postgresql://unused', ENCRYPTION_KEY: 'a'.repeat(64) };
 
 describe('AiBackendClient', () => {
   const backend = new HttpRecorder();
   let url: string;
   let fetcher: SafeUrlFetcher;
 
-  const clientWith = (env: Record<string, string>) => new AiBackendClient(loadConfig(AiBackendConfig, baseTestEnv({ AI_TIMEOUT_MS: '1000', ...env })), fetcher);
+  const clientWith = (env: Record<string, string>) => new AiBackendClient(loadConfig(AiBackendConfig, { ...CONFIG_ENV, AI_TIMEOUT_MS: '1000', ...env }), fetcher);
   const call = (endpoint: string, apiKey: string | null = 'sk-1'): AiExecution => ({
     endpoint,
     apiKey,
@@ -75,7 +77,7 @@ describe('AiBackendClient', () => {
     expect(Date.now() - started).toBeLessThan(4_000);
     const allowing = new AddressPolicy(['127.0.0.1']);
     const safe = new SafeUrlFetcher(allowing, new Agent({ connect: { lookup: allowing.guardedLookup() } }));
-    const tenantEndpoint = new AiBackendClient(loadConfig(AiBackendConfig, baseTestEnv({ AI_TIMEOUT_MS: '1000' })), safe);
+    const tenantEndpoint = new AiBackendClient(loadConfig(AiBackendConfig, { ...CONFIG_ENV, AI_TIMEOUT_MS: '1000' }), safe);
     expect(await failure(tenantEndpoint.execute(call(url)))).toMatchObject({ code: 'AI_TIMEOUT' });
     await safe.onApplicationShutdown();
   });

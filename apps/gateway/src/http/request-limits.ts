@@ -5,7 +5,7 @@ import { mediaJsonBodyLimit } from '../media/media-intake.types';
 
 /**
  * Routes whose JSON bodies may carry media as base64 (single and group media sends, bulk jobs,
- * scheduled messages): their body limit follows MEDIA_MAX_BYTES. The route test in request-limits.spec.ts
+ * scheduled messages): their body limit follows MEDIA_MAX_BYTES. The route test in request-limits.int-spec.ts
  * fails when an operation with a base64 field is missing here.
  */
 export const MEDIA_BODY_ROUTES: readonly RegExp[] = [

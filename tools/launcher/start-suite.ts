@@ -14,7 +14,7 @@ import { preflight } from './preflight';
 import { ProcessSupervisor } from './process-supervisor';
 import { sandboxAdminKey, sandboxAllowedOrigins, startSandboxSimulator } from './sandbox';
 import { appEnvironment, suiteProcesses } from './suite-processes';
-import { waitForOk } from './wait-for-ready';
+import { hasLiveWorkers, waitForOk } from './wait-for-ready';
 
 const log = (line: string) => process.stdout.write(`[launcher] ${line}\n`);
 
@@ -104,7 +104,8 @@ async function main(): Promise<void> {
   for (const spec of suiteProcesses(launcher, worker, distRoot, env)) supervisor.start(spec);
 
   const healthUrl = `http://127.0.0.1:${gateway.PORT}/health`;
-  const readyAfter = await waitForOk(healthUrl, launcher.LAUNCHER_READY_TIMEOUT_MS);
+  // Ready once every worker it started has joined, so the first requests see the whole suite.
+  const readyAfter = await waitForOk(healthUrl, launcher.LAUNCHER_READY_TIMEOUT_MS, hasLiveWorkers(launcher.SESSION_WORKERS));
   if (stopping) return;
   if (readyAfter === null) {
     log(`${healthUrl} did not report healthy within ${launcher.LAUNCHER_READY_TIMEOUT_MS} ms; processes keep running`);

@@ -59,6 +59,17 @@ describe('sending messages', () => {
     expect(read).toMatchObject({ delivered: true, waMessageId: response.body.waMessageId });
   });
 
+  it('records a delivery receipt on its own when the contact never reads', async () => {
+    const silentReader = await suite.newContact('Sari');
+    await suite.sim.client.setReceiptMode(silentReader, 'delivered');
+    const response = await suite.api.post('/agents/sender/messages', { to: silentReader, message: 'delivered, not read' });
+    const statusOf = async () => (await suite.api.get(`/sessions/sender/messages/${response.body.messageId}`)).body.status;
+    await eventually(async () => ((await statusOf()) === 'delivered' ? true : undefined), 10_000, 'delivery receipt');
+    // No read receipt follows, so the status stays where the delivery receipt put it.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await statusOf()).toBe('delivered');
+  });
+
   it('sends once for a repeated Idempotency-Key and replays the first answer', async () => {
     const send = () =>
       suite.api.call('POST', '/agents/sender/messages', { to: contact, message: 'exactly once' }, { 'idempotency-key': 'order-42-confirmation' });

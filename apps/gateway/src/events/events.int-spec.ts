@@ -116,6 +116,23 @@ describe('GET /events (live events over SSE) and POST /events/tickets', () => {
     back.close();
   });
 
+  it('starts a new client at the moment it connects, also after events nobody followed', async () => {
+    const before = await SseRecorder.ready(eventsUrl(), asOwner());
+    before.close();
+    // No client: this gateway stops reading the stream, and these go by unread.
+    await sleep(300);
+    await publish(sample.received(owner.session.id, 'unfollowed'));
+    const late = await SseRecorder.ready(eventsUrl(), asOwner());
+    await publish(sample.received(owner.session.id, 'followed'));
+    await late.waitFor(() => late.events().length === 1, 10_000, 'the event after connecting');
+    await sleep(200);
+    expect(late.events().map((event) => (event.data as { text: string }).text)).toEqual(['followed']);
+    const resumed = await SseRecorder.ready(eventsUrl(), { ...asOwner(), 'last-event-id': before.lastEventId! });
+    expect(resumed.events().map((event) => (event.data as { text: string }).text)).toEqual(['unfollowed', 'followed']);
+    late.close();
+    resumed.close();
+  });
+
   it('announces events lost to the retention with one stream.gap, then carries on', async () => {
     const key = redisKeys.liveEvents(prefix);
     const watcher = await SseRecorder.ready(eventsUrl(), asOwner());

@@ -24,8 +24,11 @@ const RECONNECT_DELAY_MS = 2_000;
 @Injectable()
 export class LiveEventHub implements BeforeApplicationShutdown {
   private readonly subscribers = new Set<LiveEventSubscriber>();
+  /** Clients attached or waiting to attach: while there are none, the reader leaves the stream alone. */
+  private wanted = 0;
+  private wakeReader: (() => void) | null = null;
   private lastDispatchedId: string | null = null;
-  private readonly ready: Promise<void>;
+  private ready!: Promise<void>;
   private markReady!: () => void;
   private readonly keepAliveTimer: NodeJS.Timeout;
 
@@ -38,7 +41,7 @@ export class LiveEventHub implements BeforeApplicationShutdown {
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(LiveEventHub.name);
-    this.ready = new Promise((resolve) => (this.markReady = resolve));
+    this.resetReady();
     this.keepAliveTimer = setInterval(() => this.keepAlive(), config.LIVE_EVENTS_KEEPALIVE_MS).unref();
   }
 
@@ -52,14 +55,37 @@ export class LiveEventHub implements BeforeApplicationShutdown {
     return this.subscribers.size;
   }
 
+  /** Resolves once a client is attached or attaching: until then nobody needs the stream read. */
+  whenWanted(): Promise<void> {
+    if (this.wanted > 0) return Promise.resolve();
+    return new Promise((resolve) => (this.wakeReader = resolve));
+  }
+
+  /**
+   * True when no client is attached or attaching, and then the reader stops: the next client waits
+   * for it to read the stream's position again. Checked and reset in one step, so a client is
+   * never registered against a position the reader stopped following.
+   */
+  pauseIfUnwanted(): boolean {
+    if (this.wanted > 0) return false;
+    this.resetReady();
+    return true;
+  }
+
   /**
    * Turns the response into an event stream for `filter`, replaying what came after
    * `lastEventId` first. Resolves once the client is following live events.
    */
   async attach(response: ServerResponse, filter: LiveEventFilter, lastEventId: string | null): Promise<void> {
+    this.wanted += 1;
+    this.wakeReader?.();
+    this.wakeReader = null;
     await this.ready;
     // Gone while it waited: its 'close' has been emitted already, so it must not be registered.
-    if (response.destroyed) return;
+    if (response.destroyed) {
+      this.wanted -= 1;
+      return;
+    }
     const resumeFrom = lastEventId ?? this.lastDispatchedId!;
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -74,6 +100,7 @@ export class LiveEventHub implements BeforeApplicationShutdown {
     this.clients.set(this.subscribers.size);
     response.once('close', () => {
       this.subscribers.delete(subscriber);
+      this.wanted -= 1;
       this.clients.set(this.subscribers.size);
     });
     if (lastEventId) {
@@ -108,6 +135,10 @@ export class LiveEventHub implements BeforeApplicationShutdown {
   beforeApplicationShutdown(): void {
     clearInterval(this.keepAliveTimer);
     for (const subscriber of this.subscribers) subscriber.close();
+  }
+
+  private resetReady(): void {
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
   }
 
   private async replay(subscriber: LiveEventSubscriber, lastEventId: string): Promise<void> {

@@ -12,9 +12,11 @@ const RETRY_DELAY_MS = 1_000;
 
 /**
  * The one reader of the live-events stream in this gateway process: a blocking XREAD loop on a
- * connection of its own, handing each batch to the hub in order. After an error (Redis, or the
- * database behind the owner lookup) it reads again from the last batch it delivered, so an outage
- * delays events but loses none (within the retention).
+ * connection of its own, handing each batch to the hub in order. It reads only while the hub has
+ * clients (a gateway nobody follows events on would otherwise read every event of the cluster for
+ * nothing), starting from the stream's position when the first one arrives. After an error (Redis,
+ * or the database behind the owner lookup) it reads again from the last batch it delivered, so an
+ * outage delays events but loses none (within the retention).
  */
 @Injectable()
 export class LiveEventReader implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -37,10 +39,18 @@ export class LiveEventReader implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async run(): Promise<void> {
-    let lastId = await this.startingPoint();
-    if (lastId === null) return;
-    this.hub.startAt(lastId);
     while (!this.stopped) {
+      await this.hub.whenWanted();
+      const lastId = await this.startingPoint();
+      if (lastId === null) return;
+      this.hub.startAt(lastId);
+      await this.follow(lastId);
+    }
+  }
+
+  /** Hands the hub every event after `lastId` until it has no clients left (or the app stops). */
+  private async follow(lastId: string): Promise<void> {
+    while (!this.stopped && !this.hub.pauseIfUnwanted()) {
       try {
         const entries = await this.stream.waitAfter(lastId, BLOCK_MS, READ_BATCH);
         if (entries.length === 0) continue;

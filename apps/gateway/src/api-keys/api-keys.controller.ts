@@ -15,7 +15,8 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Create an API key', description: 'The key is in this response only; it is stored as a hash.' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   async create(@Param('id') userId: string, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
-    const { record, secret } = await this.apiKeys.issue({ ownerId: userId, name: body.name, expiresAt: body.expiresAt ? new Date(body.expiresAt) : null });
+    const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
+    const { record, secret } = await this.apiKeys.issue({ ownerId: userId, name: body.name, expiresAt });
     return { ...ApiKeyDto.from(record), key: secret };
   }
 

@@ -9,10 +9,10 @@ import { SessionApiKeyVerifier } from '../session-tokens/session-api-key.verifie
 import { SessionTokensService } from '../session-tokens/session-tokens.service';
 import { UsersService } from '../users/users.service';
 import { API_KEY_HEADER, bearerToken, headerValue } from '../credentials/credential-headers';
-import { AccessTokenService } from './access-token.service';
 import type { Principal } from '../credentials/principal';
 import type { RouteAuthRules } from '../credentials/route-auth-rules';
 import { looksLike, secretsEqual } from '../credentials/secret-tokens';
+import { AccessTokenService } from './access-token.service';
 
 const unauthorized = (message: string) => new AppError('UNAUTHORIZED', message);
 

@@ -56,9 +56,9 @@ export abstract class IssuedCredentialService<TRecord extends IssuedCredentialRe
     const now = new Date();
     const credential = await this.repository.findUsableByHash(hashSecret(presented), now);
     if (credential) {
-      this.repository.touch(credential, now, LAST_USED_RESOLUTION_MS).catch((error: unknown) =>
-        this.logger.warn(`could not record the use of ${this.kind.label} ${credential.id}: ${String(error)}`),
-      );
+      this.repository
+        .touch(credential, now, LAST_USED_RESOLUTION_MS)
+        .catch((error: unknown) => this.logger.warn(`could not record the use of ${this.kind.label} ${credential.id}: ${String(error)}`));
     }
     return credential;
   }

@@ -47,15 +47,15 @@ export class AuthFixtures {
     const webhookDelivery = await this.db.webhookDelivery(session.id);
     const [jwt, apiKey, sessionToken] = await Promise.all([
       this.jwtFor(user.id),
-      this.app.get(ApiKeysService).create(user.id, 'fixture', null),
-      this.app.get(SessionTokensService).create(session.id, 'fixture'),
+      this.app.get(ApiKeysService).issue({ ownerId: user.id, name: 'fixture', expiresAt: null }),
+      this.app.get(SessionTokensService).issue({ ownerId: session.id, name: 'fixture' }),
     ]);
     return {
       user: { ...user, role },
       jwt,
-      apiKey: { id: apiKey.record.id, key: apiKey.key },
+      apiKey: { id: apiKey.record.id, key: apiKey.secret },
       session: { id: session.id },
-      sessionToken: { id: sessionToken.record.id, token: sessionToken.token },
+      sessionToken: { id: sessionToken.record.id, token: sessionToken.secret },
       message: { id: message.id },
       allowedNumber,
       bulkJob: { id: bulkJob.id },

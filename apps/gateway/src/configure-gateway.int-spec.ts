@@ -6,7 +6,7 @@ import { IsInt, IsString, Max, ValidateNested } from 'class-validator';
 import request from 'supertest';
 import { AppError } from '@app/contracts';
 import { createGatewayApp } from '../../../test/support/gateway-app';
-import { Public } from './auth/auth.decorators';
+import { Public } from './credentials/auth.decorators';
 
 class AddressDto {
   @IsString() city!: string;

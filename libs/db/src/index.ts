@@ -13,6 +13,8 @@ export * from './webhooks/webhook-delivery.repository';
 export * from './webhooks/webhook-delivery.queue';
 export * from './users/user.record';
 export * from './users/user.repository';
+export * from './issued-credentials/issued-credential.record';
+export * from './issued-credentials/issued-credential.repository';
 export * from './api-keys/user-api-key.record';
 export * from './api-keys/user-api-key.repository';
 export * from './shared-api-keys/shared-api-key.repository';

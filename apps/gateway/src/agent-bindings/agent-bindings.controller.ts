@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Put } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SessionScoped } from '../auth/auth.decorators';
+import { SessionScoped } from '../credentials/auth.decorators';
 import { ErrorEnvelopeDto } from '../errors/error-envelope.dto';
 import { AgentSettingsDto, ChatbotBindingDto, ChatbotDeletedDto, UpdateAgentDto, UpsertChatbotDto } from './agent-binding.dto';
 import { AgentBindingsService } from './agent-bindings.service';

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../auth/auth.decorators';
-import type { Principal } from '../auth/principal';
+import { CurrentPrincipal } from '../credentials/auth.decorators';
+import type { Principal } from '../credentials/principal';
 import { ErrorEnvelopeDto } from '../errors/error-envelope.dto';
 import {
   AllowedNumberDeletedDto, AllowedNumberDto, CreateAllowedNumberDto, ListAllowedNumbersQueryDto, UpdateAllowedNumberDto,

@@ -3,7 +3,7 @@ import { GatewayConfig } from '@app/config';
 import { AppError } from '@app/contracts';
 import { AllowedNumberRepository, SessionRepository, type AllowedNumberRecord } from '@app/db';
 import { normalizeRecipient } from '@app/messaging';
-import { isAdmin, type Principal } from '../auth/principal';
+import { isAdmin, type Principal } from '../credentials/principal';
 import { AllowedNumberDto, type CreateAllowedNumberDto, type UpdateAllowedNumberDto } from './allowed-number.dto';
 
 /**

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { UserScoped } from '../auth/auth.decorators';
+import { UserScoped } from '../credentials/auth.decorators';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './api-key.dto';
 import { ApiKeysService } from './api-keys.service';
 
@@ -15,8 +15,9 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Create an API key', description: 'The key is in this response only; it is stored as a hash.' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   async create(@Param('id') userId: string, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
-    const { record, key } = await this.apiKeys.create(userId, body.name, body.expiresAt ? new Date(body.expiresAt) : null);
-    return { ...ApiKeyDto.from(record), key };
+    const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
+    const { record, secret } = await this.apiKeys.issue({ ownerId: userId, name: body.name, expiresAt });
+    return { ...ApiKeyDto.from(record), key: secret };
   }
 
   @Get()

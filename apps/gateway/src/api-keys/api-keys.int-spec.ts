@@ -1,4 +1,4 @@
-import { hashSecret } from '../auth/secret-tokens';
+import { hashSecret } from '../credentials/secret-tokens';
 import { useTenantGateway } from '../../../../test/support/tenant-gateway';
 
 describe('/users/{id}/api-keys', () => {

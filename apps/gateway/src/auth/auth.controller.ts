@@ -2,10 +2,10 @@ import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ErrorEnvelopeDto } from '../errors/error-envelope.dto';
 import { LoginAttempt } from '../rate-limit/login-attempt.decorator';
-import { CurrentPrincipal, Public } from './auth.decorators';
+import { CurrentPrincipal, Public } from '../credentials/auth.decorators';
 import { AccessTokenDto, LoginDto, MeDto } from './auth.dto';
 import { AuthService } from './auth.service';
-import type { Principal } from './principal';
+import type { Principal } from '../credentials/principal';
 
 @ApiTags('auth')
 @Controller('auth')

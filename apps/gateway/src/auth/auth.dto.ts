@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 import { USER_ROLES, type UserRole } from '@app/contracts';
 import { NewAccountFields, NormalizeEmail, PASSWORD_MAX_LENGTH, UserDto } from '../users/user.dto';
-import type { CredentialKind } from './principal';
+import type { CredentialKind } from '../credentials/principal';
 
 export class LoginDto {
   @ApiProperty({ example: 'budi@example.com' })

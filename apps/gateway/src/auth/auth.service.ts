@@ -5,7 +5,7 @@ import { UsersService } from '../users/users.service';
 import { UserDto } from '../users/user.dto';
 import { AccessTokenService } from './access-token.service';
 import type { AccessTokenDto, LoginDto, MeDto, RegisterDto } from './auth.dto';
-import type { Principal } from './principal';
+import type { Principal } from '../credentials/principal';
 
 /** Sign-in, self-registration and "who am I". */
 @Injectable()

@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { AuthenticatedRequest } from './authenticated-request';
+import type { AuthenticatedRequest } from '../credentials/authenticated-request';
 import { Authenticator } from './authenticator';
-import { readRouteAuthRules } from './route-auth-rules';
+import { readRouteAuthRules } from '../credentials/route-auth-rules';
 
 /**
  * First global guard: who is calling. Every route needs a credential unless it is @Public()

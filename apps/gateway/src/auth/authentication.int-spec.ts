@@ -8,8 +8,8 @@ import { AuthFixtures, type Tenant } from '../../../../test/support/auth-fixture
 import { DbFixtures } from '../../../../test/support/db-fixtures';
 import { createGatewayApp } from '../../../../test/support/gateway-app';
 import { TEST_ADMIN_API_KEY } from '../../../../test/support/test-env';
-import { AcceptsSessionToken, CurrentPrincipal, SessionScoped } from './auth.decorators';
-import type { Principal } from './principal';
+import { AcceptsSessionToken, CurrentPrincipal, SessionScoped } from '../credentials/auth.decorators';
+import type { Principal } from '../credentials/principal';
 
 /** An agent route as seed 003 defines them: the session's token (or api key) may call it. */
 @Controller('agents/:id')

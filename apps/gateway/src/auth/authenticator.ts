@@ -8,27 +8,16 @@ import { ApiKeysService } from '../api-keys/api-keys.service';
 import { SessionApiKeyVerifier } from '../session-tokens/session-api-key.verifier';
 import { SessionTokensService } from '../session-tokens/session-tokens.service';
 import { UsersService } from '../users/users.service';
+import { API_KEY_HEADER, bearerToken, headerValue } from '../credentials/credential-headers';
+import type { Principal } from '../credentials/principal';
+import type { RouteAuthRules } from '../credentials/route-auth-rules';
+import { looksLike, secretsEqual } from '../credentials/secret-tokens';
 import { AccessTokenService } from './access-token.service';
-import type { Principal } from './principal';
-import type { RouteAuthRules } from './route-auth-rules';
-import { looksLike, secretsEqual } from './secret-tokens';
-
-export const API_KEY_HEADER = 'x-api-key';
 
 const unauthorized = (message: string) => new AppError('UNAUTHORIZED', message);
 
 /** A session credential acts with at most user rights, and only as far as its owner still may. */
 const sessionCredentialRole = (owner: UserRecord): UserRole => (owner.role === 'readonly' ? 'readonly' : 'user');
-
-function headerValue(request: Request, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function bearerToken(request: Request): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(headerValue(request, 'authorization') ?? '');
-  return match?.[1];
-}
 
 /**
  * Turns a request's credential into a Principal, or refuses it with 401. Accepted credentials:

@@ -2,9 +2,9 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppError, SESSION_ID_PATTERN } from '@app/contracts';
 import { SessionRepository, type SessionRecord } from '@app/db';
-import type { AuthenticatedRequest } from './authenticated-request';
-import { canAccessSession, canAccessUser, type Principal } from './principal';
-import { readRouteAuthRules, type RouteAuthRules } from './route-auth-rules';
+import type { AuthenticatedRequest } from '../credentials/authenticated-request';
+import { canAccessSession, canAccessUser, type Principal } from '../credentials/principal';
+import { readRouteAuthRules, type RouteAuthRules } from '../credentials/route-auth-rules';
 
 /** Methods that change nothing: the only ones readonly users may call (plus @ReadOnlySafe routes). */
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -3,7 +3,7 @@ import { ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '
 import type { RegistrationMode } from '@app/config';
 import { ErrorEnvelopeDto } from '../errors/error-envelope.dto';
 import { UserDto } from '../users/user.dto';
-import { Public, Roles } from './auth.decorators';
+import { Public, Roles } from '../credentials/auth.decorators';
 import { RegisterDto } from './auth.dto';
 import { AuthService } from './auth.service';
 

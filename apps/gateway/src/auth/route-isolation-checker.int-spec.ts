@@ -5,7 +5,7 @@ import { AuthFixtures } from '../../../../test/support/auth-fixtures';
 import { DbFixtures } from '../../../../test/support/db-fixtures';
 import { createGatewayApp } from '../../../../test/support/gateway-app';
 import { RouteIsolationChecker, type DocumentedOperation } from '../../../../test/support/route-isolation';
-import { AcceptsSessionToken, ReadOnlySafe, SessionScoped } from './auth.decorators';
+import { AcceptsSessionToken, ReadOnlySafe, SessionScoped } from '../credentials/auth.decorators';
 
 /** Routes as other engineers will write them: correctly decorated… */
 @Controller('probe-agents/:id')

@@ -1,6 +1,6 @@
 import type { CorsOptions } from '@nestjs/common/interfaces/external/cors-options.interface';
 import { TRACE_ID_HEADER } from '@app/observability';
-import { API_KEY_HEADER } from '../auth/authenticator';
+import { API_KEY_HEADER } from '../credentials/credential-headers';
 import { IDEMPOTENCY_KEY_HEADER } from '../idempotency/idempotency.fingerprint';
 import { IDEMPOTENT_REPLAYED_HEADER } from '../idempotency/idempotency.interceptor';
 

@@ -1,6 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { ERROR_HTTP_STATUS, RETRYABLE_ERRORS, type ErrorCode } from '@app/contracts';
-import { AUTH_EXTENSIONS } from '../auth/auth.decorators';
+import { AUTH_EXTENSIONS } from '../credentials/auth.decorators';
 import { ErrorEnvelopeDto } from '../errors/error-envelope.dto';
 
 /** The vendor extension listing, per operation, the error codes a client should retry. */

@@ -2,8 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { GatewayConfig } from '@app/config';
 import { documentRetryableErrors } from './retryable-errors.doc';
-import { AUTH_EXTENSIONS } from '../auth/auth.decorators';
-import { API_KEY_HEADER } from '../auth/authenticator';
+import { AUTH_EXTENSIONS } from '../credentials/auth.decorators';
+import { API_KEY_HEADER } from '../credentials/credential-headers';
 import { ErrorEnvelopeDto } from '../errors/error-envelope.dto';
 import { METRICS_OPERATION_ID, operationIdFor } from './operation-ids';
 

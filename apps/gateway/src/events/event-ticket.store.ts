@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { GatewayConfig } from '@app/config';
 import { redisKeys, USER_ROLES } from '@app/contracts';
 import { RedisClient } from '@app/redis';
-import type { Principal } from '../auth/principal';
-import { hashSecret, issueSecret, looksLike } from '../auth/secret-tokens';
+import type { Principal } from '../credentials/principal';
+import { hashSecret, issueSecret, looksLike } from '../credentials/secret-tokens';
 
 export interface IssuedTicket {
   ticket: string;

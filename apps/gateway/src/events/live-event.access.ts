@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, LIVE_EVENT_NAMES, LIVE_EVENTS, type LiveEventName } from '@app/contracts';
 import { SessionRepository } from '@app/db';
-import { canAccessSession, isAdmin, type Principal } from '../auth/principal';
+import { canAccessSession, isAdmin, type Principal } from '../credentials/principal';
 import type { LiveEventsQueryDto } from './dto/live-events-query.dto';
 import type { LiveEventFilter } from './live-event.filter';
 

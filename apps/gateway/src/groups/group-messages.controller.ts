@@ -1,7 +1,7 @@
 import { Body, Controller, Param, Post, Res, UploadedFile } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AcceptsSessionToken, SessionScoped } from '../auth/auth.decorators';
+import { AcceptsSessionToken, SessionScoped } from '../credentials/auth.decorators';
 import { TraceId } from '../http/trace-id.decorator';
 import { IdempotencyKey, Idempotent } from '../idempotency/idempotent.decorator';
 import type { UploadedMediaFile } from '../media/media-intake.types';

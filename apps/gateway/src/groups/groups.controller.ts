@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SessionScoped } from '../auth/auth.decorators';
+import { SessionScoped } from '../credentials/auth.decorators';
 import { ErrorEnvelopeDto } from '../errors/error-envelope.dto';
 import { TraceId } from '../http/trace-id.decorator';
 import { Idempotent } from '../idempotency/idempotent.decorator';

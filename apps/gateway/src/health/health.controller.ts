@@ -2,7 +2,7 @@ import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/commo
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import type { Response } from 'express';
-import { Public } from '../auth/auth.decorators';
+import { Public } from '../credentials/auth.decorators';
 import { TraceId } from '../http/trace-id.decorator';
 import { GatewayHealthIndicators } from './health.indicators';
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, SessionScoped } from '../auth/auth.decorators';
-import type { Principal } from '../auth/principal';
+import { CurrentPrincipal, SessionScoped } from '../credentials/auth.decorators';
+import type { Principal } from '../credentials/principal';
 import { ErrorEnvelopeDto } from '../errors/error-envelope.dto';
 import { TraceId } from '../http/trace-id.decorator';
 import { ChatHistoryQueryDto, DailyChatsQueryDto, HistoryFilterQueryDto, HistorySearchQueryDto } from './history-query.dto';

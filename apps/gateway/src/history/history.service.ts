@@ -5,7 +5,7 @@ import { MessageHistoryRepository, type HistoryFilter, type HistoryParty } from 
 import { normalizeRecipient } from '@app/messaging';
 import { SessionLeaseRepository } from '@app/redis';
 import { SessionCommandRouter } from '@app/transport';
-import { isAdmin, type Principal } from '../auth/principal';
+import { isAdmin, type Principal } from '../credentials/principal';
 import { dayWindow } from './day-window';
 import type { ChatHistoryQueryDto, DailyChatsQueryDto, HistoryFilterQueryDto, HistorySearchQueryDto } from './history-query.dto';
 import { ChatHistoryDto, ChatMessageDto, ChatSummaryDto, HistoryMessageDto, HistoryStatsDto, type DailyChatsDto, type HistoryPageDto } from './history-view.dto';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '@app/contracts';
-import type { AuthenticatedRequest } from '../auth/authenticated-request';
+import type { AuthenticatedRequest } from '../credentials/authenticated-request';
 import type { UploadedMediaFile } from '../media/media-intake.types';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';

@@ -7,7 +7,7 @@ import { GatewayConfig, loadConfig } from '@app/config';
 import { AppError } from '@app/contracts';
 import { IdempotencyRepository } from '@app/db';
 import { baseTestEnv } from '../../../../test/support/test-env';
-import { Public } from '../auth/auth.decorators';
+import { Public } from '../credentials/auth.decorators';
 import { configureGateway } from '../configure-gateway';
 import { GatewayModule } from '../gateway.module';
 import { idempotencyScope, type IdempotentRequest } from './idempotency.fingerprint';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AcceptsSessionToken, SessionScoped } from '../auth/auth.decorators';
+import { AcceptsSessionToken, SessionScoped } from '../credentials/auth.decorators';
 import { ErrorEnvelopeDto } from '../errors/error-envelope.dto';
 import { TraceId } from '../http/trace-id.decorator';
 import { IdempotencyKey, Idempotent } from '../idempotency/idempotent.decorator';

@@ -11,7 +11,7 @@ import { MEDIA_KINDS, type MediaKind } from '@app/contracts';
 import { MediaRepository } from '@app/db';
 import { DbFixtures } from '../../../../test/support/db-fixtures';
 import { baseTestEnv } from '../../../../test/support/test-env';
-import { Public } from '../auth/auth.decorators';
+import { Public } from '../credentials/auth.decorators';
 import { configureGateway } from '../configure-gateway';
 import { GatewayModule } from '../gateway.module';
 import { MediaIntakeService } from './media-intake.service';

@@ -2,7 +2,7 @@ import { Body, Controller, Param, Post, Res, UploadedFile } from '@nestjs/common
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { SessionRecord } from '@app/db';
-import { AcceptsSessionToken, ScopedSession, SessionScoped } from '../auth/auth.decorators';
+import { AcceptsSessionToken, ScopedSession, SessionScoped } from '../credentials/auth.decorators';
 import { TraceId } from '../http/trace-id.decorator';
 import { IdempotencyKey, Idempotent } from '../idempotency/idempotent.decorator';
 import type { UploadedMediaFile } from '../media/media-intake.types';

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SessionRecord } from '@app/db';
-import { AcceptsSessionToken, ScopedSession, SessionScoped } from '../auth/auth.decorators';
+import { AcceptsSessionToken, ScopedSession, SessionScoped } from '../credentials/auth.decorators';
 import { TraceId } from '../http/trace-id.decorator';
 import { IdempotencyKey, Idempotent } from '../idempotency/idempotent.decorator';
 import { BulkTextDto, QueueClearedDto, QueueStatusDto, SendResultDto } from './dto/send-message.dto';

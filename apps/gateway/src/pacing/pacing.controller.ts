@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PACING_SETTINGS_REFRESH_MS } from '@app/redis';
-import { SessionScoped } from '../auth/auth.decorators';
+import { SessionScoped } from '../credentials/auth.decorators';
 import { ErrorEnvelopeDto } from '../errors/error-envelope.dto';
 import { PacingSettingsDto, PacingViewDto } from './pacing.dto';
 import { PacingService } from './pacing.service';

@@ -1,4 +1,4 @@
-import type { AuthenticatedRequest } from '../auth/authenticated-request';
+import type { AuthenticatedRequest } from '../credentials/authenticated-request';
 import { clientIp } from './client-ip';
 
 /**

@@ -12,7 +12,7 @@ import {
 } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { GatewayConfig } from '@app/config';
-import type { AuthenticatedRequest } from '../auth/authenticated-request';
+import type { AuthenticatedRequest } from '../credentials/authenticated-request';
 import { clientIp, normalizeIp } from './client-ip';
 import { clientTracker } from './client-tracker';
 import { LOGIN_ATTEMPT_METADATA } from './login-attempt.decorator';

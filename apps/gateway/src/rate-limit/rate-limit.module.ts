@@ -4,7 +4,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import type { Express } from 'express';
 import { GatewayConfig } from '@app/config';
 import { RedisClient } from '@app/redis';
-import type { AuthenticatedRequest } from '../auth/authenticated-request';
+import type { AuthenticatedRequest } from '../credentials/authenticated-request';
 import { loginTracker } from './client-tracker';
 import { API_THROTTLER, LOGIN_THROTTLER } from './rate-limit.guard';
 import { RedisThrottlerStorage } from './redis-throttler.storage';

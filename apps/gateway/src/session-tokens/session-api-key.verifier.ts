@@ -4,7 +4,7 @@ import { redisKeys } from '@app/contracts';
 import { SecretBox } from '@app/crypto';
 import { SessionRepository, SharedApiKeyRepository, type SessionRecord } from '@app/db';
 import { RedisClient } from '@app/redis';
-import { secretsEqual } from '../auth/secret-tokens';
+import { secretsEqual } from '../credentials/secret-tokens';
 
 /**
  * A burst of wrong tokens must not become a burst of queries: a session's key is re-synced at

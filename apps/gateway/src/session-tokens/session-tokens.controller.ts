@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SessionScoped } from '../auth/auth.decorators';
+import { SessionScoped } from '../credentials/auth.decorators';
 import { CreatedSessionTokenDto, CreateSessionTokenDto, SessionTokenDto } from './session-token.dto';
 import { SessionTokensService } from './session-tokens.service';
 
@@ -18,8 +18,8 @@ export class SessionTokensController {
   })
   @ApiCreatedResponse({ type: CreatedSessionTokenDto })
   async create(@Param('id') sessionId: string, @Body() body: CreateSessionTokenDto): Promise<CreatedSessionTokenDto> {
-    const { record, token } = await this.tokens.create(sessionId, body.name);
-    return { ...SessionTokenDto.from(record), token };
+    const { record, secret } = await this.tokens.issue({ ownerId: sessionId, name: body.name });
+    return { ...SessionTokenDto.from(record), token: secret };
   }
 
   @Get()

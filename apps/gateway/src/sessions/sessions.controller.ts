@@ -9,8 +9,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentPrincipal, ReadOnlySafe, SessionScoped } from '../auth/auth.decorators';
-import type { Principal } from '../auth/principal';
+import { CurrentPrincipal, ReadOnlySafe, SessionScoped } from '../credentials/auth.decorators';
+import type { Principal } from '../credentials/principal';
 import { ErrorEnvelopeDto } from '../errors/error-envelope.dto';
 import { TraceId } from '../http/trace-id.decorator';
 import { CreateSessionDto } from './dto/create-session.dto';

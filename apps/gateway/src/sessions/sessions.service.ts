@@ -5,7 +5,7 @@ import { SecretBox } from '@app/crypto';
 import { SessionCommandRouter } from '@app/transport';
 import { SessionRepository, SharedApiKeyRepository, UserRepository, type SessionRecord } from '@app/db';
 import { normalizeRecipient } from '@app/messaging';
-import { canAccessSession, isAdmin, type Principal } from '../auth/principal';
+import { canAccessSession, isAdmin, type Principal } from '../credentials/principal';
 import type { CreateSessionDto } from './dto/create-session.dto';
 import type { CheckPhoneResultDto, ListSessionsQueryDto } from './dto/session-requests.dto';
 import type { LiveStateDto, QrResponseDto, SeedLiveStateDto, SessionDto } from './dto/session-view.dto';

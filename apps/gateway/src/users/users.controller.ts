@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorEnvelopeDto } from '../errors/error-envelope.dto';
-import { Roles } from '../auth/auth.decorators';
+import { Roles } from '../credentials/auth.decorators';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserDto } from './user.dto';
 import { UsersService } from './users.service';
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AppError } from '@app/contracts';
-import { SessionScoped } from '../auth/auth.decorators';
+import { SessionScoped } from '../credentials/auth.decorators';
 import { ErrorEnvelopeDto } from '../errors/error-envelope.dto';
 import { ListDeliveriesQueryDto, ReplayDeliveriesDto, ReplayResultDto, UpdateWebhookDto, WebhookDeliveryDto, WebhookSettingsDto } from './webhook-settings.dto';
 import { WebhookSettingsService } from './webhook-settings.service';

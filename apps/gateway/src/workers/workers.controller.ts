@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/auth.decorators';
+import { Roles } from '../credentials/auth.decorators';
 import { TraceId } from '../http/trace-id.decorator';
 import { WorkerDto, WorkerIdParams } from './worker.dto';
 import { WorkersService } from './workers.service';

@@ -19,7 +19,7 @@ describe('UserApiKeyRepository', () => {
     await fixtures.close();
   });
 
-  const create = (expiresAt: Date | null = null) => keys.create({ userId, name: 'k', prefix: 'wgk_abc', keyHash: randomUUID(), expiresAt });
+  const create = (expiresAt: Date | null = null) => keys.create({ ownerId: userId, name: 'k', expiresAt }, { prefix: 'wgk_abc', hash: randomUUID() });
 
   it('finds a usable key by hash, never returning the hash', async () => {
     const key = await create();
@@ -52,8 +52,8 @@ describe('UserApiKeyRepository', () => {
     const at = new Date('2026-03-01T10:00:00Z');
     await keys.touch(key, at, 60_000);
     await keys.touch(key, new Date(at.getTime() + 30_000), 60_000);
-    expect((await keys.listForUser(userId)).find((k) => k.id === key.id)!.lastUsedAt).toEqual(at);
+    expect((await keys.listForOwner(userId)).find((k) => k.id === key.id)!.lastUsedAt).toEqual(at);
     await keys.touch(key, new Date(at.getTime() + 61_000), 60_000);
-    expect((await keys.listForUser(userId)).find((k) => k.id === key.id)!.lastUsedAt).toEqual(new Date(at.getTime() + 61_000));
+    expect((await keys.listForOwner(userId)).find((k) => k.id === key.id)!.lastUsedAt).toEqual(new Date(at.getTime() + 61_000));
   });
 });

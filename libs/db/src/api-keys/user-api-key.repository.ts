@@ -1,6 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
+import { IssuedCredentialRepository } from '../issued-credentials/issued-credential.repository';
+import type { StoredSecret } from '../issued-credentials/issued-credential.record';
 import { PrismaService } from '../prisma.service';
-import type { RowCache } from '../row-changes/row.cache';
 import { RowCaches } from '../row-changes/row-caches';
 import type { NewUserApiKey, UserApiKeyRecord } from './user-api-key.record';
 
@@ -10,47 +11,39 @@ const RECORD_FIELDS = {
 
 /** Per-user API keys (seed 001), stored as hashes. */
 @Injectable()
-export class UserApiKeyRepository {
-  private readonly cache: RowCache<UserApiKeyRecord | null> | null;
-
+export class UserApiKeyRepository extends IssuedCredentialRepository<UserApiKeyRecord, NewUserApiKey> {
   constructor(
     private readonly prisma: PrismaService,
-    @Optional() private readonly caches?: RowCaches,
+    @Optional() caches?: RowCaches,
   ) {
-    this.cache = caches?.cacheFor('user_api_keys') ?? null;
+    super('user_api_keys', caches);
   }
 
-  create(key: NewUserApiKey): Promise<UserApiKeyRecord> {
-    return this.prisma.userApiKey.create({ data: key, select: RECORD_FIELDS });
+  create(key: NewUserApiKey, secret: StoredSecret): Promise<UserApiKeyRecord> {
+    const data = { userId: key.ownerId, name: key.name, prefix: secret.prefix, keyHash: secret.hash, expiresAt: key.expiresAt };
+    return this.prisma.userApiKey.create({ data, select: RECORD_FIELDS });
   }
 
-  listForUser(userId: string): Promise<UserApiKeyRecord[]> {
+  listForOwner(userId: string): Promise<UserApiKeyRecord[]> {
     return this.prisma.userApiKey.findMany({ where: { userId }, select: RECORD_FIELDS, orderBy: { createdAt: 'asc' } });
   }
 
-  /** The key with this hash, unless revoked or expired at `now` (found keys are cached where the process caches rows). */
-  async findUsableByHash(keyHash: string, now: Date): Promise<UserApiKeyRecord | null> {
-    const read = () => this.prisma.userApiKey.findUnique({ where: { keyHash }, select: RECORD_FIELDS });
-    // Unknown hashes are not kept: no row would announce that they came to exist.
-    const key = this.cache ? await this.cache.get(keyHash, async () => { const found = await read(); return { value: found, rows: found ? [`user_api_keys:${found.id}`] : [] }; }) : await read();
-    return key && key.revokedAt === null && (key.expiresAt === null || key.expiresAt > now) ? key : null;
+  protected findByHash(keyHash: string): Promise<UserApiKeyRecord | null> {
+    return this.prisma.userApiKey.findUnique({ where: { keyHash }, select: RECORD_FIELDS });
   }
 
-  /** Revokes one of the user's keys (idempotent: the first revocation time stays); null when the user has no such key. */
-  async revoke(userId: string, keyId: string, now: Date): Promise<UserApiKeyRecord | null> {
-    await this.prisma.userApiKey.updateMany({ where: { id: keyId, userId, revokedAt: null }, data: { revokedAt: now } });
-    this.caches?.changed('user_api_keys', keyId);
-    return this.prisma.userApiKey.findFirst({ where: { id: keyId, userId }, select: RECORD_FIELDS });
+  protected findOwned(userId: string, id: string): Promise<UserApiKeyRecord | null> {
+    return this.prisma.userApiKey.findFirst({ where: { id, userId }, select: RECORD_FIELDS });
   }
 
-  /** Records a use of `key`, at most once per `resolutionMs`, so busy keys do not write on every request. */
-  async touch(key: UserApiKeyRecord, now: Date, resolutionMs: number): Promise<void> {
-    const staleBefore = new Date(now.getTime() - resolutionMs);
-    if (key.lastUsedAt && key.lastUsedAt >= staleBefore) return;
-    await this.prisma.userApiKey.updateMany({
-      where: { id: key.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: staleBefore } }] },
+  protected markRevoked(userId: string, id: string, now: Date): Promise<unknown> {
+    return this.prisma.userApiKey.updateMany({ where: { id, userId, revokedAt: null }, data: { revokedAt: now } });
+  }
+
+  protected markUsed(id: string, staleBefore: Date, now: Date): Promise<unknown> {
+    return this.prisma.userApiKey.updateMany({
+      where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: staleBefore } }] },
       data: { lastUsedAt: now },
     });
-    this.caches?.changed('user_api_keys', key.id);
   }
 }

@@ -58,7 +58,7 @@ describe('row caches over the row-change feed (real PostgreSQL)', () => {
 
   it('refuses a revoked API key at once, and one revoked by another process once heard', async () => {
     const hash = (n: number) => `hash-${userId}-${n}`;
-    const create = async (n: number) => apiKeys.create({ userId, name: `k${n}`, prefix: 'wgk_x', keyHash: hash(n), expiresAt: null });
+    const create = async (n: number) => apiKeys.create({ ownerId: userId, name: `k${n}`, expiresAt: null }, { prefix: 'wgk_x', hash: hash(n) });
     const mine = await create(1);
     const theirs = await create(2);
     expect(await apiKeys.findUsableByHash(hash(1), new Date())).toMatchObject({ id: mine.id });

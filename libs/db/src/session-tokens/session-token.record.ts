@@ -1,18 +1,9 @@
+import type { IssuedCredentialRecord, NewIssuedCredential } from '../issued-credentials/issued-credential.record';
+
 /** A session-bound Bearer token as stored: the hash is looked up, never returned. */
-export interface SessionTokenRecord {
-  id: string;
+export interface SessionTokenRecord extends IssuedCredentialRecord {
   sessionId: string;
-  name: string;
-  /** The token's first characters, shown in lists so tokens can be told apart. */
-  prefix: string;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-  createdAt: Date;
 }
 
-export interface NewSessionToken {
-  sessionId: string;
-  name: string;
-  prefix: string;
-  tokenHash: string;
-}
+/** A token for the session `ownerId`. */
+export type NewSessionToken = NewIssuedCredential;

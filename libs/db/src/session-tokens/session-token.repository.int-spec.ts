@@ -18,11 +18,11 @@ describe('SessionTokenRepository', () => {
   it('creates, finds by hash until revoked, and lists per session', async () => {
     const session = await fixtures.session((await fixtures.user()).id);
     const hash = randomUUID();
-    const token = await tokens.create({ sessionId: session.id, name: 't', prefix: 'wgs_abc', tokenHash: hash });
-    expect(await tokens.findActiveByHash(hash)).toEqual(token);
+    const token = await tokens.create({ ownerId: session.id, name: 't' }, { prefix: 'wgs_abc', hash });
+    expect(await tokens.findUsableByHash(hash, new Date())).toEqual(token);
     expect(await tokens.revoke(randomUUID(), token.id, new Date())).toBeNull();
     await tokens.revoke(session.id, token.id, new Date());
-    expect(await tokens.findActiveByHash(hash)).toBeNull();
-    expect((await tokens.listForSession(session.id)).map((t) => t.id)).toEqual([token.id]);
+    expect(await tokens.findUsableByHash(hash, new Date())).toBeNull();
+    expect((await tokens.listForOwner(session.id)).map((t) => t.id)).toEqual([token.id]);
   });
 });

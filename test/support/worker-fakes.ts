@@ -254,7 +254,16 @@ export class FakeRuntime {
   }
 
   state(): LiveSessionState {
-    return { sessionId: this.sessionId, workerId: this.session.lease.workerId, status: this.status, connected: this.connected, qr: null, qrUpdatedAt: null, phone: null, since: '' };
+    return {
+      sessionId: this.sessionId,
+      workerId: this.session.lease.workerId,
+      status: this.status,
+      connected: this.connected,
+      qr: null,
+      qrUpdatedAt: null,
+      phone: null,
+      since: '',
+    };
   }
 }
 
@@ -284,7 +293,9 @@ export class FakeRuntimeFactory {
  * runtimes), WorkerStateService and WorkerHeartbeatService. Workers built over the same stores
  * compete for the same sessions.
  */
-export function fakeWorker(options: { id?: string; config?: Partial<SessionWorkerConfig>; leases?: MemoryLeases; sessions?: MemorySessions; registry?: MemoryRegistry } = {}) {
+export function fakeWorker(
+  options: { id?: string; config?: Partial<SessionWorkerConfig>; leases?: MemoryLeases; sessions?: MemorySessions; registry?: MemoryRegistry } = {},
+) {
   const id = options.id ?? 'w1';
   const leases = options.leases ?? new MemoryLeases();
   const sessions = options.sessions ?? new MemorySessions();

@@ -6,7 +6,14 @@ import { LeaseKeeper } from './lease-keeper.service';
 async function setUp() {
   const worker = fakeWorker({ config: { LEASE_TTL_MS: 3_000 }, sessions: new MemorySessions().add('s1').add('s2').add('s3') });
   const losses = new MemoryMetric();
-  const keeper = new LeaseKeeper(partial<SessionLeaseRepository>(worker.leases), worker.supervisor, worker.identity, worker.config, silentLogger, losses.asCounter());
+  const keeper = new LeaseKeeper(
+    partial<SessionLeaseRepository>(worker.leases),
+    worker.supervisor,
+    worker.identity,
+    worker.config,
+    silentLogger,
+    losses.asCounter(),
+  );
   await worker.supervisor.claim('s1');
   await worker.supervisor.claim('s2');
   return { ...worker, keeper, losses };

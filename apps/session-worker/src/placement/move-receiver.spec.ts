@@ -4,11 +4,23 @@ import { fakeWorker, MemoryMetric, MemoryMoves, MemorySessions, partial, silentL
 import { MoveReceiver } from './move-receiver.service';
 
 function setUp(capacity = 10) {
-  const worker = fakeWorker({ sessions: new MemorySessions().add('s1').add('s2').add('s3').add('s4').add('s5'), config: { WORKER_CAPACITY: capacity, RESTORE_CONCURRENCY: 2 } });
+  const worker = fakeWorker({
+    sessions: new MemorySessions().add('s1').add('s2').add('s3').add('s4').add('s5'),
+    config: { WORKER_CAPACITY: capacity, RESTORE_CONCURRENCY: 2 },
+  });
   const moves = new MemoryMoves();
   const duration = new MemoryMetric();
   const { supervisor, heartbeat, state, identity, config } = worker;
-  const receiver = new MoveReceiver(supervisor, partial<SessionMovesRepository>(moves), heartbeat, state, identity, config, silentLogger, duration.asHistogram());
+  const receiver = new MoveReceiver(
+    supervisor,
+    partial<SessionMovesRepository>(moves),
+    heartbeat,
+    state,
+    identity,
+    config,
+    silentLogger,
+    duration.asHistogram(),
+  );
   const reserve = (sessionId: string, to = 'w1', since = Date.now()): SessionReservation => {
     const reservation: SessionReservation = { to, from: 'w-old', reason: 'rebalance', since };
     moves.reservations.set(sessionId, reservation);
@@ -88,11 +100,11 @@ describe('MoveReceiver', () => {
     await tick();
     expect(setup.factory.made.map((runtime) => runtime.sessionId)).toEqual(['s1', 's2']);
 
-    gates[0]!();
+    gates[0]();
     expect(await first).toBe('start failed');
     await tick();
     expect(setup.factory.made.map((runtime) => runtime.sessionId)).toEqual(['s1', 's2', 's3']);
-    gates[1]!();
+    gates[1]();
     expect([await second, await third]).toEqual([true, true]);
     expect(setup.moves.reservations.size).toBe(0);
     // Every slot is free again.
@@ -103,8 +115,8 @@ describe('MoveReceiver', () => {
     void setup.receiver.claimReserved('s5', setup.reserve('s5'));
     await tick();
     expect(setup.factory.made.map((runtime) => runtime.sessionId)).toEqual(['s1', 's2', 's3', 's4', 's5']);
-    gates[2]!();
-    gates[3]!();
+    gates[2]();
+    gates[3]();
   });
 
   it('records how long the session took no sends, from the old owner stopping them to connected here', async () => {

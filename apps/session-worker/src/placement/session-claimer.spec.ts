@@ -1,7 +1,16 @@
 import { UNPLACED_ERROR, type SessionReservation } from '@app/contracts';
 import type { SessionRepository, StatusChange } from '@app/db';
 import type { SessionLeaseRepository, SessionMovesRepository, WorkerRegistryRepository } from '@app/redis';
-import { fakeWorker, MemoryMetric, MemoryMoves, MemoryRegistry, MemorySessions, partial, silentLogger, workerInfo } from '../../../../test/support/worker-fakes';
+import {
+  fakeWorker,
+  MemoryMetric,
+  MemoryMoves,
+  MemoryRegistry,
+  MemorySessions,
+  partial,
+  silentLogger,
+  workerInfo,
+} from '../../../../test/support/worker-fakes';
 import type { RecordOutcome, SessionStatusRecorder } from '../sessions/session-status.recorder';
 import { MoveReceiver } from './move-receiver.service';
 import { SessionClaimer } from './session-claimer.service';
@@ -25,12 +34,25 @@ class MemoryRecorder {
 function setUp(options: { sessions: number; capacity?: number; live?: ReturnType<typeof workerInfo>[] }) {
   const sessions = new MemorySessions();
   for (let index = 1; index <= options.sessions; index += 1) sessions.add(`s${index}`);
-  const worker = fakeWorker({ sessions, registry: new MemoryRegistry(options.live), config: { WORKER_CAPACITY: options.capacity ?? 10, RESTORE_CONCURRENCY: 2 } });
+  const worker = fakeWorker({
+    sessions,
+    registry: new MemoryRegistry(options.live),
+    config: { WORKER_CAPACITY: options.capacity ?? 10, RESTORE_CONCURRENCY: 2 },
+  });
   const moves = new MemoryMoves();
   const recorder = new MemoryRecorder(sessions);
   const unplacedGauge = new MemoryMetric();
   const { supervisor, heartbeat, state, identity, config, leases, registry } = worker;
-  const receiver = new MoveReceiver(supervisor, partial<SessionMovesRepository>(moves), heartbeat, state, identity, config, silentLogger, new MemoryMetric().asHistogram());
+  const receiver = new MoveReceiver(
+    supervisor,
+    partial<SessionMovesRepository>(moves),
+    heartbeat,
+    state,
+    identity,
+    config,
+    silentLogger,
+    new MemoryMetric().asHistogram(),
+  );
   const unplaced = new UnplacedSessions(partial<SessionRepository>(sessions), partial<SessionStatusRecorder>(recorder), silentLogger, unplacedGauge.asGauge());
   const claimer = new SessionClaimer(
     partial<SessionRepository>(sessions),
@@ -84,7 +106,7 @@ describe('SessionClaimer', () => {
     expect(setup.unplacedGauge.value()).toBe(3);
     const waiting = ['s1', 's2', 's3', 's4', 's5'].filter((id) => !setup.supervisor.holds(id));
     expect(setup.recorder.marked.sort()).toEqual(waiting);
-    expect(setup.sessions.rows.get(waiting[0]!)).toMatchObject({ status: 'disconnected', lastError: UNPLACED_ERROR });
+    expect(setup.sessions.rows.get(waiting[0])).toMatchObject({ status: 'disconnected', lastError: UNPLACED_ERROR });
   });
 
   it('claims a session reserved for it, leaves one reserved for another live active worker, takes over one whose receiver is gone or draining', async () => {

@@ -196,7 +196,9 @@ describe('SessionSupervisor', () => {
       expect(supervisor.beginHandOver('s1')).not.toBeNull();
       expect(supervisor.beginHandOver('s1')).toBeNull();
       expect(supervisor.beginHandOver('not-held')).toBeNull();
-      expect(() => supervisor.runtimeForSend('s1')).toThrow(expect.objectContaining({ code: 'SESSION_NOT_READY', details: expect.objectContaining({ retryAfterSeconds: 1 }) }));
+      expect(() => supervisor.runtimeForSend('s1')).toThrow(
+        expect.objectContaining({ code: 'SESSION_NOT_READY', details: expect.objectContaining({ retryAfterSeconds: 1 }) }),
+      );
       expect(supervisor.runtimeForSend('s2').sessionId).toBe('s2');
       expect(supervisor.movesInFlight).toBe(1);
       expect(supervisor.moveCandidates().map((candidate) => candidate.sessionId)).toEqual(['s2']);
@@ -259,8 +261,8 @@ describe('SessionSupervisor', () => {
       const { supervisor, factory, active } = setUp();
       await supervisor.claim('s1');
       await supervisor.claim('s2');
-      factory.made[0]!.connected = true;
-      factory.made[0]!.status = 'connected';
+      factory.made[0].connected = true;
+      factory.made[0].status = 'connected';
       supervisor.refreshGauge();
       expect(active.value({ worker: 'w1' })).toBe(1);
       expect(Object.fromEntries(supervisor.statusCounts())).toEqual({ connected: 1, connecting: 1 });

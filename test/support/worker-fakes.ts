@@ -267,7 +267,7 @@ export class FakeRuntime {
   }
 }
 
-export class FakeRuntimeFactory {
+class FakeRuntimeFactory {
   readonly made: FakeRuntime[] = [];
   /** Applied to the next runtime made. */
   next: Partial<Pick<FakeRuntime, 'startFailure' | 'startGate'>> = {};

@@ -12,9 +12,7 @@ export class ChatHistoryFactory {
   ) {}
 
   create(sessionId: string): SessionChatHistory {
-    return new SessionChatHistory({
-      limits: { messagesPerChat: this.config.CHAT_STORE_MESSAGES_PER_CHAT, chats: this.config.CHAT_STORE_CHATS },
-      sentFromPhone: (message, ownPhone) => this.publisher.publish(sessionId, ownPhone, message),
-    });
+    const limits = { messagesPerChat: this.config.CHAT_STORE_MESSAGES_PER_CHAT, chats: this.config.CHAT_STORE_CHATS };
+    return new SessionChatHistory(sessionId, limits, this.publisher);
   }
 }

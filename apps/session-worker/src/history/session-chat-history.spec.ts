@@ -1,5 +1,6 @@
 import { AppError, type ChatMessage } from '@app/contracts';
 import type { HistoryBatch, SeenMessage } from '../whatsapp/whatsapp-connection';
+import type { PhoneMessagePublisher } from './phone-message.publisher';
 import { SessionChatHistory } from './session-chat-history';
 import { SessionChatStore } from './session-chat-store';
 
@@ -38,8 +39,9 @@ describe('SessionChatStore', () => {
 });
 
 describe('SessionChatHistory without a connection', () => {
-  const sentFromPhone: Array<[string, string]> = [];
-  const history = () => new SessionChatHistory({ limits: { messagesPerChat: 100, chats: 100 }, sentFromPhone: (message, ownPhone) => sentFromPhone.push([message.waMessageId, ownPhone]) });
+  const sentFromPhone: Array<[string, string, string]> = [];
+  const phoneMessages = { publish: (sessionId: string, ownPhone: string, message: ChatMessage) => void sentFromPhone.push([sessionId, message.waMessageId, ownPhone]) };
+  const history = () => new SessionChatHistory('session-1', { messagesPerChat: 100, chats: 100 }, phoneMessages as PhoneMessagePublisher);
 
   beforeEach(() => {
     sentFromPhone.length = 0;
@@ -49,7 +51,7 @@ describe('SessionChatHistory without a connection', () => {
     const chats = history();
     chats.record(batch([seen('typed', 1, { fromMe: true }), seen('sent-here', 2, { fromMe: true, sentHere: true }), seen('theirs', 3)]));
     chats.record(batch([seen('old-own', 0, { fromMe: true, origin: 'history-sync' })], { origin: 'history-sync' }));
-    expect(sentFromPhone).toEqual([['typed', '6289999999999']]);
+    expect(sentFromPhone).toEqual([['session-1', 'typed', '6289999999999']]);
   });
 
   it('answers store and auto from what is held at once when not connected (no sync is coming)', async () => {

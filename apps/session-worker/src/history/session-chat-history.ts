@@ -1,5 +1,6 @@
 import { AppError, type ChatHistoryPage, type ChatHistoryRequest, type ChatMessage } from '@app/contracts';
 import type { HistoryBatch, WhatsAppConnection } from '../whatsapp/whatsapp-connection';
+import type { PhoneMessagePublisher } from './phone-message.publisher';
 import { SessionChatStore, toChatMessage, type ChatStoreLimits } from './session-chat-store';
 
 /** WhatsApp answers at most this many messages per on-demand request. */
@@ -7,13 +8,6 @@ const MAX_ON_DEMAND = 50;
 
 type Query = Omit<ChatHistoryRequest, 'sessionId' | 'traceId'>;
 type Waiter = { done: (batch: HistoryBatch | null) => void; accepts: (batch: HistoryBatch) => boolean };
-
-/** What the history needs from the worker around it (wired by ChatHistoryFactory). */
-export interface ChatHistoryDeps {
-  limits: ChatStoreLimits;
-  /** A message the account wrote on another device (the phone): it goes to the stored history, behind the gate. */
-  sentFromPhone(message: ChatMessage, ownPhone: string): void;
-}
 
 /**
  * Seed 002's chat history of one session held by this worker: what its connections saw (live
@@ -27,14 +21,20 @@ export class SessionChatHistory {
   private syncComplete = false;
   private readonly waiters = new Set<Waiter>();
 
-  constructor(private readonly deps: ChatHistoryDeps) {
-    this.store = new SessionChatStore(deps.limits);
+  /** `phoneMessages` takes what the account wrote on another device (the phone): it goes to the stored history, behind the gate. */
+  constructor(
+    private readonly sessionId: string,
+    limits: ChatStoreLimits,
+    private readonly phoneMessages: PhoneMessagePublisher,
+  ) {
+    this.store = new SessionChatStore(limits);
   }
 
   record(batch: HistoryBatch): void {
     this.store.add(batch.messages);
     if (batch.origin === 'live') {
-      for (const message of batch.messages) if (message.fromMe && !message.sentHere) this.deps.sentFromPhone(toChatMessage(message), batch.ownPhone);
+      for (const message of batch.messages)
+        if (message.fromMe && !message.sentHere) this.phoneMessages.publish(this.sessionId, batch.ownPhone, toChatMessage(message));
     }
     this.syncComplete ||= batch.syncComplete;
     for (const waiter of this.waiters) if (waiter.accepts(batch)) waiter.done(batch);
@@ -87,9 +87,7 @@ export class SessionChatHistory {
     const before = this.store.page(chatJid, undefined, Number.MAX_SAFE_INTEGER)?.length ?? 0;
     let requestId: string | null = null;
     const answered = this.next(
-      (batch) =>
-        batch?.origin === 'on-demand' &&
-        (batch.requestId === requestId || batch.messages.some((message) => message.chatJid === chatJid)),
+      (batch) => batch?.origin === 'on-demand' && (batch.requestId === requestId || batch.messages.some((message) => message.chatJid === chatJid)),
       deadline,
     );
     requestId = await connection.fetchHistory(chatJid, count, { waMessageId: anchor.waMessageId, fromMe: anchor.fromMe, sentAt: anchor.sentAt });

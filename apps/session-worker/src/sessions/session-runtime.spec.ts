@@ -5,6 +5,7 @@ import type { SessionStatus } from '@app/contracts';
 import type { SessionRepository, StatusChange } from '@app/db';
 import type { LiveEventPublisher } from '@app/redis';
 import type { SessionAuthStore } from '../auth-state/session-auth-store';
+import type { PhoneMessagePublisher } from '../history/phone-message.publisher';
 import { SessionChatHistory } from '../history/session-chat-history';
 import type { InboundPublisher } from '../inbound/inbound.publisher';
 import type { OutboxDrainer } from '../outbox/outbox-drainer';
@@ -96,7 +97,7 @@ function setUp(options: { linked?: boolean; stale?: boolean; phoneTakenBy?: stri
       abandon: async (reason: string) => void abandoned.push(reason),
     } as unknown as OutboxDrainer,
     store: { clear: async () => void (cleared += 1) } as unknown as SessionAuthStore,
-    history: new SessionChatHistory({ limits: { messagesPerChat: 10, chats: 10 }, sentFromPhone: () => undefined }),
+    history: new SessionChatHistory(SESSION.sessionId, { messagesPerChat: 10, chats: 10 }, { publish: () => undefined } as unknown as PhoneMessagePublisher),
     live: {
       qr: async (_id: string, qr: string) => void published.push(`qr ${qr}`),
       pairingCode: async (_id: string, phone: string, code: string) => void published.push(`code ${code} for ${phone}`),

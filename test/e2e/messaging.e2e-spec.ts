@@ -12,13 +12,14 @@ describe('sending messages', () => {
   const fixtures = new DbFixtures();
   let userId: string;
   let contact: string;
+  let account: string;
 
   const sent = (filter: { to?: string; messageId?: string }) => suite.sim.client.sentMessages(filter);
 
   beforeAll(async () => {
     await suite.start();
     userId = (await fixtures.user()).id;
-    await suite.linkSession('sender', userId);
+    account = await suite.linkSession('sender', userId);
     contact = await suite.newContact('Budi');
   }, 120_000);
 
@@ -68,6 +69,18 @@ describe('sending messages', () => {
     // No read receipt follows, so the status stays where the delivery receipt put it.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await statusOf()).toBe('delivered');
+  });
+
+  it('issues its privacy token to a contact once, not with every message', async () => {
+    const newContact = await suite.newContact('Tika');
+    const issuedBefore = (await suite.sim.client.phone(account)).privacyTokensIssued;
+    for (const index of [0, 1, 2, 3]) {
+      expect((await suite.api.post('/agents/sender/messages', { to: newContact, message: `token ${index}` })).status).toBe(201);
+    }
+    await eventually(async () => ((await sent({ to: newContact })).length === 4 ? true : undefined), 10_000, 'four texts at the contact');
+    // Baileys issues the token after the send, without waiting: give the last one time to arrive.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await suite.sim.client.phone(account)).privacyTokensIssued - issuedBefore).toBe(1);
   });
 
   it('sends once for a repeated Idempotency-Key and replays the first answer', async () => {

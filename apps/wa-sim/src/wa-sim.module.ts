@@ -25,6 +25,7 @@ import { ConnectionRegistry } from './server/connection-registry.service';
 import { StanzaRouter } from './server/stanza-router.service';
 import { SimWebSocketServer } from './server/websocket-server';
 import { LoginService } from './session/login.service';
+import { PrivacyTokensLedger } from './session/privacy-tokens.ledger';
 import { SessionQueriesHandler } from './session/session-queries.handler';
 import { PhoneSignalService } from './signal/phone-signal.service';
 import { PrekeysHandler } from './signal/prekeys.handler';
@@ -50,6 +51,7 @@ const CORE_SERVICES = [
   ReceiptsService,
   DeliveryService,
   OutboundMessageHandler,
+  PrivacyTokensLedger,
 ];
 
 /** Services that only register stanza handlers. */

@@ -43,6 +43,7 @@ import type {
 } from './whatsapp-connection';
 import { WhatsAppRequestError } from './whatsapp-connection';
 import { KIND_BY_CONTENT, requestOlderMessages, watchHistory } from './baileys-history';
+import { recordPrivacyTokenIssued } from './privacy-token.record';
 
 type Socket = ReturnType<typeof makeWASocket>;
 
@@ -144,7 +145,7 @@ export class BaileysAdapter {
       }
     });
     watchHistory(socket, creds, listener);
-    return this.connectionOf(socket, creds);
+    return this.connectionOf(socket, creds, baileysLogger);
   }
 
   private onUpdate(socket: Socket, creds: AuthenticationCreds, update: Partial<ConnectionState>, listener: ConnectionListener): void {
@@ -160,7 +161,7 @@ export class BaileysAdapter {
     }
   }
 
-  private connectionOf(socket: Socket, creds: AuthenticationCreds): WhatsAppConnection {
+  private connectionOf(socket: Socket, creds: AuthenticationCreds, logger: typeof this.logger.logger): WhatsAppConnection {
     return {
       get linked() {
         return !!creds.me;
@@ -169,6 +170,10 @@ export class BaileysAdapter {
       send: async (message) => {
         const quoted = message.content.quotedMessageId ? quotedStub(message.to, message.content.quotedMessageId) : undefined;
         await socket.sendMessage(message.to, messageContentOf(message), { messageId: message.messageId, quoted });
+        // The message is out: a failure here must not make it count as unsent.
+        await recordPrivacyTokenIssued(socket.authState.keys, (jid) => socket.signalRepository.lidMapping.getLIDForPN(jid), message.to).catch(
+          (error: unknown) => logger.warn({ err: error }, 'privacy token issue not recorded'),
+        );
       },
       sendPresence: (chatJid, state) => socket.sendPresenceUpdate(state, chatJid),
       fetchHistory: (chatJid, count, anchor) => requestOlderMessages(socket, chatJid, count, anchor),

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, Param, ParseIntPipe, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ConnectionRegistry } from '../server/connection-registry.service';
+import { PrivacyTokensLedger } from '../session/privacy-tokens.ledger';
 import { CreatePhoneDto, PhoneView, ReceiptModeDto } from './accounts.dto';
 import { DeviceLinksService } from './device-links.service';
 import { lidJid, pnJid, type Phone, type PhoneRole } from './phone.model';
@@ -13,6 +14,7 @@ export class AccountsController {
     private readonly phones: PhoneRegistry,
     private readonly connections: ConnectionRegistry,
     private readonly links: DeviceLinksService,
+    private readonly privacyTokens: PrivacyTokensLedger,
   ) {}
 
   @Post('accounts')
@@ -86,6 +88,7 @@ export class AccountsController {
         queued: device.pending.length,
       })),
       connections: this.connections.stats(phone.phoneNumber),
+      privacyTokensIssued: this.privacyTokens.issuedCount(phone.phoneNumber),
     };
   }
 }

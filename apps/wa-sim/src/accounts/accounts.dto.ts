@@ -57,4 +57,5 @@ export class PhoneView {
   @ApiProperty({ enum: RECEIPT_MODES }) receiptMode!: ReceiptMode;
   @ApiProperty({ type: [CompanionView] }) devices!: CompanionView[];
   @ApiProperty({ type: ConnectionStatsView }) connections!: ConnectionStatsView;
+  @ApiProperty({ description: "Privacy tokens (tctoken) the account's companions issued to contacts since start" }) privacyTokensIssued!: number;
 }

@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { children, node, type BinaryNode } from '../protocol/binary-node';
 import { ConnectionRegistry } from '../server/connection-registry.service';
 import { StanzaRouter, type IqRequest } from '../server/stanza-router.service';
+import { PrivacyTokensLedger } from './privacy-tokens.ledger';
 
 const PRIVACY_DEFAULTS: Record<string, string> = {
   readreceipts: 'all',
@@ -20,6 +21,7 @@ export class SessionQueriesHandler implements OnModuleInit {
   constructor(
     private readonly router: StanzaRouter,
     private readonly connections: ConnectionRegistry,
+    private readonly privacyTokens: PrivacyTokensLedger,
   ) {}
 
   onModuleInit(): void {
@@ -29,7 +31,7 @@ export class SessionQueriesHandler implements OnModuleInit {
     this.router.onIq('abt', 'props', () => [node('props', { protocol: '1', hash: 'sim' })]);
     this.router.onIq('blocklist', '', () => [node('list', {})]);
     this.router.onIq('privacy', 'privacy', ({ iq }) => this.privacy(iq));
-    this.router.onIq('privacy', 'tokens', () => [node('tokens', {})]);
+    this.router.onIq('privacy', 'tokens', (request) => this.tokensIssued(request));
     this.router.onIq('w:stats', 'add', () => undefined);
     this.router.onIq('w:sync:app:state', 'sync', ({ query }) => this.emptyAppState(query));
     for (const tag of ['presence', 'chatstate', 'ib', 'ack']) this.router.onStanza(tag, () => undefined);
@@ -40,6 +42,12 @@ export class SessionQueriesHandler implements OnModuleInit {
     if (!connection.device) return;
     // Runs after this reply is sent, outside the connection's frame queue.
     setImmediate(() => void this.connections.markReady(connection));
+  }
+
+  /** A companion issuing its privacy token to contacts (`set`): counted, answered with no tokens of theirs. */
+  private tokensIssued({ connection, iq, query }: IqRequest): BinaryNode[] {
+    if (iq.attrs.type === 'set' && connection.device) this.privacyTokens.record(connection.device.phoneNumber, children(query, 'token').length);
+    return [node('tokens', {})];
   }
 
   private privacy(iq: BinaryNode): BinaryNode[] | undefined {

@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { AgentRunnerConfig, sendingConfigOf, type CoreConfig } from '@app/config';
 import { QUEUES } from '@app/contracts';
-import { SafeFetchModule } from '@app/messaging';
+import { SafeFetchModule } from '@app/safe-fetch';
 import { SessionEventsProcessor } from './session-events.processor';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
 import { WebhookHttpClient } from './webhook-http.client';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AiBackendModule } from '@app/messaging';
+import { AiBackendModule } from '@app/ai-backend';
 import { AgentBindingsController } from './agent-bindings.controller';
 import { AgentBindingsService } from './agent-bindings.service';
 

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { sendingConfigOf } from '@app/config';
-import { SafeFetchModule } from '@app/messaging';
+import { SafeFetchModule } from '@app/safe-fetch';
 import { MediaIntakeService } from './media-intake.service';
 import { MediaPreviewWriter } from './media-preview.writer';
 import { MEDIA_UPLOAD_PARSER, mediaUploadParserProvider } from './media-upload.interceptor';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { sendingConfigOf } from '@app/config';
-import { SafeFetchModule } from '../safe-fetch/safe-fetch.module';
+import { SafeFetchModule } from '@app/safe-fetch';
 import { AgentTargetResolver } from './agent-target.resolver';
 import { AiBackendClient } from './ai-backend.client';
 

@@ -17,7 +17,9 @@ const swcOptions = {
   sourceMaps: 'inline',
 };
 
-const libAliases = ['client', 'config', 'contracts', 'crypto', 'db', 'messaging', 'observability', 'redis', 'runtime', 'sending', 'transport'];
+const libAliases = [
+  'ai-backend', 'client', 'config', 'contracts', 'crypto', 'db', 'observability', 'recipients', 'redis', 'runtime', 'safe-fetch', 'sending', 'transport',
+];
 
 const shared = {
   rootDir: __dirname,

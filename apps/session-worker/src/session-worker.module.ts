@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfigModule, SessionWorkerConfig } from '@app/config';
 import { QUEUES } from '@app/contracts';
-import { DbModule } from '@app/db';
+import { AuthStateRepository, DbModule, MediaRepository, OutboundMessageRepository, OutboxSendRepository, SessionRepository } from '@app/db';
 import { LoggingModule, metricProviders, MetricsModule } from '@app/observability';
 import { RedisClient, RedisModule, SendPacingModule } from '@app/redis';
 import { WorkerCommandsController } from './commands/worker-commands.controller';
@@ -53,6 +53,7 @@ export class SessionWorkerModule {
           ),
         ),
         DbModule.forRoot(),
+        DbModule.forFeature([AuthStateRepository, MediaRepository, OutboundMessageRepository, OutboxSendRepository, SessionRepository]),
         RedisModule.forRoot(),
         SendPacingModule,
         BullModule.registerQueue({ name: QUEUES.sessionEvents }, { name: QUEUES.messageEvents }, { name: QUEUES.inboundMessages }),

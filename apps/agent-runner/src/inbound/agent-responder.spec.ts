@@ -1,9 +1,9 @@
 import type { PinoLogger } from 'nestjs-pino';
 import type { Counter, Histogram } from 'prom-client';
+import type { AgentTargetResolver, AiBackendClient } from '@app/ai-backend';
 import type { AgentRunnerConfig } from '@app/config';
 import { AppError, type InboundMessageEvent } from '@app/contracts';
 import type { AllowedNumberRepository, MessageHistoryRepository, OutboundMessageRepository, SessionRepository } from '@app/db';
-import type { AgentTargetResolver, AiBackendClient } from '@app/messaging';
 import { HistoryRecorder } from '../history/history.recorder';
 import type { ChatMessage, ChatOutboxSender } from '../outbox/chat-outbox.sender';
 import type { TypingIndicator } from '../outbox/typing-indicator';

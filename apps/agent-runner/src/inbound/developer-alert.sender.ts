@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { AgentRunnerConfig } from '@app/config';
 import type { InboundMessageEvent } from '@app/contracts';
-import { normalizeRecipient } from '@app/messaging';
+import { normalizeRecipient } from '@app/recipients';
 import { ChatOutboxSender } from '../outbox/chat-outbox.sender';
 
 export interface AgentFailure {

@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { AiBackendModule } from '@app/ai-backend';
 import { QUEUES } from '@app/contracts';
-import { AiBackendModule } from '@app/messaging';
 import { HistoryModule } from '../history/history.module';
 import { OutboxModule } from '../outbox/outbox.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SafeUrlFetcher } from '@app/messaging';
+import { SafeUrlFetcher } from '@app/safe-fetch';
 
 export interface WebhookResponse {
   statusCode: number;

@@ -6,8 +6,8 @@ import { AgentRunnerConfig } from '@app/config';
 import { WEBHOOK_HEADERS, WEBHOOK_RETRY_DELAYS, WEBHOOK_RETRY_WINDOW } from '@app/contracts';
 import { signPayload } from '@app/crypto';
 import { WebhookDeliveryQueue, type ClaimedDelivery, type RetrySchedule } from '@app/db';
-import { SafeFetchError } from '@app/messaging';
 import { METRICS } from '@app/observability';
+import { SafeFetchError } from '@app/safe-fetch';
 import { WebhookHttpClient } from './webhook-http.client';
 import { WebhookTargetResolver } from './webhook-target.resolver';
 

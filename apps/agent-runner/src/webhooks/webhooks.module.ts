@@ -2,7 +2,8 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { AgentRunnerConfig, sendingConfigOf, type CoreConfig } from '@app/config';
 import { QUEUES } from '@app/contracts';
-import { SafeFetchModule } from '@app/messaging';
+import { DbModule, SessionWebhookRepository, WebhookDeliveryQueue, WebhookDeliveryRepository } from '@app/db';
+import { SafeFetchModule } from '@app/safe-fetch';
 import { SessionEventsProcessor } from './session-events.processor';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
 import { WebhookHttpClient } from './webhook-http.client';
@@ -16,7 +17,11 @@ function allowedDestinations(config: CoreConfig): readonly string[] {
 }
 
 @Module({
-  imports: [BullModule.registerQueue({ name: QUEUES.sessionEvents }), SafeFetchModule.register(allowedDestinations)],
+  imports: [
+    DbModule.forFeature([SessionWebhookRepository, WebhookDeliveryQueue, WebhookDeliveryRepository]),
+    BullModule.registerQueue({ name: QUEUES.sessionEvents }),
+    SafeFetchModule.register(allowedDestinations),
+  ],
   providers: [WebhookHttpClient, WebhookTargetResolver, WebhookPump, WebhookDispatcher, SessionEventsProcessor],
   exports: [WebhookDispatcher],
 })

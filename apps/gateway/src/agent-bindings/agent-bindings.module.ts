@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
-import { AiBackendModule } from '@app/messaging';
+import { AiBackendModule } from '@app/ai-backend';
+import { AgentSettingsRepository, ChatbotBindingRepository, DbModule } from '@app/db';
 import { AgentBindingsController } from './agent-bindings.controller';
 import { AgentBindingsService } from './agent-bindings.service';
 
 @Module({
-  imports: [AiBackendModule],
+  imports: [DbModule.forFeature([AgentSettingsRepository, ChatbotBindingRepository]), AiBackendModule],
   controllers: [AgentBindingsController],
   providers: [AgentBindingsService],
 })

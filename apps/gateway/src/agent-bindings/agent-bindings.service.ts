@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { AiBackendClient } from '@app/ai-backend';
 import { GatewayConfig } from '@app/config';
 import { AppError } from '@app/contracts';
 import { SecretBox } from '@app/crypto';
 import { AgentSettingsRepository, ChatbotBindingRepository, type AgentSettings } from '@app/db';
-import { AiBackendClient, normalizeRecipient } from '@app/messaging';
+import { normalizeRecipient } from '@app/recipients';
 import { AgentSettingsDto, ChatbotBindingDto, type UpdateAgentDto, type UpsertChatbotDto } from './agent-binding.dto';
 
 /** A session's agent binding and its per-number chatbots (seeds 000, 002, 003). */

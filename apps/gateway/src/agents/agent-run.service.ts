@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
+import { AgentTargetResolver, AiBackendClient, DEFAULT_AI_PARAMETERS, type AiExecutionResult } from '@app/ai-backend';
 import { GatewayConfig } from '@app/config';
 import { AppError, HANDED_OVER } from '@app/contracts';
-import { AgentTargetResolver, AiBackendClient, DEFAULT_AI_PARAMETERS, normalizeRecipient, type AiExecutionResult } from '@app/messaging';
 import { METRICS } from '@app/observability';
+import { normalizeRecipient } from '@app/recipients';
 import { MessagesService } from '../messages/messages.service';
 import type { AgentRunDto, AgentRunResultDto } from './agent-run.dto';
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AiBackendModule } from '@app/messaging';
+import { AiBackendModule } from '@app/ai-backend';
 import { metricProviders } from '@app/observability';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { MessagesModule } from '../messages/messages.module';

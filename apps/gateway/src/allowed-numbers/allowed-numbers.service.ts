@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { GatewayConfig } from '@app/config';
 import { AppError } from '@app/contracts';
 import { AllowedNumberRepository, SessionRepository, type AllowedNumberRecord } from '@app/db';
-import { normalizeRecipient } from '@app/messaging';
+import { normalizeRecipient } from '@app/recipients';
 import { isAdmin, type Principal } from '../credentials/principal';
 import { AllowedNumberDto, type CreateAllowedNumberDto, type UpdateAllowedNumberDto } from './allowed-number.dto';
 

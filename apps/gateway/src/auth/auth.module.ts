@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { GatewayConfig, jwtExpirySeconds } from '@app/config';
+import { DbModule, SessionRepository } from '@app/db';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { EventTicketsModule } from '../events/event-tickets.module';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
@@ -33,6 +34,7 @@ export class AuthModule {
           signOptions: { algorithm: 'HS256', expiresIn: jwtExpirySeconds(config), issuer: ISSUER },
           verifyOptions: { algorithms: ['HS256'], issuer: ISSUER },
         }),
+        DbModule.forFeature([SessionRepository]),
         UsersModule,
         ApiKeysModule,
         SessionTokensModule,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import Redis from 'ioredis';
 import { CoreConfig } from '@app/config';
+import { DbModule, SessionRepository } from '@app/db';
 import { redisOptionsFromUrl } from '@app/redis';
 import { EventTicketsModule } from './event-tickets.module';
 import { EventsController } from './events.controller';
@@ -12,7 +13,7 @@ import { SessionOwnerCache } from './session-owner.cache';
 
 /** GET /events (Server-Sent Events) and its tickets: one stream reader per process, fanned out in memory. */
 @Module({
-  imports: [EventTicketsModule],
+  imports: [DbModule.forFeature([SessionRepository]), EventTicketsModule],
   controllers: [EventsController],
   providers: [
     {

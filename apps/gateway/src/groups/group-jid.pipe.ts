@@ -1,6 +1,6 @@
 import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
 import { AppError } from '@app/contracts';
-import { normalizeRecipient } from '@app/messaging';
+import { normalizeRecipient } from '@app/recipients';
 
 /** 400 naming the field, in the shape the validation pipe uses (`details.fields`). */
 function invalidField(field: string, input: string, problem: string): AppError {

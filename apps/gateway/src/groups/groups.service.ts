@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayConfig } from '@app/config';
 import { AppError, WORKER_COMMANDS, type OutboundContent, type ParticipantAction, type WorkerCommand, type WorkerRequest, type WorkerResponse } from '@app/contracts';
-import { expandMentionTemplate } from '@app/messaging';
+import { expandMentionTemplate } from '@app/recipients';
 import { SessionCommandRouter } from '@app/transport';
 import type { UploadedMediaFile } from '../media/media-intake.types';
 import type { SendResultDto } from '../messages/dto/send-message.dto';

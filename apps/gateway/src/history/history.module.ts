@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
+import { DbModule, MessageHistoryRepository } from '@app/db';
 import { MessageHistoryController, SessionChatsController } from './history.controller';
 import { HistoryService } from './history.service';
 
-@Module({ controllers: [SessionChatsController, MessageHistoryController], providers: [HistoryService] })
+@Module({
+  imports: [DbModule.forFeature([MessageHistoryRepository])],
+  controllers: [SessionChatsController, MessageHistoryController],
+  providers: [HistoryService],
+})
 export class HistoryModule {}

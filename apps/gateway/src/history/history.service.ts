@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { GatewayConfig } from '@app/config';
 import { AppError, WORKER_COMMANDS, type LiveHistorySource } from '@app/contracts';
 import { MessageHistoryRepository, type HistoryFilter, type HistoryParty } from '@app/db';
-import { normalizeRecipient } from '@app/messaging';
+import { normalizeRecipient } from '@app/recipients';
 import { SessionLeaseRepository } from '@app/redis';
 import { SessionCommandRouter } from '@app/transport';
 import { isAdmin, type Principal } from '../credentials/principal';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { SendingConfig } from '@app/config';
 import { AppError, type OutboundContent } from '@app/contracts';
-import { normalizeRecipient } from '@app/messaging';
+import { normalizeRecipient } from '@app/recipients';
 import { MediaIntakeService } from '../media/media-intake.service';
 import { mediaContentOf, type AcceptedMedia } from '../media/media-intake.types';
 import type { MessageFieldsDto } from './dto/message-fields.dto';

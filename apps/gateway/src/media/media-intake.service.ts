@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { SendingConfig } from '@app/config';
 import { AppError } from '@app/contracts';
 import { MediaRepository } from '@app/db';
-import { SafeFetchError, SafeUrlFetcher, type SafeFetchResponse } from '@app/messaging';
+import { SafeFetchError, SafeUrlFetcher, type SafeFetchResponse } from '@app/safe-fetch';
 import type { AcceptedMedia, MediaIntakeRequest, MediaSource } from './media-intake.types';
 import { MediaPreviewWriter } from './media-preview.writer';
 import {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { sendingConfigOf } from '@app/config';
-import { SafeFetchModule } from '@app/messaging';
+import { DbModule, MediaRepository } from '@app/db';
+import { SafeFetchModule } from '@app/safe-fetch';
 import { MediaIntakeService } from './media-intake.service';
 import { MediaPreviewWriter } from './media-preview.writer';
 import { MEDIA_UPLOAD_PARSER, mediaUploadParserProvider } from './media-upload.interceptor';
@@ -10,7 +11,7 @@ import { MEDIA_UPLOAD_PARSER, mediaUploadParserProvider } from './media-upload.i
  * (the upload parser) in the module that imports this one.
  */
 @Module({
-  imports: [SafeFetchModule.register((config) => sendingConfigOf(config).URL_FETCH_ALLOWLIST)],
+  imports: [DbModule.forFeature([MediaRepository]), SafeFetchModule.register((config) => sendingConfigOf(config).URL_FETCH_ALLOWLIST)],
   providers: [MediaIntakeService, MediaPreviewWriter, mediaUploadParserProvider],
   exports: [MediaIntakeService, MEDIA_UPLOAD_PARSER],
 })

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { GatewayConfig } from '@app/config';
 import { AppError, sessionNotConnectedError, type DeliveryState, type OutboundContent } from '@app/contracts';
 import { deliveryStateOf, OutboundMessageRepository, SessionRepository, type OutboundCounts, type SessionRecord } from '@app/db';
-import { normalizeRecipient } from '@app/messaging';
+import { normalizeRecipient } from '@app/recipients';
 import { newWhatsAppMessageId, SendAcceptor } from '@app/sending';
 import { mediaContentOf, pickMediaSource, type UploadedMediaFile } from '../media/media-intake.types';
 import { MediaIntakeService } from '../media/media-intake.service';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DbModule, SessionPacingRepository } from '@app/db';
 import { SendPacer } from './send-pacer.service';
 
 /**
@@ -6,6 +7,7 @@ import { SendPacer } from './send-pacer.service';
  * settings live in SendingConfig, which not every app's config extends.
  */
 @Module({
+  imports: [DbModule.forFeature([SessionPacingRepository])],
   providers: [SendPacer],
   exports: [SendPacer],
 })

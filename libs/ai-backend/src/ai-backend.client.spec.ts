@@ -1,9 +1,8 @@
 import { Agent } from 'undici';
 import { AiBackendConfig, loadConfig } from '@app/config';
 import { AppError } from '@app/contracts';
-import { HttpRecorder } from '../../../../test/support/http-recorder';
-import { AddressPolicy } from '../safe-fetch/address.policy';
-import { SafeUrlFetcher } from '../safe-fetch/safe-url.fetcher';
+import { AddressPolicy, SafeUrlFetcher } from '@app/safe-fetch';
+import { HttpRecorder } from '../../../test/support/http-recorder';
 import { AiBackendClient } from './ai-backend.client';
 import type { AiExecution } from './ai-run.payload';
 

@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AiBackendConfig } from '@app/config';
 import { AppError } from '@app/contracts';
-import { SafeFetchError, SafeUrlFetcher } from '../safe-fetch/safe-url.fetcher';
+import { SafeFetchError, SafeUrlFetcher } from '@app/safe-fetch';
 import type { AiExecution, AiExecutionResult } from './ai-run.payload';
 
 /** A reply is a chat message: anything bigger than this is not one. */

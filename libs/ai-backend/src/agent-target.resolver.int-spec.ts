@@ -3,11 +3,10 @@ import { Agent } from 'undici';
 import { AiBackendConfig, loadConfig } from '@app/config';
 import { SecretBox } from '@app/crypto';
 import { AgentSettingsRepository, ChatbotBindingRepository, SharedApiKeyRepository } from '@app/db';
-import { PrismaService } from '../../../db/src/prisma.service';
-import { DbFixtures } from '../../../../test/support/db-fixtures';
-import { baseTestEnv, requiredEnv } from '../../../../test/support/test-env';
-import { AddressPolicy } from '../safe-fetch/address.policy';
-import { SafeUrlFetcher } from '../safe-fetch/safe-url.fetcher';
+import { AddressPolicy, SafeUrlFetcher } from '@app/safe-fetch';
+import { PrismaService } from '../../db/src/prisma.service';
+import { DbFixtures } from '../../../test/support/db-fixtures';
+import { baseTestEnv, requiredEnv } from '../../../test/support/test-env';
 import { AgentTargetResolver } from './agent-target.resolver';
 import { AiBackendClient } from './ai-backend.client';
 

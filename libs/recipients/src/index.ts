@@ -1,0 +1,2 @@
+export * from './recipient.normalizer';
+export * from './mention.template';

@@ -1,0 +1,3 @@
+export * from './address.policy';
+export * from './safe-url.fetcher';
+export * from './safe-fetch.module';

@@ -18,7 +18,19 @@ const swcOptions = {
 };
 
 const libAliases = [
-  'ai-backend', 'client', 'config', 'contracts', 'crypto', 'db', 'observability', 'recipients', 'redis', 'runtime', 'safe-fetch', 'sending', 'transport',
+  'ai-backend',
+  'client',
+  'config',
+  'contracts',
+  'crypto',
+  'db',
+  'observability',
+  'recipients',
+  'redis',
+  'runtime',
+  'safe-fetch',
+  'sending',
+  'transport',
 ];
 
 const shared = {

@@ -33,23 +33,26 @@ async function link(command: Extract<BareCommand, { type: 'link' }>): Promise<Ba
   let next = first;
   let linked = first;
   let retries = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < upTo) {
-      const index = next++;
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          const auth = memoryAuthState();
-          companions[index] = { auth, socket: await linkCompanion(client, wsUrl, phoneOf(index), auth) };
-          break;
-        } catch (error) {
-          if (attempt >= attempts) throw new Error(`companion ${phoneOf(index)} did not link in ${attempts} attempts: ${(error as Error).message}`);
-          retries += 1;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < upTo) {
+        const index = next++;
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            const auth = memoryAuthState();
+            companions[index] = { auth, socket: await linkCompanion(client, wsUrl, phoneOf(index), auth) };
+            break;
+          } catch (error) {
+            if (attempt >= attempts) throw new Error(`companion ${phoneOf(index)} did not link in ${attempts} attempts: ${(error as Error).message}`);
+            retries += 1;
+          }
         }
+        linked += 1;
+        if (progressEvery > 0 && (linked - first) % progressEvery === 0)
+          process.send!({ type: 'progress', count: linked, seconds: (Date.now() - started) / 1000, retries } satisfies BareReply);
       }
-      linked += 1;
-      if (progressEvery > 0 && (linked - first) % progressEvery === 0) process.send!({ type: 'progress', count: linked, seconds: (Date.now() - started) / 1000, retries } satisfies BareReply);
-    }
-  }));
+    }),
+  );
   return { type: 'done', count: companions.length, seconds: (Date.now() - started) / 1000, retries };
 }
 
@@ -102,14 +105,16 @@ async function burst(command: Extract<BareCommand, { type: 'burst' }>): Promise<
   const failures: string[] = [];
   let next = 0;
   const startedAtMs = now();
-  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, async () => {
-    while (next < total) {
-      const item = next++;
-      const index = item % count;
-      const text = benchText(prefix, index, Math.floor(item / count));
-      await companions[index]!.socket.sendMessage(to, { text }).catch((error: Error) => void failures.push(error.message));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, total) }, async () => {
+      while (next < total) {
+        const item = next++;
+        const index = item % count;
+        const text = benchText(prefix, index, Math.floor(item / count));
+        await companions[index]!.socket.sendMessage(to, { text }).catch((error: Error) => void failures.push(error.message));
+      }
+    }),
+  );
   return { type: 'sent', startedAtMs, resolvedAtMs: now(), failures };
 }
 
@@ -128,9 +133,7 @@ function run(command: BareCommand): Promise<BareReply> {
 
 process.on('message', (command: BareCommand) => {
   const work = run(command);
-  void work
-    .catch((error: Error): BareReply => ({ type: 'failed', message: error.stack ?? error.message }))
-    .then((reply) => process.send!(reply));
+  void work.catch((error: Error): BareReply => ({ type: 'failed', message: error.stack ?? error.message })).then((reply) => process.send!(reply));
 });
 // The benchmark went away: nothing left to hold.
 process.on('disconnect', () => process.exit(0));

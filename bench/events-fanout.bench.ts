@@ -81,7 +81,12 @@ async function main(): Promise<void> {
     env.DATABASE_URL = await createTestDatabase(runId);
     pool = new Pool({ connectionString: env.DATABASE_URL, max: 2 });
     const port = await freePort();
-    gateway = new AppProcess(join(__dirname, '..', 'apps/gateway/src/main.js'), { ...env, PORT: String(port), HOST: '127.0.0.1', NODE_OPTIONS: INSPECTOR_NODE_OPTIONS });
+    gateway = new AppProcess(join(__dirname, '..', 'apps/gateway/src/main.js'), {
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NODE_OPTIONS: INSPECTOR_NODE_OPTIONS,
+    });
     const apiUrl = `http://127.0.0.1:${port}`;
     await waitForHttp(`${apiUrl}/docs-json`);
     const gc = () => collectGarbage(inspectorUrlIn(gateway!.output)!);
@@ -106,11 +111,15 @@ async function main(): Promise<void> {
       else duplicatesOrStray += 1;
     };
     const connectStarted = Date.now();
-    await forEachLimited(Array.from({ length: SIZES.clients }, (_, index) => index), CONNECT_CONCURRENCY, async (index) => {
-      const client = new SseLoadClient(onEvent);
-      clients.push(client);
-      await client.connect(`${apiUrl}/events?event=message.received`, { 'x-api-key': tenants[index % tenants.length]!.apiKey });
-    });
+    await forEachLimited(
+      Array.from({ length: SIZES.clients }, (_, index) => index),
+      CONNECT_CONCURRENCY,
+      async (index) => {
+        const client = new SseLoadClient(onEvent);
+        clients.push(client);
+        await client.connect(`${apiUrl}/events?event=message.received`, { 'x-api-key': tenants[index % tenants.length]!.apiKey });
+      },
+    );
     await pollUntil(async () => (clients.every((client) => client.ready) ? true : undefined), 60_000, 'every client ready');
     const connectMs = Date.now() - connectStarted;
     await sleep(2_000);
@@ -190,7 +199,11 @@ async function main(): Promise<void> {
 /** Users with an API key each (through the API) owning sessions (rows only: no worker runs). */
 async function createTenants(apiUrl: string, adminKey: string, pool: Pool): Promise<Tenant[]> {
   const call = async <T>(path: string, body: unknown): Promise<T> => {
-    const response = await fetch(`${apiUrl}${path}`, { method: 'POST', headers: { 'x-api-key': adminKey, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${apiUrl}${path}`, {
+      method: 'POST',
+      headers: { 'x-api-key': adminKey, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   };
@@ -200,7 +213,11 @@ async function createTenants(apiUrl: string, adminKey: string, pool: Pool): Prom
     const { key } = await call<{ key: string }>(`/users/${user.id}/api-keys`, { name: 'bench' });
     const sessions = Array.from({ length: SIZES.sessionsPerTenant }, (_, n) => `bench-t${index}-s${n}`);
     for (const id of sessions) {
-      await pool.query(`INSERT INTO sessions (id, user_id, client_user_id, name, auto_connect, updated_at) VALUES ($1, $2, $2, $3, false, now())`, [id, user.id, id]);
+      await pool.query(`INSERT INTO sessions (id, user_id, client_user_id, name, auto_connect, updated_at) VALUES ($1, $2, $2, $3, false, now())`, [
+        id,
+        user.id,
+        id,
+      ]);
     }
     tenants.push({ userId: user.id, apiKey: key, sessions });
   }
@@ -209,10 +226,22 @@ async function createTenants(apiUrl: string, adminKey: string, pool: Pool): Prom
 
 function benchMessage(sessionId: string, seq: number) {
   return {
-    sessionId, waMessageId: `3EB0BENCH${String(seq).padStart(12, '0')}`, chatJid: '6289876543210@s.whatsapp.net', isGroup: false,
-    senderJid: '6289876543210@s.whatsapp.net', senderPhone: '6289876543210', pushName: 'Bench', kind: 'text' as const,
-    text: `bench ${seq} ${nowMs().toFixed(3)}`, quotedMessageId: null, mentions: [], mentionsMe: false, ownPhone: '6281234567890',
-    sentAt: new Date().toISOString(), offline: false, traceId: randomUUID(),
+    sessionId,
+    waMessageId: `3EB0BENCH${String(seq).padStart(12, '0')}`,
+    chatJid: '6289876543210@s.whatsapp.net',
+    isGroup: false,
+    senderJid: '6289876543210@s.whatsapp.net',
+    senderPhone: '6289876543210',
+    pushName: 'Bench',
+    kind: 'text' as const,
+    text: `bench ${seq} ${nowMs().toFixed(3)}`,
+    quotedMessageId: null,
+    mentions: [],
+    mentionsMe: false,
+    ownPhone: '6281234567890',
+    sentAt: new Date().toISOString(),
+    offline: false,
+    traceId: randomUUID(),
   };
 }
 

@@ -28,15 +28,20 @@ async function measure(platform: 'express' | 'fastify') {
     const agent = new Agent({ connections: CONCURRENCY, pipelining: 1 });
     const run = async (count: number) => {
       let next = 0;
-      await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-        while (next++ < count) {
-          const response = await request(`http://127.0.0.1:${port}/agents/s1/messages`, {
-            method: 'POST', dispatcher: agent, body: BODY, headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
-          });
-          await response.body.text();
-          if (response.statusCode !== 201) throw new Error(`${platform} answered ${response.statusCode}`);
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next++ < count) {
+            const response = await request(`http://127.0.0.1:${port}/agents/s1/messages`, {
+              method: 'POST',
+              dispatcher: agent,
+              body: BODY,
+              headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
+            });
+            await response.body.text();
+            if (response.statusCode !== 201) throw new Error(`${platform} answered ${response.statusCode}`);
+          }
+        }),
+      );
     };
     await run(WARMUP);
     const before = sample(child.pid!);
@@ -46,7 +51,12 @@ async function measure(platform: 'express' | 'fastify') {
     const after = sample(child.pid!);
     await agent.close();
     const cpuMs = (after.cpuSeconds - before.cpuSeconds) * 1000;
-    const result = { requests: REQUESTS, requestsPerSecond: round(REQUESTS / seconds, 0), cpuMsPerRequest: round(cpuMs / REQUESTS, 4), rssMiB: round(after.rssMiB, 1) };
+    const result = {
+      requests: REQUESTS,
+      requestsPerSecond: round(REQUESTS / seconds, 0),
+      cpuMsPerRequest: round(cpuMs / REQUESTS, 4),
+      rssMiB: round(after.rssMiB, 1),
+    };
     log(`${platform}: ${JSON.stringify(result)}`);
     return result;
   } finally {

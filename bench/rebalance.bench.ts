@@ -34,7 +34,14 @@ const WARM_MS = setting('REBALANCE_BENCH_WARM_MS', 5_000);
 const AFTER_MS = setting('REBALANCE_BENCH_AFTER_MS', 5_000);
 const TIMEOUT_MS = setting('REBALANCE_BENCH_TIMEOUT_MS', 300_000);
 /** Settings of this command's environment passed to every process (e.g. REBALANCE_MOVES_PER_SECOND). */
-const PASSED_SETTINGS = ['REBALANCE_MOVES_PER_SECOND', 'REBALANCE_TOLERANCE', 'REBALANCE_COOLDOWN_MS', 'MOVE_QUIESCE_TIMEOUT_MS', 'RESTORE_CONCURRENCY', 'SEND_RATE_PER_MINUTE'];
+const PASSED_SETTINGS = [
+  'REBALANCE_MOVES_PER_SECOND',
+  'REBALANCE_TOLERANCE',
+  'REBALANCE_COOLDOWN_MS',
+  'MOVE_QUIESCE_TIMEOUT_MS',
+  'RESTORE_CONCURRENCY',
+  'SEND_RATE_PER_MINUTE',
+];
 /** Workers log each move they receive at info level: the per-move unavailability is read from there. */
 const WORKER_LOGS = { LOG_LEVEL: 'info' };
 const GOALS = { lost: 0, duplicated: 0, maxConnectionsPerAccount: 1 };
@@ -76,14 +83,27 @@ async function measure(suite: SuiteUnderBench) {
   log(`${sessionIds.length} of ${SESSIONS} sessions linked in ${round((Date.now() - linkStarted) / 1000, 1)} s`);
   for (const failure of linkFailures) log(`link failed: ${JSON.stringify(failure)}`);
   if (sessionIds.length < 3) throw new Error(`only ${sessionIds.length} sessions linked: nothing to rebalance`);
-  await pollUntil(async () => ((await suite.connectionsOf(WORKER_PHONE_PREFIX)).live === sessionIds.length ? true : undefined), 60_000, 'every linked session connected', 250);
+  await pollUntil(
+    async () => ((await suite.connectionsOf(WORKER_PHONE_PREFIX)).live === sessionIds.length ? true : undefined),
+    60_000,
+    'every linked session connected',
+    250,
+  );
   const before = await suite.api<ListedWorker[]>('GET', '/workers');
   log(`before: ${before.map((worker) => `${worker.id} ${worker.sessionsHeld}`).join(', ')}`);
 
   const contact = `62899${String(randomInt(0, 1e8)).padStart(8, '0')}`;
   await suite.sim.createContact(contact, 'Bench contact');
   await suite.sim.resetMaxConnections();
-  const traffic = new SendTraffic({ baseUrl: suite.apiUrl, apiKey: suite.adminKey, sessionIds, to: contact, lanes: LANES, pauseMs: PAUSE_MS, retryCapMs: 100 }).start();
+  const traffic = new SendTraffic({
+    baseUrl: suite.apiUrl,
+    apiKey: suite.adminKey,
+    sessionIds,
+    to: contact,
+    lanes: LANES,
+    pauseMs: PAUSE_MS,
+    retryCapMs: 100,
+  }).start();
   const trafficStarted = Date.now();
   await sleep(WARM_MS);
 
@@ -91,17 +111,24 @@ async function measure(suite: SuiteUnderBench) {
   await suite.startWorker('bench-w3', WORKER_LOGS);
   // Fair shares of what the workers hold: a session whose link failed may still be held (waiting for its QR).
   let registeredAt: number | undefined;
-  const after = await pollUntil(async () => {
-    const workers = await suite.api<ListedWorker[]>('GET', '/workers');
-    if (workers.some((worker) => worker.id === 'bench-w3')) registeredAt ??= Date.now();
-    const fair = workers.reduce((sum, worker) => sum + worker.sessionsHeld, 0) / 3;
-    const even = workers.length === 3 && workers.every((worker) => Math.abs(worker.sessionsHeld - fair) <= 1);
-    if (!even) return undefined;
-    return (await suite.connectionsOf(WORKER_PHONE_PREFIX)).live >= sessionIds.length ? workers : undefined;
-  }, TIMEOUT_MS, 'every worker within its fair share ± 1, every linked session connected', 250);
+  const after = await pollUntil(
+    async () => {
+      const workers = await suite.api<ListedWorker[]>('GET', '/workers');
+      if (workers.some((worker) => worker.id === 'bench-w3')) registeredAt ??= Date.now();
+      const fair = workers.reduce((sum, worker) => sum + worker.sessionsHeld, 0) / 3;
+      const even = workers.length === 3 && workers.every((worker) => Math.abs(worker.sessionsHeld - fair) <= 1);
+      if (!even) return undefined;
+      return (await suite.connectionsOf(WORKER_PHONE_PREFIX)).live >= sessionIds.length ? workers : undefined;
+    },
+    TIMEOUT_MS,
+    'every worker within its fair share ± 1, every linked session connected',
+    250,
+  );
   const balancedSeconds = round((Date.now() - joinedAt) / 1000, 1);
   const balancedAfterRegisteredSeconds = round((Date.now() - registeredAt!) / 1000, 1);
-  log(`balanced ${balancedSeconds} s after starting the third worker, ${balancedAfterRegisteredSeconds} s after it registered: ${after.map((worker) => `${worker.id} ${worker.sessionsHeld}`).join(', ')}`);
+  log(
+    `balanced ${balancedSeconds} s after starting the third worker, ${balancedAfterRegisteredSeconds} s after it registered: ${after.map((worker) => `${worker.id} ${worker.sessionsHeld}`).join(', ')}`,
+  );
   await sleep(AFTER_MS);
   await traffic.stop();
   const trafficSeconds = (Date.now() - trafficStarted) / 1000;
@@ -150,7 +177,11 @@ async function measure(suite: SuiteUnderBench) {
     goals: {
       lost: { goal: GOALS.lost, measured: lost, met: lost === GOALS.lost },
       duplicated: { goal: GOALS.duplicated, measured: duplicated, met: duplicated === GOALS.duplicated },
-      maxConnectionsPerAccount: { goal: `≤ ${GOALS.maxConnectionsPerAccount}`, measured: connections.maxPerAccount, met: connections.maxPerAccount <= GOALS.maxConnectionsPerAccount },
+      maxConnectionsPerAccount: {
+        goal: `≤ ${GOALS.maxConnectionsPerAccount}`,
+        measured: connections.maxPerAccount,
+        met: connections.maxPerAccount <= GOALS.maxConnectionsPerAccount,
+      },
     },
     loadAverage1m: round(loadavg()[0]!),
   };
@@ -173,8 +204,16 @@ async function main(): Promise<void> {
       command: 'npm run bench:rebalance',
       machine: host,
       settings: {
-        sessions: SESSIONS, linkConcurrency: LINK_CONCURRENCY, lanes: LANES, pauseMs: PAUSE_MS, warmMs: WARM_MS, afterMs: AFTER_MS,
-        workerSettings: Object.keys(settings).length > 0 ? settings : 'defaults (REBALANCE_MOVES_PER_SECOND 5, REBALANCE_TOLERANCE 1, MOVE_QUIESCE_TIMEOUT_MS 5000, send pacing 100/min)',
+        sessions: SESSIONS,
+        linkConcurrency: LINK_CONCURRENCY,
+        lanes: LANES,
+        pauseMs: PAUSE_MS,
+        warmMs: WARM_MS,
+        afterMs: AFTER_MS,
+        workerSettings:
+          Object.keys(settings).length > 0
+            ? settings
+            : 'defaults (REBALANCE_MOVES_PER_SECOND 5, REBALANCE_TOLERANCE 1, MOVE_QUIESCE_TIMEOUT_MS 5000, send pacing 100/min)',
       },
       ...measured,
       runSeconds: round((Date.now() - started) / 1000, 1),

@@ -75,7 +75,6 @@ const BARE_ACCOUNT = `${BARE_PHONE_PREFIX}00000000`;
 /** The simulator's message log keeps the last 10 000 records; a run must fit in it. */
 const LOG_CAPACITY = 10_000;
 
-
 interface Sample {
   decryptMs: number;
   answerMs: number;
@@ -121,9 +120,10 @@ async function measureLatency(suite: SuiteUnderBench, bare: BareBaileysProcess) 
   const of = (list: Sample[]) => ({ decryptMs: distribution(list.map((s) => s.decryptMs)), answerMs: distribution(list.map((s) => s.answerMs)) });
   const gateway = of(samples.gateway);
   const bareResult = of(samples.bare);
-  const overheadMs = Object.fromEntries(
-    (['p50', 'p90', 'p99'] as const).map((p) => [p, round(gateway.decryptMs[p] - bareResult.decryptMs[p], 3)]),
-  ) as Record<'p50' | 'p90' | 'p99', number>;
+  const overheadMs = Object.fromEntries((['p50', 'p90', 'p99'] as const).map((p) => [p, round(gateway.decryptMs[p] - bareResult.decryptMs[p], 3)])) as Record<
+    'p50' | 'p90' | 'p99',
+    number
+  >;
   return {
     sends: SIZES.latencyN,
     warmup: SIZES.warmup,
@@ -160,7 +160,14 @@ async function burstRun(suite: SuiteUnderBench, pids: Record<string, number>, to
   };
 }
 
-async function measureThroughput(suite: SuiteUnderBench, bare: BareBaileysProcess, worker: AppProcess, sessions: number, perSession: number, concurrency: number) {
+async function measureThroughput(
+  suite: SuiteUnderBench,
+  bare: BareBaileysProcess,
+  worker: AppProcess,
+  sessions: number,
+  perSession: number,
+  concurrency: number,
+) {
   const total = sessions * perSession;
   const sessionIds = Array.from({ length: sessions }, (_, index) => sessionId(index));
   const pids = { worker: worker.pid, gateway: suite.gatewayPid, simulator: suite.simulator?.pid ?? -1, bare: bare.pid };
@@ -176,7 +183,15 @@ async function measureThroughput(suite: SuiteUnderBench, bare: BareBaileysProces
     bare.burst({ companions: sessions, perCompanion: perSession, concurrency, to: CONTACT_JID, prefix: 'sb-ba' }),
   );
   log(`${sessions} session(s) × ${perSession}: bare ${bareResult.messagesPerSecond} msg/s (${bareResult.seconds} s)`);
-  return { sessions, perSession, messages: total, inFlight: concurrency, gateway, bare: bareResult, ratio: round(gateway.messagesPerSecond / bareResult.messagesPerSecond, 3) };
+  return {
+    sessions,
+    perSession,
+    messages: total,
+    inFlight: concurrency,
+    gateway,
+    bare: bareResult,
+    ratio: round(gateway.messagesPerSecond / bareResult.messagesPerSecond, 3),
+  };
 }
 
 async function link(suite: SuiteUnderBench, bare: BareBaileysProcess, from: number, to: number): Promise<void> {
@@ -206,7 +221,9 @@ async function main(): Promise<void> {
     await link(suite, bare, 0, 1);
 
     const latency = await measureLatency(suite, bare);
-    log(`latency p50/p99: gateway ${latency.gateway.decryptMs.p50}/${latency.gateway.decryptMs.p99} ms, bare ${latency.bare.decryptMs.p50}/${latency.bare.decryptMs.p99} ms`);
+    log(
+      `latency p50/p99: gateway ${latency.gateway.decryptMs.p50}/${latency.gateway.decryptMs.p99} ms, bare ${latency.bare.decryptMs.p50}/${latency.bare.decryptMs.p99} ms`,
+    );
     await sleep(SETTLE_MS);
     const oneSession = await measureThroughput(suite, bare, worker, 1, SIZES.oneSessionN, CONCURRENCY);
     if (SIZES.sessions > 1) await link(suite, bare, 1, SIZES.sessions);

@@ -117,7 +117,14 @@ function progressLogger(path: string, total: number) {
  * process is read READ_AFTER_MS after its own last link (the worker meanwhile holds its sessions
  * idle while bare Baileys links); then both idle for IDLE_WINDOW_MS; then a forced GC.
  */
-async function linkStep(suite: SuiteUnderBench, bare: BareBaileysProcess, worker: AppProcess, from: number, target: number, baseline: { worker: Reading; bare: Reading }) {
+async function linkStep(
+  suite: SuiteUnderBench,
+  bare: BareBaileysProcess,
+  worker: AppProcess,
+  from: number,
+  target: number,
+  baseline: { worker: Reading; bare: Reading },
+) {
   const started = Date.now();
   const workerProgress = progressLogger('worker', target - from);
   const workerLink = await suite.linkSessionsRetrying(from, target, {
@@ -133,7 +140,9 @@ async function linkStep(suite: SuiteUnderBench, bare: BareBaileysProcess, worker
     bareProgress.onProgress({ done: p.count - from, retries: p.retries, failed: 0 }),
   );
   const bareRead = rssAt(bare.pid, Date.now() + READ_AFTER_MS);
-  log(`${target} linked: worker in ${workerLinkSeconds} s (${workerLink.retries} retried, ${workerLink.failures.length} failed), bare in ${round(bareLink.seconds, 1)} s; reading ${READ_AFTER_MS / 1000} s after each one's last link`);
+  log(
+    `${target} linked: worker in ${workerLinkSeconds} s (${workerLink.retries} retried, ${workerLink.failures.length} failed), bare in ${round(bareLink.seconds, 1)} s; reading ${READ_AFTER_MS / 1000} s after each one's last link`,
+  );
   const asRead = { worker: await workerRead, bare: await bareRead };
   const liveOnSimulator = { worker: (await suite.connectionsOf(WORKER_PHONE_PREFIX)).live, bare: (await suite.connectionsOf(BARE_PHONE_PREFIX)).live };
   log(`${target}: as read, worker ${asRead.worker} MiB, bare ${asRead.bare} MiB; idle window of ${IDLE_WINDOW_MS / 1000} s`);
@@ -205,7 +214,9 @@ async function measureSends(suite: SuiteUnderBench, bare: BareBaileysProcess, wo
   await sleep(3_000);
   const pids = { worker: worker.pid, gateway: suite.gatewayPid, simulator: suite.simulator?.pid ?? -1, bare: bare.pid };
   const options = { pids, contact: CONTACT, total, settleMs: 3_000 };
-  const gateway = await burstThroughput(suite, options, () => gatewayBurst(suite, { sessionIds, perSession, concurrency: SEND_IN_FLIGHT, to: CONTACT, prefix: 'ss-gw' }));
+  const gateway = await burstThroughput(suite, options, () =>
+    gatewayBurst(suite, { sessionIds, perSession, concurrency: SEND_IN_FLIGHT, to: CONTACT, prefix: 'ss-gw' }),
+  );
   log(`sends, ${sessions} × ${perSession}: gateway ${gateway.messagesPerSecond} msg/s (${gateway.seconds} s, ${gateway.failures} failed)`);
   const bareResult = await burstThroughput(suite, options, () =>
     bare.burst({ companions: sessions, perCompanion: perSession, concurrency: SEND_IN_FLIGHT, to: contactJid, prefix: 'ss-ba' }),
@@ -288,15 +299,26 @@ async function measureFailover(suite: SuiteUnderBench) {
   const killedAt = new Date();
   await suite.stopWorker('bench-w3', 'SIGKILL');
   let firstSeconds: number | undefined;
-  await pollUntil(async () => {
-    const connected = await suite.connectedOn('bench-w4', killedAt);
-    if (connected > 0) firstSeconds ??= seconds(killedAt.getTime());
-    return connected >= sessions ? true : undefined;
-  }, 60_000, `${sessions} sessions on bench-w4`);
+  await pollUntil(
+    async () => {
+      const connected = await suite.connectedOn('bench-w4', killedAt);
+      if (connected > 0) firstSeconds ??= seconds(killedAt.getTime());
+      return connected >= sessions ? true : undefined;
+    },
+    60_000,
+    `${sessions} sessions on bench-w4`,
+  );
   const failoverSeconds = seconds(killedAt.getTime());
   const onSim = await suite.connectionsOf(WORKER_PHONE_PREFIX);
   log(`failover of ${sessions}: first connected after ${firstSeconds} s, all after ${failoverSeconds} s; max per account ${onSim.maxPerAccount}`);
-  return { sessions, seconds: failoverSeconds, firstSeconds, liveOnSimulator: onSim.live, maxConnectionsPerAccount: onSim.maxPerAccount, loadAverage1m: round(loadavg()[0]!) };
+  return {
+    sessions,
+    seconds: failoverSeconds,
+    firstSeconds,
+    liveOnSimulator: onSim.live,
+    maxConnectionsPerAccount: onSim.maxPerAccount,
+    loadAverage1m: round(loadavg()[0]!),
+  };
 }
 
 function checkSizes(): void {
@@ -326,8 +348,16 @@ async function phase<T extends object>(suite: SuiteUnderBench, name: string, mea
 
 /** `measured` is null when the phase behind it failed (the goal is then not met). */
 type Goal = { goal: string; measured: number | null; met: boolean };
-const atMost = (limit: number, unit: string, measured: number | null): Goal => ({ goal: `≤ ${limit}${unit}`, measured, met: measured !== null && measured <= limit });
-const atLeast = (limit: number, unit: string, measured: number | null): Goal => ({ goal: `≥ ${limit}${unit}`, measured, met: measured !== null && measured >= limit });
+const atMost = (limit: number, unit: string, measured: number | null): Goal => ({
+  goal: `≤ ${limit}${unit}`,
+  measured,
+  met: measured !== null && measured <= limit,
+});
+const atLeast = (limit: number, unit: string, measured: number | null): Goal => ({
+  goal: `≥ ${limit}${unit}`,
+  measured,
+  met: measured !== null && measured >= limit,
+});
 const figure = <T extends object>(result: T | Failed, pick: (value: T) => number): number | null => ('error' in result ? null : pick(result));
 
 async function main(): Promise<void> {
@@ -348,9 +378,21 @@ async function main(): Promise<void> {
       memoryRatio: atMost(GOALS.memoryRatio, '× bare', last.ratio),
       memoryRatioAfterGc: atMost(GOALS.memoryRatio, '× bare', last.ratioAfterGc),
       idleCpuPercent: atMost(GOALS.idleCpuPercent, ' % of one core', last.worker.idleCpuPercent),
-      sendRatio: atLeast(GOALS.sendRatio, '× bare', figure(sends, (value) => value.ratio)),
-      restoreRatio: atMost(GOALS.restoreRatio, '× bare', figure(restore, (value) => value.ratio)),
-      failoverSeconds: atMost(GOALS.failoverSeconds, ' s', figure(failover, (value) => value.seconds)),
+      sendRatio: atLeast(
+        GOALS.sendRatio,
+        '× bare',
+        figure(sends, (value) => value.ratio),
+      ),
+      restoreRatio: atMost(
+        GOALS.restoreRatio,
+        '× bare',
+        figure(restore, (value) => value.ratio),
+      ),
+      failoverSeconds: atMost(
+        GOALS.failoverSeconds,
+        ' s',
+        figure(failover, (value) => value.seconds),
+      ),
     };
     const smoke = STEPS.join(',') !== DEFAULT_SIZES.steps || Object.entries(SIZES).some(([name, value]) => DEFAULT_SIZES[name as keyof typeof SIZES] !== value);
     const result = {

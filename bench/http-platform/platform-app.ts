@@ -38,7 +38,10 @@ class PlatformBenchModule {}
 
 async function main(): Promise<void> {
   const [platform, port] = [process.argv[2], Number(process.argv[3])];
-  const app = platform === 'fastify' ? await NestFactory.create(PlatformBenchModule, new FastifyAdapter(), { logger: false }) : await NestFactory.create(PlatformBenchModule, { logger: false });
+  const app =
+    platform === 'fastify'
+      ? await NestFactory.create(PlatformBenchModule, new FastifyAdapter(), { logger: false })
+      : await NestFactory.create(PlatformBenchModule, { logger: false });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   await app.listen(port, '127.0.0.1');
   process.stdout.write('ready\n');

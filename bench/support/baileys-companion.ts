@@ -1,9 +1,4 @@
-import makeWASocket, {
-  initAuthCreds,
-  type AuthenticationState,
-  type ConnectionState,
-  type SignalDataTypeMap,
-} from '@whiskeysockets/baileys';
+import makeWASocket, { initAuthCreds, type AuthenticationState, type ConnectionState, type SignalDataTypeMap } from '@whiskeysockets/baileys';
 import pino from 'pino';
 import { WaSimRequestError, type WaSimClient } from '../../apps/wa-sim/src/client/wa-sim-client';
 

@@ -6,8 +6,7 @@ import { collectGarbage, INSPECTOR_NODE_OPTIONS, inspectorUrlIn } from './inspec
 export const BARE_PHONE_PREFIX = '62822';
 
 /** Text of message `n` of sender `index` in send.bench.ts: the same shape on every path (`<prefix> 00000 000000`). */
-export const benchText = (prefix: string, index: number, n: number): string =>
-  `${prefix} ${String(index).padStart(5, '0')} ${String(n).padStart(6, '0')}`;
+export const benchText = (prefix: string, index: number, n: number): string => `${prefix} ${String(index).padStart(5, '0')} ${String(n).padStart(6, '0')}`;
 
 /**
  * What the benchmark asks the bare Baileys holder to do (one command at a time, over IPC).

@@ -10,7 +10,13 @@ export const log = (line: string): void => void process.stdout.write(`[${new Dat
 /** What the numbers were measured on. */
 export function machine() {
   const model = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
-  return { cpus: cpus().length, model, memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version, loadAverageAtStart: loadavg().map((value) => round(value)) };
+  return {
+    cpus: cpus().length,
+    model,
+    memoryGiB: round(totalmem() / 2 ** 30, 1),
+    node: process.version,
+    loadAverageAtStart: loadavg().map((value) => round(value)),
+  };
 }
 
 /** Prints the result and writes it to docs/bench-results/<name>.json (npm runs scripts from the package root). */

@@ -40,7 +40,8 @@ export async function decrypted(sim: WaSimClient, filter: { account?: string; to
     const result = await sim.waitForSent(filter, count, 30_000);
     if (result.reached) return result;
     if (result.count !== seen) [seen, grewAt] = [result.count, Date.now()];
-    if (Date.now() - grewAt > stallMs) throw new Error(`${result.count} of ${count} messages ${JSON.stringify(filter)} decrypted; no progress for ${stallMs} ms`);
+    if (Date.now() - grewAt > stallMs)
+      throw new Error(`${result.count} of ${count} messages ${JSON.stringify(filter)} decrypted; no progress for ${stallMs} ms`);
   }
 }
 

@@ -34,9 +34,11 @@ export async function pollUntil<T>(check: () => Promise<T | undefined>, timeoutM
 /** Runs `work` over `items` with at most `limit` at a time. */
 export async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 /**
@@ -117,7 +119,14 @@ export class SuiteUnderBench {
   /** Spawns a worker (`settings` on top of the run's); resolves once its metrics port answers (it claims sessions right after). */
   async startWorker(id: string, settings: Record<string, string> = {}): Promise<AppProcess> {
     const metricsPort = await freePort();
-    const env = { ...this.env(), ...settings, WORKER_ID: id, WORKER_METRICS_PORT: String(metricsPort), WORKER_METRICS_HOST: '127.0.0.1', NODE_OPTIONS: INSPECTOR_NODE_OPTIONS };
+    const env = {
+      ...this.env(),
+      ...settings,
+      WORKER_ID: id,
+      WORKER_METRICS_PORT: String(metricsPort),
+      WORKER_METRICS_HOST: '127.0.0.1',
+      NODE_OPTIONS: INSPECTOR_NODE_OPTIONS,
+    };
     const worker = new AppProcess(join(DIST, 'apps/session-worker/src/main.js'), env, [], profilerNodeArgs(id));
     this.workers.set(id, worker);
     this.metricsUrls.set(id, `http://127.0.0.1:${metricsPort}/metrics`);
@@ -169,7 +178,10 @@ export class SuiteUnderBench {
     const indexes = Array.from({ length: to - from }, (_, i) => from + i);
     await forEachLimited(indexes, options.concurrency, async (index) => {
       for (let attempt = 1; ; attempt += 1) {
-        const error = await this.linkOnce(index).then(() => undefined, (failure: Error) => failure);
+        const error = await this.linkOnce(index).then(
+          () => undefined,
+          (failure: Error) => failure,
+        );
         if (!error) break;
         if (attempt >= options.attempts) {
           failures.push(await this.linkFailure(index, error, attempt));

@@ -104,7 +104,7 @@ describe('API fuzzing from /docs-json', () => {
   }
 
   const sample = <T>(arbitrary: fc.Arbitrary<T>, salt: number): T[] => fc.sample(arbitrary, { seed: SEED + salt, numRuns: RUNS_PER_FIELD });
-  const asText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value) ?? 'undefined');
+  const asText = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? 'undefined'));
   /** Percent-encodes every UTF-8 byte; unlike encodeURIComponent it takes lone surrogates too (as U+FFFD). */
   const percentEncoded = (value: string): string => [...Buffer.from(value, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
 
@@ -113,7 +113,10 @@ describe('API fuzzing from /docs-json', () => {
     if (!body || typeof body !== 'object' || Array.isArray(body)) return [];
     return Object.entries(body).flatMap(([key, value]) => {
       const nested = Array.isArray(value) ? value[0] : value;
-      const below = nested && typeof nested === 'object' && !Array.isArray(nested) ? Object.keys(nested).map((child) => (Array.isArray(value) ? [key, '0', child] : [key, child])) : [];
+      const below =
+        nested && typeof nested === 'object' && !Array.isArray(nested)
+          ? Object.keys(nested).map((child) => (Array.isArray(value) ? [key, '0', child] : [key, child]))
+          : [];
       return [[key], ...below];
     });
   }
@@ -134,7 +137,12 @@ describe('API fuzzing from /docs-json', () => {
 
     for (const [index, parameter] of operation.parameters.entries()) {
       if (parameter.in === 'path') {
-        const values = [...sample(hostileValue, salt * 100 + index).map(asText).map(percentEncoded), ...RAW_PATH_JUNK];
+        const values = [
+          ...sample(hostileValue, salt * 100 + index)
+            .map(asText)
+            .map(percentEncoded),
+          ...RAW_PATH_JUNK,
+        ];
         for (const value of values) withBody(`path ${parameter.name}=${value.slice(0, 40)}`, { url: urlOf(operation, { path: [parameter.name, value] }) });
       } else if (parameter.in === 'query') {
         for (const value of sample(hostileValue, salt * 100 + index).map(asText)) {
@@ -142,7 +150,8 @@ describe('API fuzzing from /docs-json', () => {
         }
         withBody(`query ${parameter.name} twice`, { url: urlOf(operation, { query: { [parameter.name]: ['1', 'x'] } }) });
       } else if (parameter.in === 'header' && parameter.name.toLowerCase() === 'idempotency-key') {
-        for (const key of ['', ' ', 'k'.repeat(300), 'caf\u00e9', 'a,b']) withBody(`Idempotency-Key ${key.slice(0, 20)}`, { headers: { ...credential(), 'content-type': 'application/json', 'idempotency-key': key } });
+        for (const key of ['', ' ', 'k'.repeat(300), 'caf\u00e9', 'a,b'])
+          withBody(`Idempotency-Key ${key.slice(0, 20)}`, { headers: { ...credential(), 'content-type': 'application/json', 'idempotency-key': key } });
       }
     }
 
@@ -152,18 +161,23 @@ describe('API fuzzing from /docs-json', () => {
         for (const value of [null, ...sample(hostileValue, salt * 1000 + index)]) {
           requests.push(jsonRequest(operation, `body ${path.join('.')}=${asText(value).slice(0, 40)}`, withField(body, path, value)));
         }
-        if (path.length === 1 && schema.required?.includes(path[0]!)) requests.push(jsonRequest(operation, `body without ${path[0]}`, withField(body, path, undefined)));
+        if (path.length === 1 && schema.required?.includes(path[0]!))
+          requests.push(jsonRequest(operation, `body without ${path[0]}`, withField(body, path, undefined)));
       }
       requests.push(jsonRequest(operation, 'body with an unknown field', { ...(body as object), isAdmin: true }));
     }
     if (operation.method !== 'get' && operation.method !== 'delete') {
-      for (const text of HOSTILE_BODY_TEXTS) withBody(`raw body ${text.slice(0, 30)}`, { headers: { ...credential(), 'content-type': 'application/json' }, body: text });
+      for (const text of HOSTILE_BODY_TEXTS)
+        withBody(`raw body ${text.slice(0, 30)}`, { headers: { ...credential(), 'content-type': 'application/json' }, body: text });
       for (const value of sample(hostileValue, salt * 7)) requests.push(jsonRequest(operation, `whole body ${asText(value).slice(0, 30)}`, value));
-      for (const { type, body: text } of WRONG_CONTENT_TYPES) withBody(`content-type ${type}`, { headers: { ...credential(), 'content-type': type }, body: text });
+      for (const { type, body: text } of WRONG_CONTENT_TYPES)
+        withBody(`content-type ${type}`, { headers: { ...credential(), 'content-type': type }, body: text });
     }
     if (!operation.isPublic) {
       for (const headers of spoiledCredentials({ apiKey: tenant.apiKey.key, jwt: tenant.jwt })) {
-        withBody(`credentials ${JSON.stringify(headers).slice(0, 50)}`, { headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) } });
+        withBody(`credentials ${JSON.stringify(headers).slice(0, 50)}`, {
+          headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        });
       }
     }
     return requests;
@@ -227,10 +241,13 @@ describe('API fuzzing from /docs-json', () => {
     for (const [index, operation] of ordered.entries()) {
       outcomes.push(...(await sendAll(requestsFor(operation, index))));
       const health = await fetch(`${suite.api.baseUrl}/health`);
-      if (health.status !== 200) throw new Error(`/health answered ${health.status} after ${operation.method.toUpperCase()} ${operation.path}: ${await health.text()}`);
+      if (health.status !== 200)
+        throw new Error(`/health answered ${health.status} after ${operation.method.toUpperCase()} ${operation.path}: ${await health.text()}`);
     }
 
-    const problems = outcomes.filter((outcome) => outcome.problem).map(({ request, problem }) => `${request.method} ${request.url.replace(suite.api.baseUrl, '')} [${request.variant}]: ${problem}`);
+    const problems = outcomes
+      .filter((outcome) => outcome.problem)
+      .map(({ request, problem }) => `${request.method} ${request.url.replace(suite.api.baseUrl, '')} [${request.variant}]: ${problem}`);
     // The gateway logs each unexpected error with its stack: shown with the failures, they say where to look.
     const unexpected = [...new Set(suite.gateway.output.filter((line) => line.includes('unhandled error')).map((line) => line.slice(0, 1_500)))];
     expect({ problems, unexpected: unexpected.slice(0, 10) }).toEqual({ problems: [], unexpected: [] });
@@ -239,7 +256,9 @@ describe('API fuzzing from /docs-json', () => {
     // needs no QR, the examples' media URLs cannot be reached offline …); a send always is.
     const valid = outcomes.filter((outcome) => outcome.request.variant === 'valid');
     const accepted = valid.filter((outcome) => outcome.status >= 200 && outcome.status < 300);
-    const notAccepted = valid.filter((outcome) => !accepted.includes(outcome)).map(({ request, status }) => `${status} ${request.method} ${request.url.replace(suite.api.baseUrl, '')}`);
+    const notAccepted = valid
+      .filter((outcome) => !accepted.includes(outcome))
+      .map(({ request, status }) => `${status} ${request.method} ${request.url.replace(suite.api.baseUrl, '')}`);
     expect({ share: accepted.length / valid.length > 0.5, notAccepted }).toEqual({ share: true, notAccepted });
     const send = valid.find(({ request }) => request.method === 'POST' && /^\/agents\/[^/]+\/messages$/.test(new URL(request.url).pathname));
     expect(send?.status).toBeGreaterThanOrEqual(200);
@@ -247,6 +266,8 @@ describe('API fuzzing from /docs-json', () => {
     expect(outcomes.length).toBeGreaterThan(3_000);
     expect(suite.gateway.running).toBe(true);
     const byStatus = outcomes.reduce<Record<number, number>>((counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
-    console.log(`fuzz (seed ${SEED}): ${outcomes.length} requests over ${operations.length} operations; valid requests accepted ${accepted.length}/${valid.length} (not: ${notAccepted.join(", ")}); statuses ${JSON.stringify(byStatus)}`);
+    console.log(
+      `fuzz (seed ${SEED}): ${outcomes.length} requests over ${operations.length} operations; valid requests accepted ${accepted.length}/${valid.length} (not: ${notAccepted.join(', ')}); statuses ${JSON.stringify(byStatus)}`,
+    );
   }, 600_000);
 });

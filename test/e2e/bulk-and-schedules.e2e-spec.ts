@@ -28,16 +28,25 @@ describe('bulk jobs and scheduled messages', () => {
   const received = async (prefix: string) => (await suite.sim.client.sentMessages({ to: contact })).filter((record) => record.text?.startsWith(prefix));
   const job = async (id: string) => (await suite.api.get(`/sessions/${session}/jobs/${id}`)).body;
   const scheduleAt = async (text: string, sendAt: Date) => {
-    const response = await suite.api.post(`/sessions/${session}/schedules`, { to: contact, message: text, scheduleTime: sendAt.toISOString(), timezone: 'Asia/Jakarta' });
+    const response = await suite.api.post(`/sessions/${session}/schedules`, {
+      to: contact,
+      message: text,
+      scheduleTime: sendAt.toISOString(),
+      timezone: 'Asia/Jakarta',
+    });
     expect(response.status).toBe(201);
     return response.body as { id: string; sendAt: string };
   };
   /** Waits for the one record of `text` and returns how late it arrived, in ms. */
   const lateness = async (text: string, sendAt: Date, timeoutMs = 30_000) => {
-    const [record] = await eventually(async () => {
-      const records = await received(text);
-      return records.length > 0 ? records : undefined;
-    }, timeoutMs, `"${text}" received`);
+    const [record] = await eventually(
+      async () => {
+        const records = await received(text);
+        return records.length > 0 ? records : undefined;
+      },
+      timeoutMs,
+      `"${text}" received`,
+    );
     return Date.parse(record!.receivedAt) - sendAt.getTime();
   };
 
@@ -58,18 +67,26 @@ describe('bulk jobs and scheduled messages', () => {
     expect(created.status).toBe(202);
     const jobId = created.body.id as string;
 
-    const progress = await eventually(async () => {
-      const current = await job(jobId);
-      return current.currentIndex >= 40 ? current : undefined;
-    }, 60_000, '40 items sent');
+    const progress = await eventually(
+      async () => {
+        const current = await job(jobId);
+        return current.currentIndex >= 40 ? current : undefined;
+      },
+      60_000,
+      '40 items sent',
+    );
     const owner = (await suite.api.get(`/sessions/${session}`)).body.workerId as string;
     await suite.stopWorker(owner, 'SIGKILL');
     expect(progress.currentIndex).toBeLessThan(200);
 
-    const done = await eventually(async () => {
-      const current = await job(jobId);
-      return ['completed', 'failed'].includes(current.status) ? current : undefined;
-    }, 120_000, 'job finished');
+    const done = await eventually(
+      async () => {
+        const current = await job(jobId);
+        return ['completed', 'failed'].includes(current.status) ? current : undefined;
+      },
+      120_000,
+      'job finished',
+    );
     expect(done).toMatchObject({ status: 'completed', total: 200, currentIndex: 200, successCount: 200, errorCount: 0 });
     expect(done.messages.sent + done.messages.delivered + done.messages.read).toBe(200);
 
@@ -86,7 +103,9 @@ describe('bulk jobs and scheduled messages', () => {
     // phone keeps once): one extra transmission at most.
     const transmissions = records.reduce((sum, record) => sum + record.transmissions, 0);
     expect(transmissions - records.length).toBeLessThanOrEqual(1);
-    console.log(`bulk job: owner ${owner} killed at item ${progress.currentIndex}; the contact got ${records.length} messages (${transmissions} transmissions), ${perText.size} texts`);
+    console.log(
+      `bulk job: owner ${owner} killed at item ${progress.currentIndex}; the contact got ${records.length} messages (${transmissions} transmissions), ${perText.size} texts`,
+    );
     await suite.startWorker(owner);
   }, 240_000);
 
@@ -114,7 +133,11 @@ describe('bulk jobs and scheduled messages', () => {
     console.log(`schedule due during a scheduler restart (SIGTERM): received ${late} ms after its time`);
     expect(late).toBeGreaterThanOrEqual(0);
     expect(late).toBeLessThan(1_000);
-    await eventually(async () => ((await suite.api.get(`/sessions/${session}/schedules/${schedule.id}`)).body.status === 'sent' ? true : undefined), 10_000, 'schedule sent');
+    await eventually(
+      async () => ((await suite.api.get(`/sessions/${session}/schedules/${schedule.id}`)).body.status === 'sent' ? true : undefined),
+      10_000,
+      'schedule sent',
+    );
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await received('restart SIGTERM')).toHaveLength(1);
   }, 60_000);

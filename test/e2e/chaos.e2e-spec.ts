@@ -111,16 +111,32 @@ describe('chaos: sends through a worker kill, a Redis loss and a PostgreSQL cras
   async function chaos(): Promise<void> {
     const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     await pause(3_000);
-    await fault('kill -9 of worker w1', () => suite.stopWorker('w1', 'SIGKILL'), 4_000, () => suite.startWorker('w1'));
+    await fault(
+      'kill -9 of worker w1',
+      () => suite.stopWorker('w1', 'SIGKILL'),
+      4_000,
+      () => suite.startWorker('w1'),
+    );
     await pause(4_000);
-    await fault('kill -9 of Redis, restarted empty', () => redis.kill(), 2_000, () => redis.start());
+    await fault(
+      'kill -9 of Redis, restarted empty',
+      () => redis.kill(),
+      2_000,
+      () => redis.start(),
+    );
     await pause(6_000);
-    await fault('PostgreSQL crash (immediate shutdown), restarted with crash recovery', () => postgres.crash(), 3_000, () => postgres.start());
+    await fault(
+      'PostgreSQL crash (immediate shutdown), restarted with crash recovery',
+      () => postgres.crash(),
+      3_000,
+      () => postgres.start(),
+    );
     await pause(3_000);
   }
 
   it('delivers every accepted message exactly once, answers only 503 among 5xx, never doubles a socket, reconnects all', async () => {
-    const userId = (await suite.api.post('/users', { email: `chaos-${randomUUID()}@test.local`, password: 'a long chaos passphrase', name: 'Chaos' })).body.id as string;
+    const userId = (await suite.api.post('/users', { email: `chaos-${randomUUID()}@test.local`, password: 'a long chaos passphrase', name: 'Chaos' })).body
+      .id as string;
     const sessions = Array.from({ length: SESSIONS }, (_, index) => `chaos-${index}-${randomUUID().slice(0, 6)}`);
     const phones = new Map<string, string>();
     for (const sessionId of sessions) phones.set(sessionId, await suite.linkSession(sessionId, userId));
@@ -141,7 +157,8 @@ describe('chaos: sends through a worker kill, a Redis loss and a PostgreSQL cras
     await Promise.all(senders);
 
     // Sends were flowing through each fault: requests were under way while it lasted.
-    for (const { what, from, to } of faults) expect({ what, requests: answers.some((answer) => answer.at <= to && answer.end >= from) }).toEqual({ what, requests: true });
+    for (const { what, from, to } of faults)
+      expect({ what, requests: answers.some((answer) => answer.at <= to && answer.end >= from) }).toEqual({ what, requests: true });
 
     // Every message was accepted in the end (the client retried through every fault).
     const refused = [...accepted].filter(([, status]) => status < 200 || status >= 300);
@@ -156,26 +173,39 @@ describe('chaos: sends through a worker kill, a Redis loss and a PostgreSQL cras
     expect(answers.filter((answer) => answer.status === 503 && answer.retryAfter === null)).toEqual([]);
 
     // Every session is back (its outbox drains only then), never with two live sockets for one account.
-    const reconnected = await Promise.all(sessions.map(async (sessionId) => {
-      const connected = await eventually(async () => ((await suite.api.get(`/sessions/${sessionId}`)).body.live?.isReady ? true : undefined), 60_000, `${sessionId} connected`).catch(() => false);
-      return { sessionId, connected, status: (await suite.api.get(`/sessions/${sessionId}`)).body.status };
-    }));
+    const reconnected = await Promise.all(
+      sessions.map(async (sessionId) => {
+        const connected = await eventually(
+          async () => ((await suite.api.get(`/sessions/${sessionId}`)).body.live?.isReady ? true : undefined),
+          60_000,
+          `${sessionId} connected`,
+        ).catch(() => false);
+        return { sessionId, connected, status: (await suite.api.get(`/sessions/${sessionId}`)).body.status };
+      }),
+    );
     const connections = await suite.sim.client.connections();
     const notBack = reconnected.filter((session) => !session.connected);
     // When one is not back, say what the workers and WhatsApp (the simulator) see.
-    const seen = notBack.length === 0 ? {} : {
-      workers: (await suite.api.get('/workers')).body,
-      simulator: notBack.map(({ sessionId }) => connections.accounts.find((account) => account.phoneNumber === phones.get(sessionId))),
-    };
+    const seen =
+      notBack.length === 0
+        ? {}
+        : {
+            workers: (await suite.api.get('/workers')).body,
+            simulator: notBack.map(({ sessionId }) => connections.accounts.find((account) => account.phoneNumber === phones.get(sessionId))),
+          };
     expect({ notBack, ...seen }).toEqual({ notBack: [] });
     expect(Math.max(...connections.accounts.map((account) => account.max))).toBeLessThanOrEqual(1);
 
     // Each accepted text arrives, once (a resend under the same id only raises `transmissions`).
     const chaosRecords = async () => (await suite.sim.client.sentMessages({ to: contact })).filter((record) => record.text?.startsWith('chaos-'));
-    const records = await eventually(async () => {
-      const found = await chaosRecords();
-      return found.length >= accepted.size ? found : undefined;
-    }, 60_000, 'every accepted message delivered').catch(() => chaosRecords());
+    const records = await eventually(
+      async () => {
+        const found = await chaosRecords();
+        return found.length >= accepted.size ? found : undefined;
+      },
+      60_000,
+      'every accepted message delivered',
+    ).catch(() => chaosRecords());
     const perText = new Map<string, number>();
     for (const record of records) perText.set(record.text!, (perText.get(record.text!) ?? 0) + 1);
     const missing = [...accepted.keys()].filter((text) => !perText.has(text));
@@ -183,8 +213,16 @@ describe('chaos: sends through a worker kill, a Redis loss and a PostgreSQL cras
     expect([...perText.entries()].filter(([, count]) => count !== 1)).toEqual([]);
     expect(records).toHaveLength(accepted.size);
 
-    const byStatus = answers.reduce<Record<string, number>>((counts, answer) => ({ ...counts, [`${answer.status}${answer.code ? ` ${answer.code}` : ''}`]: (counts[`${answer.status}${answer.code ? ` ${answer.code}` : ''}`] ?? 0) + 1 }), {});
+    const byStatus = answers.reduce<Record<string, number>>(
+      (counts, answer) => ({
+        ...counts,
+        [`${answer.status}${answer.code ? ` ${answer.code}` : ''}`]: (counts[`${answer.status}${answer.code ? ` ${answer.code}` : ''}`] ?? 0) + 1,
+      }),
+      {},
+    );
     const transmissions = records.reduce((sum, record) => sum + (record.transmissions ?? 1), 0);
-    console.log(`chaos: ${faults.map(({ what, from, to }) => `${what} (${to - from} ms)`).join('; ')}. ${accepted.size} messages accepted and delivered once (${transmissions} transmissions); answers: ${JSON.stringify(byStatus)} (0 = no answer within 20 s); slowest acceptance ${Math.max(...acceptLatencies)} ms`);
+    console.log(
+      `chaos: ${faults.map(({ what, from, to }) => `${what} (${to - from} ms)`).join('; ')}. ${accepted.size} messages accepted and delivered once (${transmissions} transmissions); answers: ${JSON.stringify(byStatus)} (0 = no answer within 20 s); slowest acceptance ${Math.max(...acceptLatencies)} ms`,
+    );
   }, 420_000);
 });

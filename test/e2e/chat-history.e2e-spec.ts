@@ -41,7 +41,11 @@ describe('chat history of a session: store, server, auto and the stored history'
     member = await suite.newContact('Budi');
     await suite.sim.client.createAccount(account, 'Toko');
     // The phone's chats before the session links: 30 messages with Siti, 3 in a group.
-    await suite.sim.client.seedHistory(account, contact, Array.from({ length: 30 }, (_, index) => ({ text: `lama ${index}`, fromMe: index % 2 === 1 })));
+    await suite.sim.client.seedHistory(
+      account,
+      contact,
+      Array.from({ length: 30 }, (_, index) => ({ text: `lama ${index}`, fromMe: index % 2 === 1 })),
+    );
     groupJid = (await suite.sim.client.createGroup({ creator: member, subject: 'Arisan', participants: [account] })).id;
     await suite.sim.client.seedHistory(account, groupJid, [
       { text: 'grup 0', from: member },
@@ -86,7 +90,7 @@ describe('chat history of a session: store, server, auto and the stored history'
     expect(unknown.status).toBe(404);
   });
 
-  it('a group\'s history, with its members and the account\'s own messages', async () => {
+  it("a group's history, with its members and the account's own messages", async () => {
     const group = await page(groupJid, 'source=auto&limit=10');
     expect(texts(group.messages)).toEqual(['grup 2', 'grup 1', 'grup 0']);
     expect(group.messages.map((message) => [message.fromMe, message.senderJid])).toEqual([
@@ -98,7 +102,11 @@ describe('chat history of a session: store, server, auto and the stored history'
 
   it('messages typed on the phone join the live history, and the stored one only while the number is allowed', async () => {
     await suite.sim.client.sendFromPhone(account, contact, 'diketik sebelum diizinkan');
-    await eventually(async () => ((await page(contact, 'source=store&limit=1')).messages[0]?.text === 'diketik sebelum diizinkan' ? true : undefined), 10_000, 'the typed message held');
+    await eventually(
+      async () => ((await page(contact, 'source=store&limit=1')).messages[0]?.text === 'diketik sebelum diizinkan' ? true : undefined),
+      10_000,
+      'the typed message held',
+    );
     // WhatsApp's timestamps are whole seconds: the number is allowed a clear second later.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect((await suite.api.post('/allowed-numbers', { whatsappNumber: account })).status).toBe(201);
@@ -106,32 +114,48 @@ describe('chat history of a session: store, server, auto and the stored history'
     await suite.sim.client.sendFromPhone(account, contact, 'diketik di HP');
     await suite.sim.client.sendInbound({ from: contact, to: account, text: 'dibalas dari kontak' });
     await suite.sim.client.sendGroupMessage(groupJid, { from: account, text: 'dari HP ke grup' });
-    const live = await eventually(async () => {
-      const held = await page(contact, 'source=store&limit=3');
-      return held.messages[0]?.text === 'dibalas dari kontak' ? held : undefined;
-    }, 10_000, 'the live messages held');
+    const live = await eventually(
+      async () => {
+        const held = await page(contact, 'source=store&limit=3');
+        return held.messages[0]?.text === 'dibalas dari kontak' ? held : undefined;
+      },
+      10_000,
+      'the live messages held',
+    );
     expect(live.messages.map((message) => [message.text, message.fromMe, message.origin])).toEqual([
       ['dibalas dari kontak', false, 'live'],
       ['diketik di HP', true, 'live'],
       ['diketik sebelum diizinkan', true, 'live'],
     ]);
-    const groupLive = await eventually(async () => {
-      const held = await page(groupJid, 'source=store&limit=1');
-      return held.messages[0]?.text === 'dari HP ke grup' ? held : undefined;
-    }, 10_000, 'the group message typed on the phone held');
+    const groupLive = await eventually(
+      async () => {
+        const held = await page(groupJid, 'source=store&limit=1');
+        return held.messages[0]?.text === 'dari HP ke grup' ? held : undefined;
+      },
+      10_000,
+      'the group message typed on the phone held',
+    );
     expect(groupLive.messages[0]).toMatchObject({ text: 'dari HP ke grup', fromMe: true, origin: 'live', senderJid: `${account}@s.whatsapp.net` });
 
-    const stored = await eventually(async () => {
-      const rows = await page(contact, 'source=database&limit=10');
-      return texts(rows.messages).includes('diketik di HP') && texts(rows.messages).includes('dibalas dari kontak') ? rows : undefined;
-    }, 15_000, 'the stored history');
+    const stored = await eventually(
+      async () => {
+        const rows = await page(contact, 'source=database&limit=10');
+        return texts(rows.messages).includes('diketik di HP') && texts(rows.messages).includes('dibalas dari kontak') ? rows : undefined;
+      },
+      15_000,
+      'the stored history',
+    );
     expect(stored.messages.find((message) => message.text === 'diketik di HP')).toMatchObject({ fromMe: true, direction: 'outbound', origin: 'stored' });
     expect(texts(stored.messages)).not.toContain('diketik sebelum diizinkan');
     expect(texts(stored.messages).filter((text) => text?.startsWith('lama'))).toEqual([]);
-    const storedGroup = await eventually(async () => {
-      const rows = await page(groupJid, 'source=database');
-      return rows.messages.length > 0 ? rows : undefined;
-    }, 15_000, 'the stored group message');
+    const storedGroup = await eventually(
+      async () => {
+        const rows = await page(groupJid, 'source=database');
+        return rows.messages.length > 0 ? rows : undefined;
+      },
+      15_000,
+      'the stored group message',
+    );
     expect(texts(storedGroup.messages)).toEqual(['dari HP ke grup']);
   });
 });

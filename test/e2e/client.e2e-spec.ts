@@ -42,7 +42,10 @@ describe('the typed client against the running suite', () => {
       EventSource,
       getTicket: async () => (await api.POST('/events/tickets')).data!.ticket,
     });
-    browser.on('session.qr', (event) => fromBrowser.push(event)).on('session.status', (event) => fromBrowser.push(event)).on('message.status', (event) => fromBrowser.push(event));
+    browser
+      .on('session.qr', (event) => fromBrowser.push(event))
+      .on('session.status', (event) => fromBrowser.push(event))
+      .on('message.status', (event) => fromBrowser.push(event));
     const events = () => fetched.flatMap((message) => (message.kind === 'event' ? [message.event] : []));
     await eventually(async () => (fetched.some((message) => message.kind === 'ready') ? true : undefined), 10_000, 'the stream is ready');
     await eventually(async () => (browser.lastEventId ? true : undefined), 10_000, 'the browser stream is ready');
@@ -50,14 +53,22 @@ describe('the typed client against the running suite', () => {
     const created = await api.POST('/sessions', { body: { agentId: sessionId, agentName: 'From the client', waitForQr: false } });
     expect(created.data).toMatchObject({ id: sessionId, ownerId: userId });
 
-    const qr = await eventually(async () => {
-      const event = events().find((candidate): candidate is LiveEvent<'session.qr'> => candidate.event === 'session.qr' && candidate.sessionId === sessionId);
-      return event?.data.qr ?? undefined;
-    }, 20_000, 'a QR over live events');
+    const qr = await eventually(
+      async () => {
+        const event = events().find((candidate): candidate is LiveEvent<'session.qr'> => candidate.event === 'session.qr' && candidate.sessionId === sessionId);
+        return event?.data.qr ?? undefined;
+      },
+      20_000,
+      'a QR over live events',
+    );
     const phone = suite.newPhone();
     await suite.sim.client.createAccount(phone);
     await suite.sim.client.scanQr(phone, qr);
-    await eventually(async () => (events().some((event) => event.event === 'session.status' && event.data.status === 'connected') ? true : undefined), 20_000, 'connected');
+    await eventually(
+      async () => (events().some((event) => event.event === 'session.status' && event.data.status === 'connected') ? true : undefined),
+      20_000,
+      'connected',
+    );
 
     const contact = await suite.newContact('Ani');
     const sent = await api.POST('/agents/{id}/messages', { params: { path: { id: sessionId } }, body: { to: contact, message: 'Halo dari klien' } });
@@ -67,7 +78,11 @@ describe('the typed client against the running suite', () => {
     await eventually(async () => (statuses().includes('read') ? true : undefined), 15_000, 'read');
     expect(RECEIPT_SEQUENCES).toContainEqual(statuses());
 
-    await eventually(async () => (fromBrowser.length === events().filter((event) => event.event !== 'message.received').length ? true : undefined), 10_000, 'the browser caught up');
+    await eventually(
+      async () => (fromBrowser.length === events().filter((event) => event.event !== 'message.received').length ? true : undefined),
+      10_000,
+      'the browser caught up',
+    );
     expect(fromBrowser).toEqual(events().filter((event) => event.event !== 'message.received'));
     const status = await api.GET('/sessions/{id}/messages/{messageId}', { params: { path: { id: sessionId, messageId: outboundId } } });
     expect(status.data).toMatchObject({ status: 'read' });

@@ -42,10 +42,14 @@ describe('sessions of one worker sending to the same contact at once', () => {
     expect(answers.map((answer) => answer.status)).toEqual(texts.map(() => 201));
 
     const expected = [...sessionIds.map((sessionId) => `${sessionId} hello`), ...texts].sort();
-    const received = await eventually(async () => {
-      const decrypted = (await decryptedTexts()).sort();
-      return decrypted.length >= expected.length ? decrypted : undefined;
-    }, 30_000, `${expected.length} messages decrypted by the contact`);
+    const received = await eventually(
+      async () => {
+        const decrypted = (await decryptedTexts()).sort();
+        return decrypted.length >= expected.length ? decrypted : undefined;
+      },
+      30_000,
+      `${expected.length} messages decrypted by the contact`,
+    );
     expect(received).toEqual(expected);
   });
 });

@@ -7,7 +7,15 @@ import { eventually } from '../support/suite-harness';
 
 /** Debian's chromium, never a downloaded browser (`apt-get install chromium`; .ci/run installs it). */
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 /** The test run keeps the README's and docs' screenshots current. */
 const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'console');
 
@@ -129,14 +137,21 @@ describeInBrowser('the web console in a browser, against npm run sandbox', () =>
     await page.getByRole('button', { name: 'Send text' }).click();
     const sent = page.locator('.message', { hasText: 'Halo dari console!' });
     await sent.waitFor();
-    await eventually(async () => {
-      const records = (await call(`${sandbox.simulator}/messages/sent?to=${CONTACT}`)).body as Array<{ text: string; messageId: string }>;
-      return records.find((record) => record.text === 'Halo dari console!');
-    }, 20_000, 'the text at the simulated contact');
+    await eventually(
+      async () => {
+        const records = (await call(`${sandbox.simulator}/messages/sent?to=${CONTACT}`)).body as Array<{ text: string; messageId: string }>;
+        return records.find((record) => record.text === 'Halo dari console!');
+      },
+      20_000,
+      'the text at the simulated contact',
+    );
     await sent.locator('.badge', { hasText: 'Read' }).waitFor({ timeout: 20_000 });
     // Every status the badge showed, in order: receipts move it forward only (a delivery receipt
     // may be merged into the read one, as test/e2e/live-events.e2e-spec.ts explains).
-    expect([['Sent', 'Delivered', 'Read'], ['Sent', 'Read']]).toContainEqual(await page.evaluate('window.__deliveryStatuses'));
+    expect([
+      ['Sent', 'Delivered', 'Read'],
+      ['Sent', 'Read'],
+    ]).toContainEqual(await page.evaluate('window.__deliveryStatuses'));
     await shot('session-connected');
 
     // The session list shows it live too, with its phone and worker.
@@ -155,10 +170,14 @@ describeInBrowser('the web console in a browser, against npm run sandbox', () =>
     const dialog = page.getByRole('dialog', { name: 'Log out session Shop?' });
     await dialog.getByRole('button', { name: 'Log out' }).click();
     await page.locator('.session-status .badge', { hasText: 'Logged out' }).waitFor({ timeout: 20_000 });
-    await eventually(async () => {
-      const phone = (await call(`${sandbox.simulator}/phones/${ACCOUNT}`)).body as { devices: unknown[] };
-      return phone.devices.length === 0 ? true : undefined;
-    }, 20_000, 'the device unlinked at the phone');
+    await eventually(
+      async () => {
+        const phone = (await call(`${sandbox.simulator}/phones/${ACCOUNT}`)).body as { devices: unknown[] };
+        return phone.devices.length === 0 ? true : undefined;
+      },
+      20_000,
+      'the device unlinked at the phone',
+    );
 
     // Sign out: back at the sign-in form, nothing left in session storage.
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -193,7 +212,7 @@ describeInBrowser('the web console in a browser, against npm run sandbox', () =>
     expect(problems).toEqual([]);
   }, 60_000);
 
-  it('fits a phone\'s width and shows the API\'s errors with their trace id', async () => {
+  it("fits a phone's width and shows the API's errors with their trace id", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('link', { name: 'Sessions', exact: true }).click();
     await page.locator('tr[data-session-id="shop"]').waitFor();

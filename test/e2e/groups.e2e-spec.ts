@@ -20,14 +20,23 @@ describe('groups', () => {
   const simMembers = async (id = groupId) =>
     Object.fromEntries((await suite.sim.client.group(id)).participants.map((member) => [member.phoneNumber, member.role]));
   const groupMessage = async (waMessageId: string) =>
-    eventually(async () => (await suite.sim.client.groupMessages(groupId)).find((record) => record.messageId === waMessageId), 10_000, 'group message decrypted');
+    eventually(
+      async () => (await suite.sim.client.groupMessages(groupId)).find((record) => record.messageId === waMessageId),
+      10_000,
+      'group message decrypted',
+    );
 
   beforeAll(async () => {
     await suite.start();
     userId = (await fixtures.user()).id;
     own = await suite.linkSession('grouper', userId);
     [alice, budi, citra] = [suite.newPhone(), suite.newPhone(), suite.newPhone()];
-    for (const [phone, name] of [[alice, 'Alice'], [budi, 'Budi'], [citra, 'Citra']] as const) await suite.sim.client.createContact(phone, name);
+    for (const [phone, name] of [
+      [alice, 'Alice'],
+      [budi, 'Budi'],
+      [citra, 'Citra'],
+    ] as const)
+      await suite.sim.client.createContact(phone, name);
   }, 120_000);
 
   afterAll(async () => {
@@ -70,7 +79,10 @@ describe('groups', () => {
 
   it('sends seed 002 bulk group messages through the bulk send route, in order', async () => {
     const response = await suite.api.post('/sessions/grouper/messages/bulk', {
-      messages: [{ to: groupId, message: 'Halo 1' }, { to: groupId, message: 'Halo 2' }],
+      messages: [
+        { to: groupId, message: 'Halo 1' },
+        { to: groupId, message: 'Halo 2' },
+      ],
       delay: 0,
     });
     expect(response.status).toBe(200);
@@ -101,10 +113,14 @@ describe('groups', () => {
     const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(2_000, 7)]);
     const response = await suite.api.post(group('/media'), { data: png.toString('base64'), mimeType: 'image/png', caption: 'Foto toko' });
     expect(response.status).toBe(201);
-    const record = await eventually(async () => {
-      const found = await groupMessage(response.body.waMessageId);
-      return found.media?.status === 'ready' ? found : undefined;
-    }, 10_000, 'group media downloaded and decrypted');
+    const record = await eventually(
+      async () => {
+        const found = await groupMessage(response.body.waMessageId);
+        return found.media?.status === 'ready' ? found : undefined;
+      },
+      10_000,
+      'group media downloaded and decrypted',
+    );
     expect(record).toMatchObject({ kind: 'image', groupJid: groupId, media: { caption: 'Foto toko', mimetype: 'image/png' } });
     expect((await suite.sim.client.sentMedia(response.body.waMessageId)).bytes.equals(png)).toBe(true);
   });

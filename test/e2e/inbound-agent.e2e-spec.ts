@@ -56,7 +56,11 @@ describe('inbound messages and the AI agent (end to end)', () => {
     await suite.sim.client.createContact(developer, 'Developer');
     expect((await suite.api.call('PUT', '/sessions/bot/agent', { apiKey: SESSION_KEY })).status).toBe(200);
     expect((await suite.api.post('/allowed-numbers', { whatsappNumber: `+${botPhone}` })).status).toBe(201);
-    const webhook = await suite.api.call('PUT', '/sessions/bot/webhook', { url: `${hooksUrl}/wa`, events: ['message.received', 'message.status'], secret: WEBHOOK_SECRET });
+    const webhook = await suite.api.call('PUT', '/sessions/bot/webhook', {
+      url: `${hooksUrl}/wa`,
+      events: ['message.received', 'message.status'],
+      secret: WEBHOOK_SECRET,
+    });
     expect(webhook.body).toEqual({ sessionId: 'bot', url: `${hooksUrl}/wa`, events: ['message.received', 'message.status'], hasSecret: true });
     inboundQueue = new Queue(QUEUES.inboundMessages, { connection: { url: process.env.REDIS_URL! }, prefix: `${suite.prefix}:bull` });
   }, 120_000);
@@ -84,7 +88,11 @@ describe('inbound messages and the AI agent (end to end)', () => {
     expect(reply.fromPhoneNumber).toBe(botPhone);
 
     const hook = (event: string, match: (data: any) => boolean) =>
-      eventually(async () => hooks.requests.find((request) => request.headers[WEBHOOK_HEADERS.event] === event && match(JSON.parse(request.body).data)), 15_000, `${event} webhook`);
+      eventually(
+        async () => hooks.requests.find((request) => request.headers[WEBHOOK_HEADERS.event] === event && match(JSON.parse(request.body).data)),
+        15_000,
+        `${event} webhook`,
+      );
     const signed = (request: RecordedRequest) => verifySignature(WEBHOOK_SECRET, request.body, String(request.headers[WEBHOOK_HEADERS.signature]));
     const receivedHook = await hook('message.received', (data) => data.waMessageId === messageId);
     expect(signed(receivedHook)).toBe(true);
@@ -92,10 +100,14 @@ describe('inbound messages and the AI agent (end to end)', () => {
     const statusHook = await hook('message.status', (data) => data.waMessageId === reply.messageId && data.status === 'sent');
     expect(signed(statusHook)).toBe(true);
 
-    const history = await eventually(async () => {
-      const page = await suite.api.get(`/sessions/bot/chats/${contact}/messages`);
-      return page.body.messages?.length === 2 ? page.body : undefined;
-    }, 10_000, 'both messages in the history');
+    const history = await eventually(
+      async () => {
+        const page = await suite.api.get(`/sessions/bot/chats/${contact}/messages`);
+        return page.body.messages?.length === 2 ? page.body : undefined;
+      },
+      10_000,
+      'both messages in the history',
+    );
     expect(history.messages.map((message: any) => [message.direction, message.waMessageId, message.text])).toEqual([
       ['outbound', reply.messageId, 'echo: Halo, ada promo?'],
       ['inbound', messageId, 'Halo, ada promo?'],
@@ -174,7 +186,11 @@ describe('inbound messages and the AI agent (end to end)', () => {
 
   it('shows and clears the typing indicator through the worker (the simulator accepts but does not record chat states)', async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [AppConfigModule.forRoot(CoreConfig, loadConfig(CoreConfig, suite.env)), RedisModule.forRoot(), WorkerRpcClientModule.forRoot({ timeoutMs: 5_000 })],
+      imports: [
+        AppConfigModule.forRoot(CoreConfig, loadConfig(CoreConfig, suite.env)),
+        RedisModule.forRoot(),
+        WorkerRpcClientModule.forRoot({ timeoutMs: 5_000 }),
+      ],
     }).compile();
     const app = await moduleRef.init();
     try {
@@ -183,7 +199,9 @@ describe('inbound messages and the AI agent (end to end)', () => {
       for (const state of ['composing', 'paused'] as const) {
         expect(await rpc.send('w1', WORKER_COMMANDS.sessionPresence, { traceId: 'typing-check', sessionId: 'bot', chatJid, state })).toEqual({ sent: true });
       }
-      await expect(rpc.send('w1', WORKER_COMMANDS.sessionPresence, { traceId: 'typing-check', sessionId: 'not-held', chatJid, state: 'composing' })).rejects.toMatchObject({ code: 'WORKER_NOT_OWNER' });
+      await expect(
+        rpc.send('w1', WORKER_COMMANDS.sessionPresence, { traceId: 'typing-check', sessionId: 'not-held', chatJid, state: 'composing' }),
+      ).rejects.toMatchObject({ code: 'WORKER_NOT_OWNER' });
     } finally {
       await app.close();
     }
@@ -205,12 +223,20 @@ describe('inbound messages and the AI agent (end to end)', () => {
       const response = await run({ input: 'Ringkas pesanan saya', session_id: `0${contact.slice(2)}` });
       expect(response.status).toBe(200);
       expect(response.body).toEqual({
-        reply: 'echo: Ringkas pesanan saya', replySent: true, replyStatus: 'sent',
-        messageId: expect.any(String), waMessageId: expect.stringMatching(/^3EB0/), traceId: response.headers.get('x-request-id'),
+        reply: 'echo: Ringkas pesanan saya',
+        replySent: true,
+        replyStatus: 'sent',
+        messageId: expect.any(String),
+        waMessageId: expect.stringMatching(/^3EB0/),
+        traceId: response.headers.get('x-request-id'),
       });
       const call = aiCall('Ringkas pesanan saya')!;
       expect(call.headers.authorization).toBe(`Bearer ${SESSION_KEY}`);
-      expect(JSON.parse(call.body)).toMatchObject({ session_id: `${contact}@s.whatsapp.net`, parameters: { max_steps: 5 }, metadata: { agent_id: 'bot', source: 'api' } });
+      expect(JSON.parse(call.body)).toMatchObject({
+        session_id: `${contact}@s.whatsapp.net`,
+        parameters: { max_steps: 5 },
+        metadata: { agent_id: 'bot', source: 'api' },
+      });
       expect((await received(contact, 'echo: Ringkas pesanan saya')).messageId).toBe(response.body.waMessageId);
     });
 

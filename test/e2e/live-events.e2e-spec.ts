@@ -26,14 +26,21 @@ describe('live events from the running suite (GET /events)', () => {
   const streamOf = (tenant: { key: string }, api: ApiClient = suite.api, headers: Record<string, string> = {}) =>
     SseRecorder.ready(`${api.baseUrl}/events`, { 'x-api-key': tenant.key, ...headers });
   const statusesOf = (stream: SseRecorder, outboundId: string) =>
-    stream.events('message.status').filter((event) => event.data.outboundId === outboundId).map((event) => event.data.status);
+    stream
+      .events('message.status')
+      .filter((event) => event.data.outboundId === outboundId)
+      .map((event) => event.data.status);
   const send = async (text: string, api: ApiClient = suite.api) => {
     const response = await api.post(`/agents/${sessionId}/messages`, { to: contact, message: text });
     expect(response.status).toBe(201);
     return response.body.messageId as string;
   };
   const readOnPhone = (messageId: string, api: ApiClient = suite.api) =>
-    eventually(async () => ((await api.get(`/sessions/${sessionId}/messages/${messageId}`)).body.status === 'read' ? true : undefined), 15_000, `message ${messageId} read`);
+    eventually(
+      async () => ((await api.get(`/sessions/${sessionId}/messages/${messageId}`)).body.status === 'read' ? true : undefined),
+      15_000,
+      `message ${messageId} read`,
+    );
 
   beforeAll(async () => {
     await suite.start();
@@ -62,7 +69,7 @@ describe('live events from the running suite (GET /events)', () => {
     const ids = ownerStream.messages.filter((message) => message.id).map((message) => message.id!);
     expect(ids).toEqual([...new Set(ids)]);
     // The other replica served the same events, in the same order, with the same ids.
-    await ownerOnReplica.waitFor(() => ownerOnReplica.events().length === ownerStream.events().length, 10_000, 'the replica\'s copy');
+    await ownerOnReplica.waitFor(() => ownerOnReplica.events().length === ownerStream.events().length, 10_000, "the replica's copy");
     expect(ownerOnReplica.events()).toEqual(ownerStream.events());
     expect(strangerStream.events()).toEqual([]);
     [ownerStream, strangerStream, ownerOnReplica].forEach((stream) => stream.close());
@@ -93,10 +100,20 @@ describe('live events from the running suite (GET /events)', () => {
 
   it('reports bulk-job progress until the job is done', async () => {
     const stream = await SseRecorder.ready(`${suite.api.baseUrl}/events?event=job.progress`, { 'x-api-key': owner.key });
-    const job = await suite.api.post(`/sessions/${sessionId}/jobs`, { messages: [{ to: contact, message: 'one' }, { to: contact, message: 'two' }], delay: 0 });
+    const job = await suite.api.post(`/sessions/${sessionId}/jobs`, {
+      messages: [
+        { to: contact, message: 'one' },
+        { to: contact, message: 'two' },
+      ],
+      delay: 0,
+    });
     expect(job.status).toBe(202);
     await stream.waitFor(() => stream.events('job.progress').some((event) => event.data.status === 'completed'), 30_000, 'the job completed');
-    expect(stream.events('job.progress').map((event) => [event.data.currentIndex, event.data.status])).toEqual([[1, 'processing'], [2, 'processing'], [2, 'completed']]);
+    expect(stream.events('job.progress').map((event) => [event.data.currentIndex, event.data.status])).toEqual([
+      [1, 'processing'],
+      [2, 'processing'],
+      [2, 'completed'],
+    ]);
     expect(stream.events().every((event) => event.event === 'job.progress')).toBe(true);
     stream.close();
   });
@@ -121,12 +138,21 @@ describe('live events from the running suite (GET /events)', () => {
     const following = (async () => {
       const baseUrls = [suite.api.baseUrl, replica.baseUrl];
       for await (const message of streamLiveEvents({
-        baseUrl: baseUrls[0]!, apiKey: owner.key, events: ['message.status'], signal: abort.signal, reconnectDelayMs: 200,
+        baseUrl: baseUrls[0]!,
+        apiKey: owner.key,
+        events: ['message.status'],
+        signal: abort.signal,
+        reconnectDelayMs: 200,
         nextBaseUrl: (attempt) => baseUrls[attempt % 2]!,
-      })) received.push(message);
+      }))
+        received.push(message);
     })();
-    const statuses = (messageId: string) => received.flatMap((message) =>
-      message.kind === 'event' && (message.event as LiveEvent<'message.status'>).data.outboundId === messageId ? [(message.event as LiveEvent<'message.status'>).data.status] : []);
+    const statuses = (messageId: string) =>
+      received.flatMap((message) =>
+        message.kind === 'event' && (message.event as LiveEvent<'message.status'>).data.outboundId === messageId
+          ? [(message.event as LiveEvent<'message.status'>).data.status]
+          : [],
+      );
     await eventually(async () => (received.some((message) => message.kind === 'ready') ? true : undefined), 10_000, 'stream ready');
 
     const first = await send('to replica one', replica);

@@ -51,12 +51,16 @@ describe('sending messages', () => {
     expect(record!.mentions[0]).toMatch(/@(s\.whatsapp\.net|lid)$/);
   });
 
-  it('updates the delivery status from the contact\'s receipts up to read', async () => {
+  it("updates the delivery status from the contact's receipts up to read", async () => {
     const response = await suite.api.post('/agents/sender/messages', { to: contact, message: 'read me' });
-    const read = await eventually(async () => {
-      const status = await suite.api.get(`/sessions/sender/messages/${response.body.messageId}`);
-      return status.body.status === 'read' ? status.body : undefined;
-    }, 10_000, 'read receipt');
+    const read = await eventually(
+      async () => {
+        const status = await suite.api.get(`/sessions/sender/messages/${response.body.messageId}`);
+        return status.body.status === 'read' ? status.body : undefined;
+      },
+      10_000,
+      'read receipt',
+    );
     expect(read).toMatchObject({ delivered: true, waMessageId: response.body.waMessageId });
   });
 
@@ -96,7 +100,7 @@ describe('sending messages', () => {
     expect(records.map((record) => record.transmissions)).toEqual([1]);
   });
 
-  it('accepts the session\'s api key as Bearer token on its agent routes (seed 003)', async () => {
+  it("accepts the session's api key as Bearer token on its agent routes (seed 003)", async () => {
     await suite.api.post('/sessions', { agentId: 'sender', agentName: 'Sender', userId, apikey: 'sk-session-key-0001', waitForQr: false });
     const response = await fetch(`${suite.api.baseUrl}/agents/sender/messages`, {
       method: 'POST',
@@ -133,10 +137,14 @@ describe('sending messages', () => {
     const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(4_000, 5)]);
 
     const decrypted = async (waMessageId: string) => {
-      const [record] = await eventually(async () => {
-        const records = await sent({ messageId: waMessageId });
-        return records[0]?.media?.status === 'ready' ? records : undefined;
-      }, 10_000, 'media downloaded and decrypted by the contact');
+      const [record] = await eventually(
+        async () => {
+          const records = await sent({ messageId: waMessageId });
+          return records[0]?.media?.status === 'ready' ? records : undefined;
+        },
+        10_000,
+        'media downloaded and decrypted by the contact',
+      );
       return { record: record!, bytes: (await suite.sim.client.sentMedia(waMessageId)).bytes };
     };
 

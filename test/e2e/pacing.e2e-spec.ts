@@ -13,10 +13,14 @@ describe('send pacing of bulk jobs and single sends', () => {
 
   /** Decrypt times (ms) at `contact` of the texts starting with `prefix`, in order. */
   const arrivals = async (contact: string, prefix: string, count: number, timeoutMs: number): Promise<number[]> =>
-    eventually(async () => {
-      const records = (await suite.sim.client.sentMessages({ to: contact })).filter((record) => record.text?.startsWith(prefix));
-      return records.length >= count ? records.map((record) => record.receivedAtMs).sort((a, b) => a - b) : undefined;
-    }, timeoutMs, `${count} "${prefix}" texts at ${contact}`);
+    eventually(
+      async () => {
+        const records = (await suite.sim.client.sentMessages({ to: contact })).filter((record) => record.text?.startsWith(prefix));
+        return records.length >= count ? records.map((record) => record.receivedAtMs).sort((a, b) => a - b) : undefined;
+      },
+      timeoutMs,
+      `${count} "${prefix}" texts at ${contact}`,
+    );
   const gaps = (times: number[]) => times.slice(1).map((time, index) => time - times[index]!);
   const job = async (id: string) => (await suite.api.get(`/sessions/${session}/jobs/${id}`)).body;
   const startJob = async (items: Array<{ to: string; message: string }>) => {
@@ -35,12 +39,16 @@ describe('send pacing of bulk jobs and single sends', () => {
     await fixtures.close();
   });
 
-  it('spaces the items of a bulk job by seed 001\'s random 3-7 s pause with the default profile', async () => {
+  it("spaces the items of a bulk job by seed 001's random 3-7 s pause with the default profile", async () => {
     const contact = await suite.newContact('Default');
     expect((await suite.api.get(`/sessions/${session}/pacing`)).body.bulk).toMatchObject({ delayMinMs: 3000, delayMaxMs: 7000, maxPerMinute: 20 });
     const jobId = await startJob([0, 1, 2].map((index) => ({ to: contact, message: `default ${index}` })));
     const times = await arrivals(contact, 'default ', 3, 30_000);
-    console.log(`bulk job under the default profile: gaps at the contact ${gaps(times).map((gap) => Math.round(gap)).join(', ')} ms`);
+    console.log(
+      `bulk job under the default profile: gaps at the contact ${gaps(times)
+        .map((gap) => Math.round(gap))
+        .join(', ')} ms`,
+    );
     for (const gap of gaps(times)) {
       expect(gap).toBeGreaterThanOrEqual(3_000 - 50);
       expect(gap).toBeLessThanOrEqual(7_000 + 1_000);
@@ -48,7 +56,7 @@ describe('send pacing of bulk jobs and single sends', () => {
     await eventually(async () => ((await job(jobId)).status === 'completed' ? true : undefined), 10_000, 'job completed');
   }, 60_000);
 
-  it('applies the session\'s own profile: its pause, and its per-recipient cap holding the job while single sends go out at once', async () => {
+  it("applies the session's own profile: its pause, and its per-recipient cap holding the job while single sends go out at once", async () => {
     const updated = await suite.api.call('PUT', `/sessions/${session}/pacing`, { bulk: { delayMinMs: 400, delayMaxMs: 600, maxPerRecipientPerHour: 2 } });
     expect(updated.status).toBe(200);
     // The worker reads a session's settings again within 2 s (PACING_SETTINGS_REFRESH_MS).

@@ -38,8 +38,7 @@ describe('rebalancing, drain and SIGTERM under traffic', () => {
     const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
     return connected.length === SESSIONS && total === SESSIONS ? counts : undefined;
   };
-  const traffic = () =>
-    new SendTraffic({ baseUrl: suite.api.baseUrl, apiKey: suite.adminKey, sessionIds: ids, to: contact, lanes: 6, pauseMs: 100 }).start();
+  const traffic = () => new SendTraffic({ baseUrl: suite.api.baseUrl, apiKey: suite.adminKey, sessionIds: ids, to: contact, lanes: 6, pauseMs: 100 }).start();
   /** The sum of a worker's series of one metric whose labels include `labels`. */
   const workerMetric = async (workerId: string, name: string, labels: Record<string, string> = {}): Promise<number> => {
     const text = await (await fetch(suite.workerMetricsUrls.get(workerId)!)).text();
@@ -85,17 +84,22 @@ describe('rebalancing, drain and SIGTERM under traffic', () => {
     const before = await held();
     expect(before.w1! + before.w2!).toBe(SESSIONS);
     // Counters of the two workers so far (linking 60 sessions may have evened them out with a move or two).
-    const both = async (name: string, labels: Record<string, string> = {}) => (await workerMetric('w1', name, labels)) + (await workerMetric('w2', name, labels));
+    const both = async (name: string, labels: Record<string, string> = {}) =>
+      (await workerMetric('w1', name, labels)) + (await workerMetric('w2', name, labels));
     const movedBefore = await both('session_moves_total', { reason: 'rebalance' });
     const arrivedBefore = await both('session_move_duration_seconds_count');
     await suite.sim.client.resetMaxConnections();
     const sent = traffic();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     await suite.startWorker('w3');
-    const balanced = await eventually(async () => {
-      const counts = await settledCounts();
-      return counts && Object.keys(counts).length === 3 && Object.values(counts).every((count) => Math.abs(count - 20) <= 1) ? counts : undefined;
-    }, 60_000, 'every worker within 20 ± 1 within a minute');
+    const balanced = await eventually(
+      async () => {
+        const counts = await settledCounts();
+        return counts && Object.keys(counts).length === 3 && Object.values(counts).every((count) => Math.abs(count - 20) <= 1) ? counts : undefined;
+      },
+      60_000,
+      'every worker within 20 ± 1 within a minute',
+    );
     await sent.stop();
 
     expect(Object.keys(balanced).sort()).toEqual(['w1', 'w2', 'w3']);
@@ -127,10 +131,14 @@ describe('rebalancing, drain and SIGTERM under traffic', () => {
     const drained = await suite.api.post('/workers/w3/drain');
     expect(drained.status).toBe(200);
     expect(drained.body).toMatchObject({ id: 'w3', state: 'draining', reachable: true });
-    const counts = await eventually(async () => {
-      const current = await settledCounts();
-      return current && current.w3 === 0 ? current : undefined;
-    }, 60_000, 'w3 drained');
+    const counts = await eventually(
+      async () => {
+        const current = await settledCounts();
+        return current && current.w3 === 0 ? current : undefined;
+      },
+      60_000,
+      'w3 drained',
+    );
     expect(counts.w1! + counts.w2!).toBe(SESSIONS);
     expect(Math.abs(counts.w1! - counts.w2!)).toBeLessThanOrEqual(2);
     expect((await workers()).find((worker) => worker.id === 'w3')).toMatchObject({ state: 'draining', sessionsHeld: 0 });
@@ -145,10 +153,14 @@ describe('rebalancing, drain and SIGTERM under traffic', () => {
 
     const uncordoned = await suite.api.post('/workers/w3/uncordon');
     expect(uncordoned.body).toMatchObject({ id: 'w3', state: 'active' });
-    await eventually(async () => {
-      const current = await settledCounts();
-      return current && Object.values(current).every((count) => Math.abs(count - 20) <= 1) ? current : undefined;
-    }, 60_000, 'balanced again after uncordon');
+    await eventually(
+      async () => {
+        const current = await settledCounts();
+        return current && Object.values(current).every((count) => Math.abs(count - 20) <= 1) ? current : undefined;
+      },
+      60_000,
+      'balanced again after uncordon',
+    );
   }, 150_000);
 
   it('answers 404 for a worker that is not live and 400 for a malformed id', async () => {
@@ -170,10 +182,14 @@ describe('rebalancing, drain and SIGTERM under traffic', () => {
     const stoppedAt = Date.now();
     await suite.stopWorker('w2', 'SIGTERM');
     const exitedInMs = Date.now() - stoppedAt;
-    const counts = await eventually(async () => {
-      const current = await settledCounts();
-      return current && current.w2 === undefined ? current : undefined;
-    }, 60_000, 'w2 sessions on w1 and w3');
+    const counts = await eventually(
+      async () => {
+        const current = await settledCounts();
+        return current && current.w2 === undefined ? current : undefined;
+      },
+      60_000,
+      'w2 sessions on w1 and w3',
+    );
     await sent.stop();
     expect(counts.w1! + counts.w3!).toBe(SESSIONS);
     // Planned hand-overs, not lease expiry: the worker was gone well within its drain grace, and
@@ -211,28 +227,40 @@ describe('a cluster at capacity', () => {
     expect(await gatewayMetric('sessions_unplaced')).toBe(0);
     await suite.stopWorker('w2', 'SIGTERM');
 
-    const health = await eventually(async () => {
-      const response = await suite.api.get('/health');
-      return response.body.info?.workers?.unplaced === 3 ? response : undefined;
-    }, 15_000, '3 unplaced in /health');
+    const health = await eventually(
+      async () => {
+        const response = await suite.api.get('/health');
+        return response.body.info?.workers?.unplaced === 3 ? response : undefined;
+      },
+      15_000,
+      '3 unplaced in /health',
+    );
     // Capacity is the cluster's concern, not the gateway's readiness.
     expect(health.status).toBe(200);
     expect(health.body.info.workers).toMatchObject({ status: 'up', live: 1, active: 1, unplaced: 3, message: expect.stringContaining('3 sessions wait') });
     expect(await gatewayMetric('sessions_unplaced')).toBe(3);
-    const waiting = await eventually(async () => {
-      const views = (await Promise.all(ids.map((id) => suite.api.get(`/sessions/${id}`)))).map((response) => response.body);
-      const marked = views.filter((view) => view.status === 'disconnected' && String(view.lastError).startsWith('UNPLACED'));
-      return marked.length === 3 ? marked : undefined;
-    }, 15_000, 'unplaced sessions marked');
+    const waiting = await eventually(
+      async () => {
+        const views = (await Promise.all(ids.map((id) => suite.api.get(`/sessions/${id}`)))).map((response) => response.body);
+        const marked = views.filter((view) => view.status === 'disconnected' && String(view.lastError).startsWith('UNPLACED'));
+        return marked.length === 3 ? marked : undefined;
+      },
+      15_000,
+      'unplaced sessions marked',
+    );
     expect(waiting.every((view) => view.workerId === null && view.live === null)).toBe(true);
     const send = await suite.api.post(`/agents/${waiting[0].id}/messages`, { to: '6281299999999', message: 'waits' });
     expect(send.body.error).toMatchObject({ code: 'SESSION_NOT_READY', details: { retryAfterSeconds: expect.any(Number) } });
 
     await suite.startWorker('w3');
-    await eventually(async () => {
-      const views = (await Promise.all(ids.map((id) => suite.api.get(`/sessions/${id}`)))).map((response) => response.body);
-      return views.every((view) => view.status === 'connected' && view.lastError === null) ? true : undefined;
-    }, 30_000, 'every session placed and connected');
+    await eventually(
+      async () => {
+        const views = (await Promise.all(ids.map((id) => suite.api.get(`/sessions/${id}`)))).map((response) => response.body);
+        return views.every((view) => view.status === 'connected' && view.lastError === null) ? true : undefined;
+      },
+      30_000,
+      'every session placed and connected',
+    );
     expect(await gatewayMetric('sessions_unplaced')).toBe(0);
     expect((await suite.api.get('/health')).body.info.workers).toMatchObject({ live: 2, unplaced: 0 });
   }, 90_000);

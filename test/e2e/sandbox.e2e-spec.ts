@@ -48,10 +48,14 @@ describe('npm run sandbox, following the README', () => {
 
     expect((await call(`${gw}/allowed-numbers`, { body: { whatsappNumber: '6281111111111' } })).status).toBe(201);
     await call(`${sim}/messages/inbound`, { body: { from: '6281222222222', to: '6281111111111', text: 'Hai juga' }, admin: false });
-    const history = await eventually(async () => {
-      const chat = await call(`${gw}/sessions/demo/chats/6281222222222@s.whatsapp.net/messages`);
-      return chat.body.messages?.some((message: { text: string }) => message.text === 'Hai juga') ? chat.body.messages : undefined;
-    }, 20_000, 'received message in the history');
+    const history = await eventually(
+      async () => {
+        const chat = await call(`${gw}/sessions/demo/chats/6281222222222@s.whatsapp.net/messages`);
+        return chat.body.messages?.some((message: { text: string }) => message.text === 'Hai juga') ? chat.body.messages : undefined;
+      },
+      20_000,
+      'received message in the history',
+    );
     // Only what came after the number was allowed is kept (seed 002's gate): "Halo!" went out before.
     expect(history.map((message: { text: string }) => message.text)).toEqual(['Hai juga']);
   }, 120_000);

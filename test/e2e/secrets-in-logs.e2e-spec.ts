@@ -97,8 +97,16 @@ describe('secrets never reach the logs', () => {
 
     // A received text: the AI backend is called with the AI key; the webhook fails twice, then takes it.
     await suite.sim.client.sendInbound({ from: contact, to: botPhone, text: 'are my secrets safe?' });
-    await eventually(async () => (ai.requests.some((request) => request.headers.authorization === `Bearer ${aiKey}`) ? true : undefined), 30_000, 'AI call with the session key');
-    await eventually(async () => (hooks.requests.filter((request) => request.url.startsWith('/own')).length >= 3 ? true : undefined), 30_000, 'webhook delivered after two failures');
+    await eventually(
+      async () => (ai.requests.some((request) => request.headers.authorization === `Bearer ${aiKey}`) ? true : undefined),
+      30_000,
+      'AI call with the session key',
+    );
+    await eventually(
+      async () => (hooks.requests.filter((request) => request.url.startsWith('/own')).length >= 3 ? true : undefined),
+      30_000,
+      'webhook delivered after two failures',
+    );
 
     // The global webhook: a session without its own.
     await api.post('/sessions', { agentId: 'secret-global', agentName: 'Global', userId: user.body.id, waitForQr: false });

@@ -91,7 +91,12 @@ describe('seed 003 conformance', () => {
   });
 
   it('1) POST /sessions {userId, agentId, agentName, apikey}: the record plus liveState with the first QR', async () => {
-    const created = await call('POST', '/sessions', { userId: USER_ID, agentId: AGENT_ID, agentName: 'Support Bot', apikey: 'API_KEY_JIKA_DB_KOSONG' }, asService());
+    const created = await call(
+      'POST',
+      '/sessions',
+      { userId: USER_ID, agentId: AGENT_ID, agentName: 'Support Bot', apikey: 'API_KEY_JIKA_DB_KOSONG' },
+      asService(),
+    );
     expect(created.status).toBeGreaterThanOrEqual(200);
     expect(created.status).toBeLessThan(300);
     expect(created.body).toMatchObject({
@@ -99,7 +104,13 @@ describe('seed 003 conformance', () => {
       agentName: 'Support Bot',
       userId: USER_ID,
       status: 'awaiting_qr',
-      liveState: { isReady: false, hasClient: true, sessionState: 'awaiting_qr', qr: { contentType: 'image/png', base64: expect.any(String) }, qrUpdatedAt: expect.any(String) },
+      liveState: {
+        isReady: false,
+        hasClient: true,
+        sessionState: 'awaiting_qr',
+        qr: { contentType: 'image/png', base64: expect.any(String) },
+        qrUpdatedAt: expect.any(String),
+      },
     });
     expect(Buffer.from(created.body.liveState.qr.base64, 'base64').subarray(1, 4).toString()).toBe('PNG');
     // Seed 003: the key is the active api_keys token of userId when there is one (here), else apikey.
@@ -107,17 +118,30 @@ describe('seed 003 conformance', () => {
   });
 
   it('1b) POST /sessions for a userId without an api_keys token keeps the apikey sent', async () => {
-    const created = await call('POST', '/sessions', { userId: `${USER_ID}-none`, agentId: `${AGENT_ID}-b`, agentName: 'Second Bot', apikey: 'sk-apikey-of-the-request' }, asService());
+    const created = await call(
+      'POST',
+      '/sessions',
+      { userId: `${USER_ID}-none`, agentId: `${AGENT_ID}-b`, agentName: 'Second Bot', apikey: 'sk-apikey-of-the-request' },
+      asService(),
+    );
     expect(created.body).toMatchObject({ agentId: `${AGENT_ID}-b`, userId: `${USER_ID}-none`, liveState: { isReady: false } });
     // Not linked: seed 003's documented 409, reached with the apikey as Bearer. Its code is
     // SESSION_NOT_CONNECTED (SESSION_NOT_READY is the retryable 503 of a session between owners).
-    expectError(await call('POST', `/agents/${AGENT_ID}-b/messages`, { to: contact, message: 'too early' }, bearer('sk-apikey-of-the-request')), 409, 'SESSION_NOT_CONNECTED');
+    expectError(
+      await call('POST', `/agents/${AGENT_ID}-b/messages`, { to: contact, message: 'too early' }, bearer('sk-apikey-of-the-request')),
+      409,
+      'SESSION_NOT_CONNECTED',
+    );
   });
 
   it('2) GET /sessions/{agentId}: record plus live state; 404 SESSION_NOT_FOUND for an unknown agent', async () => {
     const status = await call('GET', `/sessions/${AGENT_ID}`, undefined, asService());
     expect(status.status).toBe(200);
-    expect(status.body).toMatchObject({ agentId: AGENT_ID, agentName: 'Support Bot', liveState: { isReady: false, hasClient: true, sessionState: 'awaiting_qr' } });
+    expect(status.body).toMatchObject({
+      agentId: AGENT_ID,
+      agentName: 'Support Bot',
+      liveState: { isReady: false, hasClient: true, sessionState: 'awaiting_qr' },
+    });
     expect(status.body.liveState.qr).toMatchObject({ contentType: 'image/png' });
     expectError(await call('GET', '/sessions/no-such-agent', undefined, asService()), 404, 'SESSION_NOT_FOUND');
   });
@@ -134,10 +158,14 @@ describe('seed 003 conformance', () => {
     await suite.sim.client.createAccount(phone);
     const raw = await call('GET', `/sessions/${AGENT_ID}/qr?format=raw`, undefined, asService());
     await suite.sim.client.scanQr(phone, raw.body.qr);
-    const ready = await eventually(async () => {
-      const status = await call('GET', `/sessions/${AGENT_ID}`, undefined, asService());
-      return status.body.liveState?.isReady ? status.body : undefined;
-    }, 15_000, 'session ready');
+    const ready = await eventually(
+      async () => {
+        const status = await call('GET', `/sessions/${AGENT_ID}`, undefined, asService());
+        return status.body.liveState?.isReady ? status.body : undefined;
+      },
+      15_000,
+      'session ready',
+    );
     expect(ready).toMatchObject({ status: 'connected', liveState: { isReady: true, hasClient: true, sessionState: 'connected', qr: null } });
   });
 
@@ -146,14 +174,24 @@ describe('seed 003 conformance', () => {
     expect(first.body).toMatchObject({ delivered: true });
     const original = await received((record) => record.text === 'Halo dari API');
     // Seed 003 clients quote by whatsapp-web.js names (`true_<chat>@c.us_<id>`).
-    const quoted = await call('POST', `/agents/${AGENT_ID}/messages`, { to: contact, message: 'Balasan', quotedMessageId: `true_${contact}@c.us_${original.messageId}` }, bearer(token));
+    const quoted = await call(
+      'POST',
+      `/agents/${AGENT_ID}/messages`,
+      { to: contact, message: 'Balasan', quotedMessageId: `true_${contact}@c.us_${original.messageId}` },
+      bearer(token),
+    );
     expect(quoted.body).toMatchObject({ delivered: true });
     expect(await received((record) => record.text === 'Balasan')).toMatchObject({ quotedMessageId: original.messageId });
     expectError(await call('POST', `/agents/${AGENT_ID}/messages`, { to: contact }, bearer(token)), 400, 'INVALID_PAYLOAD');
   });
 
   it('8) POST /agents/{agentId}/media from base64 and from a URL: { delivered: true, previewPath }', async () => {
-    const fromBase64 = await call('POST', `/agents/${AGENT_ID}/media`, { to: contact, data: PNG_BASE64, caption: 'Invoice #123', filename: 'invoice.jpg', mimeType: 'image/png' }, bearer(token));
+    const fromBase64 = await call(
+      'POST',
+      `/agents/${AGENT_ID}/media`,
+      { to: contact, data: PNG_BASE64, caption: 'Invoice #123', filename: 'invoice.jpg', mimeType: 'image/png' },
+      bearer(token),
+    );
     expect(fromBase64.body).toMatchObject({ delivered: true, previewPath: expect.stringContaining(tempDir) });
     expect(await received((record) => record.text === 'Invoice #123')).toMatchObject({ kind: 'image', media: { mimetype: 'image/png' } });
     const fromUrl = await call('POST', `/agents/${AGENT_ID}/media`, { to: contact, url: `${mediaUrl}/image.png`, caption: 'From URL' }, bearer(token));
@@ -162,7 +200,11 @@ describe('seed 003 conformance', () => {
     // 10 MB: HEAD's content-length decides for URLs, the decoded size for base64.
     expectError(await call('POST', `/agents/${AGENT_ID}/media`, { to: contact, url: `${mediaUrl}/huge.jpg` }, bearer(token)), 413, 'MEDIA_TOO_LARGE');
     const oversized = Buffer.alloc(TEN_MB + 1, 1).toString('base64');
-    expectError(await call('POST', `/agents/${AGENT_ID}/media`, { to: contact, data: oversized, mimeType: 'image/png' }, bearer(token)), 413, 'MEDIA_TOO_LARGE');
+    expectError(
+      await call('POST', `/agents/${AGENT_ID}/media`, { to: contact, data: oversized, mimeType: 'image/png' }, bearer(token)),
+      413,
+      'MEDIA_TOO_LARGE',
+    );
     expectError(await call('POST', `/agents/${AGENT_ID}/media`, { to: contact, caption: 'no media' }, bearer(token)), 400, 'INVALID_PAYLOAD');
   });
 
@@ -195,10 +237,14 @@ describe('seed 003 conformance', () => {
     const rotated = `sk-rotated-${stamp}`;
     await fixtures.prisma.sharedApiKey.create({ data: { userId: USER_ID, accessToken: rotated, isActive: true, createdAt: new Date(Date.now() + 1_000) } });
     expect((await call('POST', `/agents/${AGENT_ID}/messages`, { to: contact, message: 'rotated' }, bearer(rotated))).status).toBe(401);
-    const accepted = await eventually(async () => {
-      const response = await call('POST', `/agents/${AGENT_ID}/messages`, { to: contact, message: 'rotated' }, bearer(rotated));
-      return response.status < 300 ? response : undefined;
-    }, 10_000, 'the rotated key accepted');
+    const accepted = await eventually(
+      async () => {
+        const response = await call('POST', `/agents/${AGENT_ID}/messages`, { to: contact, message: 'rotated' }, bearer(rotated));
+        return response.status < 300 ? response : undefined;
+      },
+      10_000,
+      'the rotated key accepted',
+    );
     expect(accepted.body).toMatchObject({ delivered: true });
     token = rotated;
   });

@@ -101,7 +101,7 @@ describe('sessions on scaled workers', () => {
     expect(new Set(byWorker)).toEqual(new Set(['w1', 'w2']));
   }, 120_000);
 
-  it('moves a killed worker\'s sessions to the other within the lease TTL + 5 s, never connected twice', async () => {
+  it("moves a killed worker's sessions to the other within the lease TTL + 5 s, never connected twice", async () => {
     const ids = Array.from({ length: 10 }, (_, i) => `spread-${i}`);
     const before = await holders(ids);
     const victim = before.filter((worker) => worker === 'w1').length > 0 ? 'w1' : 'w2';
@@ -235,10 +235,14 @@ describe('sessions whose WhatsApp connection keeps failing', () => {
 
   it('gives up after the configured number of failed reconnects and says why', async () => {
     await suite.stopSimulator();
-    const failed = await eventually(async () => {
-      const view = (await suite.api.get('/sessions/evented')).body;
-      return view.status === 'error' ? view : undefined;
-    }, 15_000, 'session in error');
+    const failed = await eventually(
+      async () => {
+        const view = (await suite.api.get('/sessions/evented')).body;
+        return view.status === 'error' ? view : undefined;
+      },
+      15_000,
+      'session in error',
+    );
     expect(failed).toMatchObject({ autoConnect: false, lastError: expect.stringContaining('gave up after 2 reconnect attempts') });
   });
 });

@@ -24,17 +24,21 @@ describe('the suite started by the launcher', () => {
     scratch = await mkdtemp(join(tmpdir(), 'wagw-suite-'));
     // Everything comes from the environment; the launcher's settings file is empty.
     await writeFile(join(scratch, '.env'), '');
-    launcher = new AppProcess(builtScript('tools/launcher/start-suite.js'), baseTestEnv({
-      REDIS_PREFIX: isolatedPrefix('suite'),
-      SESSION_WORKERS: '2',
-      PORT: String(ports.gateway),
-      HOST: '127.0.0.1',
-      WORKER_METRICS_PORT: String(ports.worker),
-      AGENT_RUNNER_METRICS_PORT: String(ports.agentRunner),
-      SCHEDULER_METRICS_PORT: String(ports.scheduler),
-      TEMP_DIR: join(scratch, 'tmp'),
-      LOG_LEVEL: 'info',
-    }), ['--settings-file', join(scratch, '.env')]);
+    launcher = new AppProcess(
+      builtScript('tools/launcher/start-suite.js'),
+      baseTestEnv({
+        REDIS_PREFIX: isolatedPrefix('suite'),
+        SESSION_WORKERS: '2',
+        PORT: String(ports.gateway),
+        HOST: '127.0.0.1',
+        WORKER_METRICS_PORT: String(ports.worker),
+        AGENT_RUNNER_METRICS_PORT: String(ports.agentRunner),
+        SCHEDULER_METRICS_PORT: String(ports.scheduler),
+        TEMP_DIR: join(scratch, 'tmp'),
+        LOG_LEVEL: 'info',
+      }),
+      ['--settings-file', join(scratch, '.env')],
+    );
     await launcher.waitForOutput(/suite ready in \d+ ms/, 90_000);
   }, 120_000);
 

@@ -83,7 +83,9 @@ describe('session workers in the registry', () => {
     const worker = await startWorker('paused-1');
     process.kill(worker.pid, 'SIGSTOP');
     try {
-      const workers = (await (await fetch(`http://127.0.0.1:${gatewayPort}/workers`, { headers: { 'x-api-key': TEST_ADMIN_API_KEY } })).json()) as ListedWorker[];
+      const workers = (await (
+        await fetch(`http://127.0.0.1:${gatewayPort}/workers`, { headers: { 'x-api-key': TEST_ADMIN_API_KEY } })
+      ).json()) as ListedWorker[];
       expect(workers).toEqual([expect.objectContaining({ id: 'paused-1', reachable: false })]);
     } finally {
       process.kill(worker.pid, 'SIGCONT');
@@ -112,11 +114,10 @@ describe('start-up failures', () => {
   });
 
   it('the launcher names an unreachable Redis and how to start it, and starts nothing', async () => {
-    const launcher = new AppProcess(
-      builtScript('tools/launcher/start-suite.js'),
-      baseTestEnv({ REDIS_URL: 'redis://:hunter2@127.0.0.1:1' }),
-      ['--settings-file', emptySettings],
-    );
+    const launcher = new AppProcess(builtScript('tools/launcher/start-suite.js'), baseTestEnv({ REDIS_URL: 'redis://:hunter2@127.0.0.1:1' }), [
+      '--settings-file',
+      emptySettings,
+    ]);
     const { code } = await launcher.exited;
     const output = launcher.output.join('\n');
     expect(code).toBe(1);
@@ -127,11 +128,10 @@ describe('start-up failures', () => {
   });
 
   it('the launcher names an unreachable PostgreSQL', async () => {
-    const launcher = new AppProcess(
-      builtScript('tools/launcher/start-suite.js'),
-      baseTestEnv({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/wagw' }),
-      ['--settings-file', emptySettings],
-    );
+    const launcher = new AppProcess(builtScript('tools/launcher/start-suite.js'), baseTestEnv({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/wagw' }), [
+      '--settings-file',
+      emptySettings,
+    ]);
     expect((await launcher.exited).code).toBe(1);
     expect(launcher.output.join('\n')).toContain('PostgreSQL is not answering at postgresql://postgres@127.0.0.1:1/wagw');
   });

@@ -42,7 +42,9 @@ export class AuthFixtures {
     const to = '6281234567890@s.whatsapp.net';
     const [bulkJob, schedule] = await Promise.all([
       this.db.prisma.bulkJob.create({ data: { sessionId: session.id, kind: 'text', items: [{ to, content }], total: 1, status: 'cancelled' } }),
-      this.app.get(ScheduleRepository).create({ sessionId: session.id, toJid: to, content, sendAt: new Date(Date.now() + 86_400_000), timezone: 'Asia/Jakarta' }),
+      this.app
+        .get(ScheduleRepository)
+        .create({ sessionId: session.id, toJid: to, content, sendAt: new Date(Date.now() + 86_400_000), timezone: 'Asia/Jakarta' }),
     ]);
     const webhookDelivery = await this.db.webhookDelivery(session.id);
     const [jwt, apiKey, sessionToken] = await Promise.all([

@@ -19,7 +19,10 @@ export class DbFixtures {
     });
   }
 
-  async session(userId: string, overrides: Partial<{ id: string; clientUserId: string; webhookUrl: string; webhookEvents: string[]; webhookSecretCipher: string }> = {}) {
+  async session(
+    userId: string,
+    overrides: Partial<{ id: string; clientUserId: string; webhookUrl: string; webhookEvents: string[]; webhookSecretCipher: string }> = {},
+  ) {
     return this.prisma.session.create({
       // A record to test against, not a session to connect: no worker of a later test file picks it up.
       data: { id: overrides.id ?? `s-${randomUUID().slice(0, 8)}`, userId, clientUserId: userId, name: 'Test session', autoConnect: false, ...overrides },
@@ -29,7 +32,13 @@ export class DbFixtures {
   /** A text message accepted into a session's outbox (not sent). */
   async outboundMessage(sessionId: string): Promise<{ id: string }> {
     return this.prisma.outboundMessage.create({
-      data: { sessionId, waMessageId: `3EB0${randomUUID().replace(/-/g, '').slice(0, 18).toUpperCase()}`, toJid: '6281234567890@s.whatsapp.net', kind: 'text', content: { kind: 'text', text: 'fixture' } },
+      data: {
+        sessionId,
+        waMessageId: `3EB0${randomUUID().replace(/-/g, '').slice(0, 18).toUpperCase()}`,
+        toJid: '6281234567890@s.whatsapp.net',
+        kind: 'text',
+        content: { kind: 'text', text: 'fixture' },
+      },
       select: { id: true },
     });
   }
@@ -45,7 +54,16 @@ export class DbFixtures {
   async webhookDelivery(sessionId: string, overrides: Partial<{ occurredAt: Date; status: 'pending' | 'delivered' | 'failed' }> = {}): Promise<{ id: string }> {
     const eventId = `fixture:${randomUUID()}`;
     return this.prisma.webhookDelivery.create({
-      data: { eventId, sessionId, event: 'session.status', url: 'https://hooks.example.com/x', payload: { id: eventId }, status: 'delivered', attempts: 1, ...overrides },
+      data: {
+        eventId,
+        sessionId,
+        event: 'session.status',
+        url: 'https://hooks.example.com/x',
+        payload: { id: eventId },
+        status: 'delivered',
+        attempts: 1,
+        ...overrides,
+      },
       select: { id: true },
     });
   }

@@ -6,10 +6,7 @@ import { GatewayModule } from '../../apps/gateway/src/gateway.module';
 import { baseTestEnv } from './test-env';
 
 /** The gateway built in-process exactly as main.ts builds it, plus optional test-only controllers. */
-export async function createGatewayApp(
-  env: Record<string, string> = {},
-  extraControllers: Type[] = [],
-): Promise<INestApplication> {
+export async function createGatewayApp(env: Record<string, string> = {}, extraControllers: Type[] = []): Promise<INestApplication> {
   const config = loadConfig(GatewayConfig, baseTestEnv(env));
   const moduleRef = await Test.createTestingModule({
     imports: [GatewayModule.register(config)],

@@ -33,7 +33,13 @@ export class HttpRecorder {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        const recorded = { receivedAt: Date.now(), method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+        const recorded = {
+          receivedAt: Date.now(),
+          method: req.method ?? '',
+          url: req.url ?? '',
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        };
         this.requests.push(recorded);
         const answer = this.handler?.(recorded) ?? { status: this.statuses.length > 1 ? this.statuses.shift()! : this.statuses[0]! };
         const send = () => {

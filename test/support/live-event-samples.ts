@@ -9,17 +9,37 @@ import { liveEventOf } from '@app/redis';
 export const sampleLiveEvents = {
   status: (sessionId: string, userId: string, status: SessionStatus, previousStatus: SessionStatus | null = null): LiveEvent =>
     liveEventOf.sessionStatus({
-      eventId: randomUUID(), sessionId, userId, status, previousStatus, workerId: 'w-test', phone: null, reason: null,
-      at: new Date().toISOString(), traceId: randomUUID(),
+      eventId: randomUUID(),
+      sessionId,
+      userId,
+      status,
+      previousStatus,
+      workerId: 'w-test',
+      phone: null,
+      reason: null,
+      at: new Date().toISOString(),
+      traceId: randomUUID(),
     }),
 
   qr: (sessionId: string, qr = `2@${randomUUID()}`): LiveEvent => liveEventOf.qr(sessionId, qr),
 
   received: (sessionId: string, text: string): LiveEvent => {
     const event: InboundMessageEvent = {
-      sessionId, waMessageId: `3EB0${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}`, chatJid: '6289876543210@s.whatsapp.net',
-      isGroup: false, senderJid: '6289876543210@s.whatsapp.net', senderPhone: '6289876543210', pushName: 'Tester', kind: 'text', text,
-      quotedMessageId: null, mentions: [], mentionsMe: false, ownPhone: '6281234567890', sentAt: new Date().toISOString(), offline: false,
+      sessionId,
+      waMessageId: `3EB0${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}`,
+      chatJid: '6289876543210@s.whatsapp.net',
+      isGroup: false,
+      senderJid: '6289876543210@s.whatsapp.net',
+      senderPhone: '6289876543210',
+      pushName: 'Tester',
+      kind: 'text',
+      text,
+      quotedMessageId: null,
+      mentions: [],
+      mentionsMe: false,
+      ownPhone: '6281234567890',
+      sentAt: new Date().toISOString(),
+      offline: false,
       traceId: randomUUID(),
     };
     return liveEventOf.messageReceived(event);
@@ -27,14 +47,26 @@ export const sampleLiveEvents = {
 
   receipt: (sessionId: string, outboundId: string, status: MessageStatusChangedEvent['status']): LiveEvent =>
     liveEventOf.messageStatus({
-      sessionId, outboundId, waMessageId: `3EB0${outboundId.slice(0, 8)}`, to: '6289876543210@s.whatsapp.net', status, error: null,
+      sessionId,
+      outboundId,
+      waMessageId: `3EB0${outboundId.slice(0, 8)}`,
+      to: '6289876543210@s.whatsapp.net',
+      status,
+      error: null,
       at: new Date().toISOString(),
     }),
 
   progress: (sessionId: string, jobId: string, currentIndex: number, total: number): LiveEvent =>
     liveEventOf.jobProgress({
-      jobId, sessionId, status: currentIndex === total ? 'completed' : 'processing', total, currentIndex, successCount: currentIndex,
-      errorCount: 0, error: null, at: new Date().toISOString(),
+      jobId,
+      sessionId,
+      status: currentIndex === total ? 'completed' : 'processing',
+      total,
+      currentIndex,
+      successCount: currentIndex,
+      errorCount: 0,
+      error: null,
+      at: new Date().toISOString(),
     }),
 };
 
@@ -43,4 +75,7 @@ export const sampleLiveEvents = {
  * receipts of one event-loop turn together, and Baileys may hand over only the read receipt, so
  * `delivered` is not always its own step; `read` never comes before `sent`, nothing repeats.
  */
-export const RECEIPT_SEQUENCES = [['sent', 'delivered', 'read'], ['sent', 'read']];
+export const RECEIPT_SEQUENCES = [
+  ['sent', 'delivered', 'read'],
+  ['sent', 'read'],
+];

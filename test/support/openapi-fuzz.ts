@@ -32,7 +32,10 @@ export interface Parameter {
 }
 
 export interface OpenApiDocument {
-  paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: Schema }> } } & Record<string, unknown>>>;
+  paths: Record<
+    string,
+    Record<string, { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: Schema }> } } & Record<string, unknown>>
+  >;
   components?: { schemas?: Record<string, Schema> };
 }
 
@@ -115,10 +118,38 @@ function validObject(document: OpenApiDocument, schema: Schema, depth: number): 
 
 /** Strings a hostile client sends: control characters, broken Unicode, injections, sizes. */
 const HOSTILE_STRINGS = [
-  '', ' ', 'a\u0000b', '\u0000', '\ud800', 'x\udfffy', '\ufeff\u200b', '😀'.repeat(500), 'x'.repeat(70_000),
-  "' OR 1=1 --", '"; DROP TABLE users; --', '<script>alert(1)</script>', '../../../../etc/passwd', '%00', '%E0%A4%A',
-  '${jndi:ldap://x}', '{{7*7}}', 'javascript:alert(1)', 'http://127.0.0.1:1/x', 'http://169.254.169.254/latest', 'file:///etc/passwd',
-  '-1', '0', '1e309', '99999999999999999999999', 'NaN', 'Infinity', 'true', 'null', '[]', '{}', '\r\nX-Injected: 1',
+  '',
+  ' ',
+  'a\u0000b',
+  '\u0000',
+  '\ud800',
+  'x\udfffy',
+  '\ufeff\u200b',
+  '😀'.repeat(500),
+  'x'.repeat(70_000),
+  "' OR 1=1 --",
+  '"; DROP TABLE users; --',
+  '<script>alert(1)</script>',
+  '../../../../etc/passwd',
+  '%00',
+  '%E0%A4%A',
+  '${jndi:ldap://x}',
+  '{{7*7}}',
+  'javascript:alert(1)',
+  'http://127.0.0.1:1/x',
+  'http://169.254.169.254/latest',
+  'file:///etc/passwd',
+  '-1',
+  '0',
+  '1e309',
+  '99999999999999999999999',
+  'NaN',
+  'Infinity',
+  'true',
+  'null',
+  '[]',
+  '{}',
+  '\r\nX-Injected: 1',
 ];
 
 /** A JSON text nested `levels` deep. */
@@ -128,7 +159,15 @@ const deepArray = (levels: number): unknown => JSON.parse(`${'['.repeat(levels)}
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom<unknown>(...HOSTILE_STRINGS) },
   { weight: 2, arbitrary: fc.constantFrom<unknown>(null, true, false, 0, -1, 1.5, 2 ** 31, 2 ** 53 + 2, -(2 ** 63), 1e308, [], {}) },
-  { weight: 1, arbitrary: fc.constantFrom<unknown>(deepArray(30), deepArray(2_000), { a: { b: { c: { d: { e: { f: 'deep' } } } } } }, Array.from({ length: 5_000 }, (_, i) => i)) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<unknown>(
+      deepArray(30),
+      deepArray(2_000),
+      { a: { b: { c: { d: { e: { f: 'deep' } } } } } },
+      Array.from({ length: 5_000 }, (_, i) => i),
+    ),
+  },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   { weight: 1, arbitrary: fc.integer() },
   { weight: 1, arbitrary: fc.double() },
@@ -137,8 +176,21 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** Raw JSON texts no value can produce: pollution keys, duplicates, broken syntax. */
 export const HOSTILE_BODY_TEXTS = [
-  '{"__proto__":{"isAdmin":true}}', '{"constructor":{"prototype":{"polluted":1}}}', '{', '{"a":', '[1,2', 'nul', '"just a string"', '12',
-  '[]', '[{}]', 'null', '{"a":1,"a":2}', '\u0000', `{"x":"${'\\ud800'}"}`, `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+  '{"__proto__":{"isAdmin":true}}',
+  '{"constructor":{"prototype":{"polluted":1}}}',
+  '{',
+  '{"a":',
+  '[1,2',
+  'nul',
+  '"just a string"',
+  '12',
+  '[]',
+  '[{}]',
+  'null',
+  '{"a":1,"a":2}',
+  '\u0000',
+  `{"x":"${'\\ud800'}"}`,
+  `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
 ];
 
 /** Content types a route does not take, each with a body. */
@@ -155,7 +207,9 @@ export const WRONG_CONTENT_TYPES: Array<{ type: string; body: string }> = [
 /** Credentials that must not get anyone in: none, made up, truncated, tampered, oversized. */
 export function spoiledCredentials(valid: { apiKey: string; jwt: string }): Array<Record<string, string>> {
   const [header, payload] = valid.jwt.split('.');
-  const tamperedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), role: 'admin', sub: randomUUID() })).toString('base64url');
+  const tamperedPayload = Buffer.from(
+    JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), role: 'admin', sub: randomUUID() }),
+  ).toString('base64url');
   const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
   return [
     {},

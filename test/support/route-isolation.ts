@@ -49,9 +49,7 @@ export function documentedOperations(document: { paths: Record<string, Record<st
 export function fillPath(operation: DocumentedOperation, tenant: Tenant): string {
   return operation.path.replace(/\{([^}]+)\}/g, (_match, name: string) => {
     const value =
-      name === operation.sessionParam ? tenant.session.id
-        : name === operation.userParam ? tenant.user.id
-          : PATH_PARAM_FIXTURES[name]?.(tenant, operation.path);
+      name === operation.sessionParam ? tenant.session.id : name === operation.userParam ? tenant.user.id : PATH_PARAM_FIXTURES[name]?.(tenant, operation.path);
     if (value === undefined) {
       throw new Error(
         `No fixture for the path parameter {${name}} of ${operation.method.toUpperCase()} ${operation.path}: ` +
@@ -107,13 +105,22 @@ export class RouteIsolationChecker {
   private async checkOperation(op: DocumentedOperation): Promise<string[]> {
     const problems: string[] = [];
     const label = `${op.method.toUpperCase()} ${op.path}`;
-    const expect = (who: string, status: number, body: unknown, wanted: 'denied-401' | 'forbidden-or-hidden' | 'forbidden' | 'allowed', leaks: string[] = []) => {
+    const expect = (
+      who: string,
+      status: number,
+      body: unknown,
+      wanted: 'denied-401' | 'forbidden-or-hidden' | 'forbidden' | 'allowed',
+      leaks: string[] = [],
+    ) => {
       const code = (body as { error?: { code?: string } } | undefined)?.error?.code;
       const got = `${status}${code ? ` ${code}` : ''}`;
       const ok =
-        wanted === 'denied-401' ? status === 401
-          : wanted === 'forbidden' ? status === 403
-            : wanted === 'forbidden-or-hidden' ? status === 403 || status === 404
+        wanted === 'denied-401'
+          ? status === 401
+          : wanted === 'forbidden'
+            ? status === 403
+            : wanted === 'forbidden-or-hidden'
+              ? status === 403 || status === 404
               : !DENIED.has(status) && code !== 'SESSION_NOT_FOUND' && code !== 'USER_NOT_FOUND';
       if (!ok) problems.push(`${label} — ${who}: expected ${wanted}, got ${got}`);
       const text = JSON.stringify(body ?? '');
@@ -141,7 +148,12 @@ export class RouteIsolationChecker {
     expect('readonly user', readonlyCall.status, readonlyCall.body, readonlyAllowed ? 'allowed' : 'forbidden');
 
     const tokenCall = await this.call(op, ownerUrl, { bearer: owner.sessionToken.token });
-    expect('session token', tokenCall.status, tokenCall.body, op.acceptsSessionToken && ownerAllowed ? 'allowed' : op.acceptsSessionToken ? 'forbidden' : 'denied-401');
+    expect(
+      'session token',
+      tokenCall.status,
+      tokenCall.body,
+      op.acceptsSessionToken && ownerAllowed ? 'allowed' : op.acceptsSessionToken ? 'forbidden' : 'denied-401',
+    );
 
     const byApiKey = await this.call(op, ownerUrl, { apiKey: owner.apiKey.key });
     expect('owner (API key)', byApiKey.status, byApiKey.body, ownerAllowed ? 'allowed' : 'forbidden');

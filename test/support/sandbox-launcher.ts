@@ -24,22 +24,26 @@ export async function startSandbox(label: string, settings: Record<string, strin
   const scratch = await mkdtemp(join(tmpdir(), `wagw-${label}-`));
   await writeFile(join(scratch, '.env'), '');
   const { ADMIN_API_KEY: _generatedBySandbox, ...env } = baseTestEnv();
-  const launcher = new AppProcess(builtScript('tools/launcher/start-suite.js'), {
-    ...env,
-    REDIS_PREFIX: isolatedPrefix(label),
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    SESSION_WORKERS: '1',
-    WORKER_METRICS_PORT: String(workerPort),
-    AGENT_RUNNER_METRICS_PORT: String(runnerPort),
-    SCHEDULER_METRICS_PORT: String(schedulerPort),
-    WA_SIM_PORT: String(simPort),
-    WA_SIM_MEDIA_PORT: String(mediaPort),
-    WA_SIM_STATE_DIR: join(scratch, 'wa-sim'),
-    TEMP_DIR: join(scratch, 'tmp'),
-    LOG_LEVEL: 'info',
-    ...settings,
-  }, ['--sandbox', '--settings-file', join(scratch, '.env')]);
+  const launcher = new AppProcess(
+    builtScript('tools/launcher/start-suite.js'),
+    {
+      ...env,
+      REDIS_PREFIX: isolatedPrefix(label),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SESSION_WORKERS: '1',
+      WORKER_METRICS_PORT: String(workerPort),
+      AGENT_RUNNER_METRICS_PORT: String(runnerPort),
+      SCHEDULER_METRICS_PORT: String(schedulerPort),
+      WA_SIM_PORT: String(simPort),
+      WA_SIM_MEDIA_PORT: String(mediaPort),
+      WA_SIM_STATE_DIR: join(scratch, 'wa-sim'),
+      TEMP_DIR: join(scratch, 'tmp'),
+      LOG_LEVEL: 'info',
+      ...settings,
+    },
+    ['--sandbox', '--settings-file', join(scratch, '.env')],
+  );
   const stop = async () => {
     await launcher.stop();
     await rm(scratch, { recursive: true, force: true });

@@ -13,10 +13,7 @@ import { baseTestEnv } from './test-env';
  * `env` names one. `sessionOwner` (an object with SessionCommandRouter's `send`)
  * stands in for the session workers, for specs that send without running one.
  */
-export async function createSchedulerApp(
-  env: Record<string, string>,
-  sessionOwner?: object,
-): Promise<INestApplication> {
+export async function createSchedulerApp(env: Record<string, string>, sessionOwner?: object): Promise<INestApplication> {
   const config = loadConfig(SchedulerConfig, baseTestEnv({ ...env, TEMP_DIR: env.TEMP_DIR ?? mkdtempSync(join(tmpdir(), 'wagw-scheduler-')) }));
   const builder = Test.createTestingModule({ imports: [SchedulerModule.register(config)] });
   if (sessionOwner) builder.overrideProvider(SessionCommandRouter).useValue(sessionOwner);

@@ -149,7 +149,13 @@ export interface DeliveryReport {
  * Waits until the simulator logged every accepted message (or `timeoutMs` passed), then compares:
  * the contact's phone keeps one record per message id and counts resends in `transmissions`.
  */
-export async function deliveryReport(sim: WaSimClient, to: string, accepted: readonly AcceptedMessage[], textPrefix: string, timeoutMs = 60_000): Promise<DeliveryReport> {
+export async function deliveryReport(
+  sim: WaSimClient,
+  to: string,
+  accepted: readonly AcceptedMessage[],
+  textPrefix: string,
+  timeoutMs = 60_000,
+): Promise<DeliveryReport> {
   const wanted = new Set(accepted.map((message) => message.waMessageId));
   const deadline = Date.now() + timeoutMs;
   let records = await sim.sentMessages({ to });

@@ -194,7 +194,11 @@ export class SuiteHarness {
     const qr = await this.api.get(`/sessions/${sessionId}/qr?format=raw&wait=30`);
     if (qr.status !== 200) throw new Error(`GET qr answered ${qr.status}: ${JSON.stringify(qr.body)}`);
     await this.sim.client.scanQr(phone, qr.body.qr);
-    await eventually(async () => ((await this.api.get(`/sessions/${sessionId}`)).body.live?.isReady ? true : undefined), 15_000, `session ${sessionId} connected`);
+    await eventually(
+      async () => ((await this.api.get(`/sessions/${sessionId}`)).body.live?.isReady ? true : undefined),
+      15_000,
+      `session ${sessionId} connected`,
+    );
     return phone;
   }
 
@@ -214,7 +218,9 @@ export class SuiteHarness {
 
   /** Stops every process; the simulator keeps its state unless `wipe`. */
   async stop(wipe = true): Promise<void> {
-    await Promise.all([...this.workers.values(), this.gateway, ...this.gatewayReplicas, this.agentRunner, this.scheduler].map((process) => process?.stop('SIGTERM')));
+    await Promise.all(
+      [...this.workers.values(), this.gateway, ...this.gatewayReplicas, this.agentRunner, this.scheduler].map((process) => process?.stop('SIGTERM')),
+    );
     this.workers.clear();
     await this.stopSimulator();
     if (wipe) rmSync(this.stateDir, { recursive: true, force: true });

@@ -4,8 +4,7 @@ import { randomBytes } from 'node:crypto';
  * A Redis prefix of its own for one test file, inside the run's prefix (so teardown still removes
  * it). Files that start workers need one: the worker registry is per prefix.
  */
-export const isolatedPrefix = (label: string): string =>
-  `${requiredEnv('REDIS_PREFIX')}-${label}-${randomBytes(3).toString('hex')}`;
+export const isolatedPrefix = (label: string): string => `${requiredEnv('REDIS_PREFIX')}-${label}-${randomBytes(3).toString('hex')}`;
 
 export function requiredEnv(name: string): string {
   const value = process.env[name];

@@ -31,7 +31,14 @@ export class ThrowawayRedis {
   async start(): Promise<void> {
     this.port ||= await freePort();
     this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await until(async () => execFileSync('redis-cli', ['-p', String(this.port), 'ping']).toString().trim() === 'PONG', 10_000, 'redis-server');
+    await until(
+      async () =>
+        execFileSync('redis-cli', ['-p', String(this.port), 'ping'])
+          .toString()
+          .trim() === 'PONG',
+      10_000,
+      'redis-server',
+    );
   }
 
   /** kill -9: every key is gone. */
@@ -89,12 +96,16 @@ export class ThrowawayPostgres {
   async start(): Promise<void> {
     const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200`;
     this.run('pg_ctl', ['-D', join(this.dir, 'data'), '-o', options, '-l', join(this.dir, 'server.log'), '-w', '-t', '60', 'start']);
-    await until(async () => {
-      const client = new Client({ connectionString: this.url() });
-      await client.connect();
-      await client.end();
-      return true;
-    }, 30_000, 'PostgreSQL');
+    await until(
+      async () => {
+        const client = new Client({ connectionString: this.url() });
+        await client.connect();
+        await client.end();
+        return true;
+      },
+      30_000,
+      'PostgreSQL',
+    );
   }
 
   /** Immediate shutdown: every server process aborts without a checkpoint, and the next start runs crash recovery. */

@@ -46,8 +46,7 @@ async function checkDrift(migrationsDir) {
   if (run.code === 0) return;
   if (run.code === DIFF_NOT_EMPTY) {
     throw new CheckFailure(
-      `schema drift: the live database differs from what the migrations in ${migrationsDir} produce ` +
-        `(changed outside migrations):\n${run.stdout.trim()}`,
+      `schema drift: the live database differs from what the migrations in ${migrationsDir} produce ` + `(changed outside migrations):\n${run.stdout.trim()}`,
     );
   }
   throw new CheckFailure(`drift check failed:\n${meaningfulOutput(run)}`);
@@ -59,8 +58,7 @@ async function checkUnsavedModelChanges(schemaPath) {
   if (run.code === 0) return;
   if (run.code === DIFF_NOT_EMPTY) {
     throw new CheckFailure(
-      `${schemaPath} has changes that no migration contains yet:\n${run.stdout.trim()}\n` +
-        'Run: npm run db:migrate:create -- --name <what-changed>',
+      `${schemaPath} has changes that no migration contains yet:\n${run.stdout.trim()}\n` + 'Run: npm run db:migrate:create -- --name <what-changed>',
     );
   }
   throw new CheckFailure(`schema comparison failed:\n${meaningfulOutput(run)}`);

@@ -29,7 +29,10 @@ export function addMissingSecrets(envPath: string, examplePath: string): string[
     .filter(([name, value]) => value === GENERATED_SECRET && !defined[name])
     .map(([name]) => name);
   if (missing.length > 0) {
-    appendFileSync(envPath, `\n# Added by npm start: secrets introduced after this file was created\n${missing.map((name) => `${name}=${randomBytes(32).toString('hex')}`).join('\n')}\n`);
+    appendFileSync(
+      envPath,
+      `\n# Added by npm start: secrets introduced after this file was created\n${missing.map((name) => `${name}=${randomBytes(32).toString('hex')}`).join('\n')}\n`,
+    );
   }
   return missing;
 }

@@ -1,14 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  AgentRunnerConfig,
-  GatewayConfig,
-  LauncherConfig,
-  loadConfigOrExit,
-  SchedulerConfig,
-  SessionWorkerConfig,
-} from '@app/config';
+import { AgentRunnerConfig, GatewayConfig, LauncherConfig, loadConfigOrExit, SchedulerConfig, SessionWorkerConfig } from '@app/config';
 import { addMissingSecrets, ensureDotEnv, loadDotEnv } from './dotenv';
 import { preflight } from './preflight';
 import { ProcessSupervisor } from './process-supervisor';

@@ -14,12 +14,7 @@ export const appEnvironment = (launcher: LauncherConfig, env: NodeJS.ProcessEnv,
 });
 
 /** The processes `npm start` runs: one gateway, N session workers, the agent-runner, the scheduler. */
-export function suiteProcesses(
-  launcher: LauncherConfig,
-  worker: SessionWorkerConfig,
-  distRoot: string,
-  env: NodeJS.ProcessEnv,
-): ProcessSpec[] {
+export function suiteProcesses(launcher: LauncherConfig, worker: SessionWorkerConfig, distRoot: string, env: NodeJS.ProcessEnv): ProcessSpec[] {
   const app = (name: string) => join(distRoot, 'apps', name, 'src', 'main.js');
   const workers = Array.from({ length: launcher.SESSION_WORKERS }, (_, index): ProcessSpec => ({
     name: `worker-${index + 1}`,

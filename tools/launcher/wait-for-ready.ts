@@ -18,7 +18,9 @@ export async function waitForOk(url: string, timeoutMs: number, accept: (body: u
 }
 
 /** Whether the gateway's /health body counts at least `workers` live session workers. */
-export const hasLiveWorkers = (workers: number) => (body: unknown): boolean => {
-  const live = (body as { info?: { workers?: { live?: unknown } } } | null)?.info?.workers?.live;
-  return typeof live === 'number' && live >= workers;
-};
+export const hasLiveWorkers =
+  (workers: number) =>
+  (body: unknown): boolean => {
+    const live = (body as { info?: { workers?: { live?: unknown } } } | null)?.info?.workers?.live;
+    return typeof live === 'number' && live >= workers;
+  };

@@ -43,8 +43,7 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
-const databaseExists = (name: string) =>
-  admin(async (client) => (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1);
+const databaseExists = (name: string) => admin(async (client) => (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1);
 
 const database = { name: `wagw_set_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`, url: '' };
 
@@ -86,7 +85,7 @@ describe('adapter factory', () => {
   it('runs a script as one statement batch: $$ bodies survive and a failure applies nothing', async () => {
     const adapter = await new OfflinePgAdapterFactory({ url: database.url }).connect();
     try {
-      await adapter.executeScript('CREATE FUNCTION semi() RETURNS text LANGUAGE sql AS $$ SELECT \'x;y\' $$; CREATE TABLE kept (id int);');
+      await adapter.executeScript("CREATE FUNCTION semi() RETURNS text LANGUAGE sql AS $$ SELECT 'x;y' $$; CREATE TABLE kept (id int);");
       expect((await adapter.queryRaw(sql('SELECT semi()'))).rows).toEqual([['x;y']]);
 
       await expect(adapter.executeScript('CREATE TABLE dropped_with_failure (id int); SELECT * FROM missing_table;')).rejects.toBeDefined();

@@ -3,7 +3,9 @@ import { parseFlags, runRedisTool, table } from './redis-tool';
 
 const HELP = `npm run redis:clean [-- --dry-run | --apply] [--json]
 Removes what is stale under REDIS_PREFIX:
-${Object.values(CLEAN_RULES).map((rule) => `  - ${rule}`).join('\n')}
+${Object.values(CLEAN_RULES)
+  .map((rule) => `  - ${rule}`)
+  .join('\n')}
 Finished jobs are kept REDIS_CLEAN_JOB_RETENTION_HOURS (default 168). With NODE_ENV=production it only
 reports (--dry-run) unless --apply is given; elsewhere it applies unless --dry-run is given.`;
 

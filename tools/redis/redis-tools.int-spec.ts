@@ -9,9 +9,14 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 /** Runs a built tool as an operator does (`npm run redis:…` runs the same file) and reports its exit code and output. */
 function tool(script: 'redis-analyze' | 'redis-clean', args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(repoRoot, 'dist/tools/redis', `${script}.js`), ...args], { env: { PATH: process.env.PATH ?? '', ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [path.join(repoRoot, 'dist/tools/redis', `${script}.js`), ...args],
+      { env: { PATH: process.env.PATH ?? '', ...env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -32,7 +37,12 @@ describe('redis:analyze and redis:clean on the command line', () => {
   it('analyze reports the families as JSON or as a table', async () => {
     const json = await tool('redis-analyze', ['--json'], env());
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ prefix, keys: 2, withoutTtl: 1, families: [{ family: 'send-pacing', keys: 2, withoutTtl: 1, expires: true }] });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      prefix,
+      keys: 2,
+      withoutTtl: 1,
+      families: [{ family: 'send-pacing', keys: 2, withoutTtl: 1, expires: true }],
+    });
     const text = await tool('redis-analyze', [], env());
     expect(text.stdout).toContain(`Redis usage under "${prefix}:": 2 keys`);
     expect(text.stdout).toMatch(/send-pacing\s+2\s+[\d.]+ KiB\s+1\s+yes/);

@@ -38,7 +38,12 @@ export function App({ baseUrl }: { baseUrl: string }) {
     setNotice(reason);
   }, []);
 
-  if (restoring) return <p class="loading" role="status">Signing you back in…</p>;
+  if (restoring)
+    return (
+      <p class="loading" role="status">
+        Signing you back in…
+      </p>
+    );
   if (!signed) {
     return (
       <SignInPage
@@ -83,7 +88,12 @@ function SignedInConsole({ baseUrl, signed, signOut }: { baseUrl: string; signed
   const who = me.user ? me.user.email : me.via === 'admin-key' ? 'bootstrap admin key' : 'API key';
   const nav: Array<{ route: Route; label: string }> = [
     { route: { page: 'sessions' }, label: 'Sessions' },
-    ...(isAdmin(me) ? [{ route: { page: 'workers' } as Route, label: 'Workers' }, { route: { page: 'users' } as Route, label: 'Users' }] : []),
+    ...(isAdmin(me)
+      ? [
+          { route: { page: 'workers' } as Route, label: 'Workers' },
+          { route: { page: 'users' } as Route, label: 'Users' },
+        ]
+      : []),
     ...(me.user ? [{ route: { page: 'account' } as Route, label: 'My API keys' }] : []),
   ];
   const current = route.page === 'session' ? 'sessions' : route.page;

@@ -58,7 +58,10 @@ describe('gateway HTTP surface', () => {
   });
 
   it('rejects an unknown field, naming it', async () => {
-    const response = await request(app.getHttpServer()).post('/probe').send({ ...valid, admin: true }).expect(400);
+    const response = await request(app.getHttpServer())
+      .post('/probe')
+      .send({ ...valid, admin: true })
+      .expect(400);
     expect(response.body.error).toMatchObject({ code: 'INVALID_PAYLOAD', message: expect.stringContaining('admin') });
     expect(response.body.error.details.fields).toEqual([{ field: 'admin', problems: [expect.stringContaining('should not exist')] }]);
   });
@@ -73,11 +76,7 @@ describe('gateway HTTP surface', () => {
   });
 
   it('rejects invalid JSON with a 400 that does not quote the body', async () => {
-    const response = await request(app.getHttpServer())
-      .post('/probe')
-      .set('content-type', 'application/json')
-      .send('{"password": hunter2')
-      .expect(400);
+    const response = await request(app.getHttpServer()).post('/probe').set('content-type', 'application/json').send('{"password": hunter2').expect(400);
     expect(response.body).toEqual({ error: { code: 'INVALID_PAYLOAD', message: 'Request body is not valid JSON', traceId: expect.any(String) } });
     expect(response.headers['x-request-id']).toBe(response.body.error.traceId);
   });
@@ -146,12 +145,19 @@ describe('gateway HTTP surface', () => {
 
   describe('request limits and headers', () => {
     it('refuses a JSON body above REQUEST_BODY_LIMIT_BYTES with 413 before validation', async () => {
-      const response = await request(app.getHttpServer()).post('/probe').send({ ...valid, name: 'x'.repeat(5_000) }).expect(413);
+      const response = await request(app.getHttpServer())
+        .post('/probe')
+        .send({ ...valid, name: 'x'.repeat(5_000) })
+        .expect(413);
       expect(response.body.error.code).toBe('MEDIA_TOO_LARGE');
     });
 
     it('limits URL-encoded bodies too', async () => {
-      const response = await request(app.getHttpServer()).post('/probe').type('form').send(`name=${'x'.repeat(5_000)}`).expect(413);
+      const response = await request(app.getHttpServer())
+        .post('/probe')
+        .type('form')
+        .send(`name=${'x'.repeat(5_000)}`)
+        .expect(413);
       expect(response.body.error.code).toBe('MEDIA_TOO_LARGE');
     });
 
@@ -190,11 +196,19 @@ describe('gateway HTTP surface', () => {
     });
 
     it('answers a request Node refuses to parse in the envelope', async () => {
-      const address = app.getHttpServer().address() ?? (await new Promise((resolve) => app.getHttpServer().listen(0, '127.0.0.1', () => resolve(app.getHttpServer().address()))));
+      const address =
+        app.getHttpServer().address() ??
+        (await new Promise((resolve) => app.getHttpServer().listen(0, '127.0.0.1', () => resolve(app.getHttpServer().address()))));
       const raw = await new Promise<string>((resolve, reject) => {
-        const socket = connect((address as { port: number }).port, '127.0.0.1', () => socket.write('GET /health HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0001b\r\n\r\n'));
+        const socket = connect((address as { port: number }).port, '127.0.0.1', () =>
+          socket.write('GET /health HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0001b\r\n\r\n'),
+        );
         let text = '';
-        socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text)).on('error', reject);
+        socket
+          .setEncoding('utf8')
+          .on('data', (chunk: string) => (text += chunk))
+          .on('end', () => resolve(text))
+          .on('error', reject);
       });
       expect(raw).toMatch(/^HTTP\/1\.1 400/);
       const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4));

@@ -36,7 +36,10 @@ export class GatewayModule implements NestModule {
       imports: [
         AppConfigModule.forRoot(GatewayConfig, config),
         LoggingModule.forApp(GATEWAY_SERVICE_NAME),
-        MetricsModule.forApp(GATEWAY_SERVICE_NAME, [...metricProviders('httpRequestDuration', 'errors', 'liveEventClients', 'liveEventClientsDropped'), workersLiveMetric]),
+        MetricsModule.forApp(GATEWAY_SERVICE_NAME, [
+          ...metricProviders('httpRequestDuration', 'errors', 'liveEventClients', 'liveEventClientsDropped'),
+          workersLiveMetric,
+        ]),
         DbModule.forRoot(config.ROW_CACHE_TTL_MS > 0 ? { rowCache: { ttlMs: config.ROW_CACHE_TTL_MS, maxEntries: ROW_CACHE_ENTRIES } } : {}),
         // Requests answer 503 at once while Redis is away, instead of waiting ~10 s each.
         RedisModule.forRoot({ failFast: true }),

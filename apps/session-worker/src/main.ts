@@ -20,10 +20,7 @@ void runApp({
   module: (config) => SessionWorkerModule.register(config, WorkerIdentity.fromConfig(config)),
   listen: (config) => ({ port: config.WORKER_METRICS_PORT, host: config.WORKER_METRICS_HOST }),
   configure: async (app, config) => {
-    const server = new AddressedRedisServer(
-      redisTransportOptions(config.REDIS_URL),
-      workerChannelPrefix(config.REDIS_PREFIX, app.get(WorkerIdentity).id),
-    );
+    const server = new AddressedRedisServer(redisTransportOptions(config.REDIS_URL), workerChannelPrefix(config.REDIS_PREFIX, app.get(WorkerIdentity).id));
     // The transport gets its own config (so its error filter never touches HTTP) and, for that
     // reason, has the per-command logging context registered explicitly.
     const transport = app.connectMicroservice({ strategy: server }, { deferInitialization: true });

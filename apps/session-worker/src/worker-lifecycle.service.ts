@@ -105,7 +105,10 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     this.signals.close();
     await this.leases.wakeWorkers();
     if (handedOver === undefined || left > 0) {
-      this.logger.warn({ graceMs: grace, closedUnplanned: left }, 'planned hand-over outlasted WORKER_DRAIN_GRACE_MS; the rest was closed and is taken over by the peers');
+      this.logger.warn(
+        { graceMs: grace, closedUnplanned: left },
+        'planned hand-over outlasted WORKER_DRAIN_GRACE_MS; the rest was closed and is taken over by the peers',
+      );
     } else {
       this.logger.info({ handedOver, tookMs: Date.now() - startedAt }, 'sessions handed over');
     }

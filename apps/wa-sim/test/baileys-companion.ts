@@ -60,10 +60,7 @@ export interface TestSim extends RunningWaSim {
   stop(wipe?: boolean): Promise<void>;
 }
 
-export async function startTestSim(
-  stateDir = mkdtempSync(join(tmpdir(), 'wa-sim-')),
-  options: Partial<WaSimOptions> = {},
-): Promise<TestSim> {
+export async function startTestSim(stateDir = mkdtempSync(join(tmpdir(), 'wa-sim-')), options: Partial<WaSimOptions> = {}): Promise<TestSim> {
   const sim = await startWaSim({ stateDir, port: 0, logger: false, ...options });
   WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(sim.rootPublicKeyHex, 'hex');
   const ca = readFileSync(sim.caCertificatePath, 'utf8');
@@ -152,20 +149,13 @@ export class Companion {
   }
 
   waitForOpen(timeoutMs = 15_000): Promise<void> {
-    return waitForEvent(this.socket, 'connection.update', (update) => (update.connection === 'open' ? true : undefined), timeoutMs).then(
-      () => undefined,
-    );
+    return waitForEvent(this.socket, 'connection.update', (update) => (update.connection === 'open' ? true : undefined), timeoutMs).then(() => undefined);
   }
 
   /** Resolves with the DisconnectReason code Baileys reports when the socket closes. */
   waitForClose(timeoutMs = 15_000): Promise<number> {
     if (this.closeCode !== undefined) return Promise.resolve(this.closeCode);
-    return waitForEvent(
-      this.socket,
-      'connection.update',
-      (update) => (update.connection === 'close' ? statusCode(update) : undefined),
-      timeoutMs,
-    );
+    return waitForEvent(this.socket, 'connection.update', (update) => (update.connection === 'close' ? statusCode(update) : undefined), timeoutMs);
   }
 
   async waitForUpsert(predicate: (entry: { type: string; message: WAMessage }) => boolean, timeoutMs = 10_000): Promise<{ type: string; message: WAMessage }> {

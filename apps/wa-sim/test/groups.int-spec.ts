@@ -175,10 +175,14 @@ describe('wa-sim groups (real Baileys)', () => {
     const receipts = record(companion.socket, 'message-receipt.update');
     const reply = await companion.socket.sendMessage(id, { text: 'Siap @Siti', mentions: [lidOf(siti)] }, { quoted: message });
     const replyId = reply!.key.id!;
-    const [sent] = await waitUntil(async () => {
-      const records = (await sim.client.groupMessages(id)).filter((entry) => entry.messageId === replyId);
-      return records.length ? records : undefined;
-    }, 5_000, 'the reply in the simulator');
+    const [sent] = await waitUntil(
+      async () => {
+        const records = (await sim.client.groupMessages(id)).filter((entry) => entry.messageId === replyId);
+        return records.length ? records : undefined;
+      },
+      5_000,
+      'the reply in the simulator',
+    );
     expect(sent).toMatchObject({
       kind: 'text',
       text: 'Siap @Siti',

@@ -18,7 +18,7 @@ const textOf = (message: WAMessage): string | null | undefined => message.messag
 describe('wa-sim chat history (real Baileys)', () => {
   const { sim, open, linkedAccount } = useTestSim();
 
-  it('gives a new companion the phone\'s recent chats in its history sync and older messages on demand', async () => {
+  it("gives a new companion the phone's recent chats in its history sync and older messages on demand", async () => {
     const [account, contact, member] = ['6284400000001', '6289940000001', '6289940000002'];
     await sim.client.createAccount(account, 'Toko');
     await sim.client.createContact(contact, 'Siti');
@@ -27,7 +27,10 @@ describe('wa-sim chat history (real Baileys)', () => {
     const seeded = await sim.client.seedHistory(account, contact, past);
     const group = await sim.client.createGroup({ creator: member, subject: 'Arisan', participants: [account] });
     const groupJid = group.id;
-    await sim.client.seedHistory(account, groupJid, [{ text: 'selamat pagi', from: member }, { text: 'pagi juga', fromMe: true }]);
+    await sim.client.seedHistory(account, groupJid, [
+      { text: 'selamat pagi', from: member },
+      { text: 'pagi juga', fromMe: true },
+    ]);
 
     // Linked by QR; the history sync comes once the companion logs in after the 515 restart.
     const registering = Companion.connect(sim);
@@ -38,16 +41,28 @@ describe('wa-sim chat history (real Baileys)', () => {
     const sets = historySets(companion.socket);
     await companion.waitForOpen();
 
-    const initial = await waitUntil(() => sets.find((set) => set.syncType === INITIAL_BOOTSTRAP && set.messages.length > 0), 10_000, 'the initial history sync');
+    const initial = await waitUntil(
+      () => sets.find((set) => set.syncType === INITIAL_BOOTSTRAP && set.messages.length > 0),
+      10_000,
+      'the initial history sync',
+    );
     const ofContact = initial.messages.filter((message) => message.key.remoteJid === pn(contact));
     // The newest 20 (WA_SIM_HISTORY_SYNC_MESSAGES), each with the id, direction and time the phone has.
-    expect(ofContact.map(textOf).sort()).toEqual(past.slice(4).map((message) => message.text).sort());
+    expect(ofContact.map(textOf).sort()).toEqual(
+      past
+        .slice(4)
+        .map((message) => message.text)
+        .sort(),
+    );
     const newest = ofContact.find((message) => textOf(message) === 'lama 23')!;
     expect(newest.key).toMatchObject({ id: seeded.messageIds[23], fromMe: false });
     expect(ofContact.find((message) => textOf(message) === 'lama 21')!.key.fromMe).toBe(true);
     const ofGroup = initial.messages.filter((message) => message.key.remoteJid === groupJid);
     expect(ofGroup.map((message) => [textOf(message), message.key.fromMe, message.key.participant ?? null])).toEqual(
-      expect.arrayContaining([['selamat pagi', false, pn(member)], ['pagi juga', true, null]]),
+      expect.arrayContaining([
+        ['selamat pagi', false, pn(member)],
+        ['pagi juga', true, null],
+      ]),
     );
 
     const oldest = ofContact.reduce((a, b) => (Number(a.messageTimestamp) <= Number(b.messageTimestamp) ? a : b));
@@ -60,7 +75,7 @@ describe('wa-sim chat history (real Baileys)', () => {
     expect(await sim.client.sentMessages({ account })).toEqual([]);
   });
 
-  it('delivers what the phone\'s owner types on the handset to its companions as their own messages, in a chat and in a group', async () => {
+  it("delivers what the phone's owner types on the handset to its companions as their own messages, in a chat and in a group", async () => {
     const [account, contact] = ['6284400000002', '6289940000003'];
     const companion = await linkedAccount(account);
     await sim.client.createContact(contact, 'Ani');
@@ -83,7 +98,10 @@ describe('wa-sim chat history (real Baileys)', () => {
 
     const kept = await sim.client.phoneHistory(account);
     expect(kept.map((entry) => [entry.chat, entry.fromMe, entry.text])).toEqual(
-      expect.arrayContaining([[pn(contact), true, 'Sudah saya kirim ya'], [group.id, true, 'Halo keluarga']]),
+      expect.arrayContaining([
+        [pn(contact), true, 'Sudah saya kirim ya'],
+        [group.id, true, 'Halo keluarga'],
+      ]),
     );
   });
 });

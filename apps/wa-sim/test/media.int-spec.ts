@@ -40,8 +40,7 @@ describe('wa-sim media (real Baileys)', () => {
     );
   }
 
-  const download = (message: WAMessage): Promise<Buffer> =>
-    downloadMediaMessage(message, 'buffer', { options: sim.mediaFetchOptions });
+  const download = (message: WAMessage): Promise<Buffer> => downloadMediaMessage(message, 'buffer', { options: sim.mediaFetchOptions });
 
   it('announces the media host and its CA', async () => {
     const info = await sim.client.info();

@@ -49,10 +49,14 @@ describe('wa-sim messaging (real Baileys)', () => {
     );
     const messageId = sent!.key.id!;
 
-    const [record] = await waitUntil(async () => {
-      const records = await sim.client.sentMessages({ account: '6282200000002', messageId });
-      return records.length ? records : undefined;
-    }, 5_000, 'the sent message in the simulator');
+    const [record] = await waitUntil(
+      async () => {
+        const records = await sim.client.sentMessages({ account: '6282200000002', messageId });
+        return records.length ? records : undefined;
+      },
+      5_000,
+      'the sent message in the simulator',
+    );
     expect(record).toMatchObject({
       kind: 'text',
       text: 'Ada, @6289900000002',

@@ -40,16 +40,19 @@ describe('AgentTargetResolver: the AI key in seed 003 order', () => {
     await fixtures.close();
   });
 
-  it('takes the latest active api_keys token of the session\'s userId before the session\'s own key', async () => {
+  it("takes the latest active api_keys token of the session's userId before the session's own key", async () => {
     const clientUser = `client-user-${Date.now()}`;
     const { sessionId } = await sessionFor(clientUser, 'sk-session-own');
     await sharedKey(clientUser, 'sk-shared-older', true, 60_000);
     await sharedKey(clientUser, 'sk-shared-latest', true, 1_000);
     await sharedKey(clientUser, 'sk-shared-revoked', false);
-    expect(await resolver.resolve(sessionId, null)).toMatchObject({ apiKey: 'sk-shared-latest', endpoint: `https://ai.example.com/agents/${sessionId}/execute` });
+    expect(await resolver.resolve(sessionId, null)).toMatchObject({
+      apiKey: 'sk-shared-latest',
+      endpoint: `https://ai.example.com/agents/${sessionId}/execute`,
+    });
   });
 
-  it('falls back to the session\'s own key when api_keys has no active token for its userId', async () => {
+  it("falls back to the session's own key when api_keys has no active token for its userId", async () => {
     const clientUser = `client-user-${Date.now()}-b`;
     const { sessionId, ownerId } = await sessionFor(clientUser, 'sk-session-own');
     await sharedKey(clientUser, 'sk-only-inactive', false);

@@ -14,14 +14,26 @@ describe('AiBackendClient', () => {
   let url: string;
   let fetcher: SafeUrlFetcher;
 
-  const clientWith = (env: Record<string, string>) => new AiBackendClient(loadConfig(AiBackendConfig, { ...CONFIG_ENV, AI_TIMEOUT_MS: '1000', ...env }), fetcher);
+  const clientWith = (env: Record<string, string>) =>
+    new AiBackendClient(loadConfig(AiBackendConfig, { ...CONFIG_ENV, AI_TIMEOUT_MS: '1000', ...env }), fetcher);
   const call = (endpoint: string, apiKey: string | null = 'sk-1'): AiExecution => ({
     endpoint,
     apiKey,
     traceId: 'trace-ai-1',
-    payload: { input: 'Halo', session_id: '6281234567890@s.whatsapp.net', parameters: { max_steps: 5 }, metadata: { agent_id: 'bot', trace_id: 'trace-ai-1', source: 'api' } },
+    payload: {
+      input: 'Halo',
+      session_id: '6281234567890@s.whatsapp.net',
+      parameters: { max_steps: 5 },
+      metadata: { agent_id: 'bot', trace_id: 'trace-ai-1', source: 'api' },
+    },
   });
-  const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a failure'); }, (error: AppError) => error);
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => {
+        throw new Error('expected a failure');
+      },
+      (error: AppError) => error,
+    );
 
   beforeAll(async () => {
     url = await backend.start();
@@ -65,7 +77,9 @@ describe('AiBackendClient', () => {
     expect(await failure(client.execute(call(url)))).toMatchObject({ code: 'AI_DOWNSTREAM_ERROR', details: { status: 503 } });
     backend.answerWith(() => ({ body: { reply: { text: 'nested' } } }));
     expect(await failure(client.execute(call(url)))).toMatchObject({ code: 'AI_DOWNSTREAM_ERROR', message: expect.stringContaining('not a string') });
-    expect(await failure(clientWith({ AI_BACKEND_URL: 'http://127.0.0.1:9' }).execute(call('http://127.0.0.1:9/x')))).toMatchObject({ code: 'AI_DOWNSTREAM_ERROR' });
+    expect(await failure(clientWith({ AI_BACKEND_URL: 'http://127.0.0.1:9' }).execute(call('http://127.0.0.1:9/x')))).toMatchObject({
+      code: 'AI_DOWNSTREAM_ERROR',
+    });
   });
 
   it('maps a backend slower than AI_TIMEOUT_MS to AI_TIMEOUT, trusted or not', async () => {
@@ -81,7 +95,7 @@ describe('AiBackendClient', () => {
     await safe.onApplicationShutdown();
   });
 
-  it('refuses a tenant endpoint on a private address that is not allow-listed (only AI_BACKEND_URL\'s origin is trusted)', async () => {
+  it("refuses a tenant endpoint on a private address that is not allow-listed (only AI_BACKEND_URL's origin is trusted)", async () => {
     backend.answerWith(() => ({ body: { reply: 'should not be reached' } }));
     const client = clientWith({ AI_BACKEND_URL: 'https://ai.example.com' });
     const error = await failure(client.execute(call(`${url}/internal`)));

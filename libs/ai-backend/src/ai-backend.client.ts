@@ -52,7 +52,8 @@ export class AiBackendClient implements OnApplicationShutdown {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', 'x-request-id': call.traceId };
     if (call.apiKey) headers.authorization = `Bearer ${call.apiKey}`;
     const body = JSON.stringify(call.payload);
-    const response = originOf(call.endpoint) === this.trustedOrigin ? await this.trustedPost(call.endpoint, body, headers) : await this.safePost(call.endpoint, body, headers);
+    const response =
+      originOf(call.endpoint) === this.trustedOrigin ? await this.trustedPost(call.endpoint, body, headers) : await this.safePost(call.endpoint, body, headers);
     if (response.status < 200 || response.status >= 300) {
       throw downstreamError(`The AI backend answered HTTP ${response.status}`, { status: response.status, body: response.body.slice(0, BODY_EXCERPT_CHARS) });
     }
@@ -87,7 +88,8 @@ export class AiBackendClient implements OnApplicationShutdown {
       return { status: response.status, body: text };
     } catch (error) {
       if (error instanceof AppError) throw error;
-      if (controller.signal.aborted) throw controller.signal.reason instanceof AppError ? controller.signal.reason : downstreamError('The AI call was cancelled (shutting down)');
+      if (controller.signal.aborted)
+        throw controller.signal.reason instanceof AppError ? controller.signal.reason : downstreamError('The AI call was cancelled (shutting down)');
       throw downstreamError(`The AI backend could not be reached: ${(error as Error).message}`);
     } finally {
       clearTimeout(timer);

@@ -8,7 +8,7 @@ const ROOT = join(__dirname, '..', '..', '..');
 const GENERATED = 'libs/client/src/generated/openapi.ts';
 const run = promisify(execFile);
 
-describe('the typed client\'s generated types', () => {
+describe("the typed client's generated types", () => {
   it('are what `npm run client:generate` makes of the committed openapi.json (else run it)', async () => {
     const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['client:generate']!;
     const [tool, ...args] = script.split(' ');

@@ -84,7 +84,8 @@ export function openLiveEvents(options: OpenLiveEventsOptions): LiveEventsConnec
     const path = liveEventsPath({ sessionIds: options.sessionIds, events: options.events, ticket, lastEventId });
     const current = new EventSourceClass(`${options.baseUrl}${path}`);
     source = current;
-    for (const name of [...LIVE_EVENT_NAMES, LIVE_STREAM_GAP_EVENT, LIVE_STREAM_READY_EVENT]) current.addEventListener(name, (message) => deliver(name, message));
+    for (const name of [...LIVE_EVENT_NAMES, LIVE_STREAM_GAP_EVENT, LIVE_STREAM_READY_EVENT])
+      current.addEventListener(name, (message) => deliver(name, message));
     current.addEventListener('error', () => {
       // EventSource would retry with the same URL, but the ticket is spent: start over with a new one.
       if (source !== current) return;

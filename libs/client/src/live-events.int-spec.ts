@@ -13,7 +13,7 @@ import { createGatewayClient } from './gateway-client';
 import { openLiveEvents } from './live-events.browser';
 import { LiveEventStreamError, streamLiveEvents } from './live-events.stream';
 
-describe('the client\'s live-event helpers against a gateway', () => {
+describe("the client's live-event helpers against a gateway", () => {
   const db = new DbFixtures();
   let app: INestApplication;
   let baseUrl: string;

@@ -7,9 +7,7 @@ import { credentialHeaders, type GatewayCredentials } from './gateway-client';
  * (after connecting, and after each reconnect's replay); `gap` when events were lost.
  */
 export type LiveStreamMessage =
-  | { kind: 'event'; id: string; event: LiveEvent }
-  | { kind: 'ready'; id: string }
-  | { kind: 'gap'; id: string; gap: LiveStreamGap };
+  { kind: 'event'; id: string; event: LiveEvent } | { kind: 'ready'; id: string } | { kind: 'gap'; id: string; gap: LiveStreamGap };
 
 export interface LiveEventsQuery {
   /** Only these sessions; default every session the credential may see. */

@@ -13,10 +13,14 @@ export class AiBackendConfig extends SendingConfig {
    * binding nor the session names an endpoint. Operator-chosen, so its origin is trusted even when
    * private; endpoints set by tenants go through the URL_FETCH_ALLOWLIST address check.
    */
-  @IsOptional() @Matches(/^https?:\/\/.+/, { message: 'must be an http(s) URL' })
+  @IsOptional()
+  @Matches(/^https?:\/\/.+/, { message: 'must be an http(s) URL' })
   AI_BACKEND_URL?: string;
 
   /** One AI call's whole budget (seed 003: 60 s); past it the call fails with AI_TIMEOUT. */
-  @ToNumber() @IsInt() @Min(1_000) @Max(600_000)
+  @ToNumber()
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
   AI_TIMEOUT_MS = 60_000;
 }

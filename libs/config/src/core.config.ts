@@ -23,7 +23,10 @@ export class CoreConfig extends RedisConnectionConfig {
   DATABASE_URL!: string;
 
   /** PostgreSQL connections this process may hold; a worker restoring many sessions at once wants more. */
-  @ToNumber() @IsInt() @Min(1) @Max(1000)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   DATABASE_POOL_SIZE = 10;
 
   /** 32-byte key (64 hex chars) sealing secrets stored in the database (AES-256-GCM). */
@@ -34,11 +37,15 @@ export class CoreConfig extends RedisConnectionConfig {
    * Live events (GET /events) stay replayable for this long (ms) after they happened, so a client
    * that reconnects with Last-Event-ID within it misses nothing (unless LIVE_EVENTS_MAX_LEN came first).
    */
-  @ToNumber() @IsInt() @Min(1_000)
+  @ToNumber()
+  @IsInt()
+  @Min(1_000)
   LIVE_EVENTS_RETENTION_MS = 3_600_000;
 
   /** Most live events the Redis stream keeps (bounds its memory whatever the rate; ~ 300-1000 bytes each). */
-  @ToNumber() @IsInt() @Min(100)
+  @ToNumber()
+  @IsInt()
+  @Min(100)
   LIVE_EVENTS_MAX_LEN = 100_000;
 
   @IsIn(LOG_LEVELS)

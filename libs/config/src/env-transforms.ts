@@ -1,8 +1,7 @@
 import { Transform } from 'class-transformer';
 
 /** Parses an env string as a number; a non-number stays NaN so validation names the variable. */
-export const ToNumber = (): PropertyDecorator =>
-  Transform(({ value }) => (typeof value === 'string' ? Number(value) : value));
+export const ToNumber = (): PropertyDecorator => Transform(({ value }) => (typeof value === 'string' ? Number(value) : value));
 
 export const ToBoolean = (): PropertyDecorator =>
   Transform(({ value }) => {
@@ -15,5 +14,10 @@ export const ToBoolean = (): PropertyDecorator =>
 /** Comma-separated list, trimmed, blanks dropped. */
 export const ToList = (): PropertyDecorator =>
   Transform(({ value }) =>
-    typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value,
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean)
+      : value,
   );

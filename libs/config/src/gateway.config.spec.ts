@@ -22,8 +22,14 @@ describe('GatewayConfig (auth and rate limits)', () => {
   it('has safe defaults', () => {
     const config = loadConfig(GatewayConfig, BASE);
     expect(config).toMatchObject({
-      REGISTRATION_MODE: 'admin', JWT_EXPIRES_IN: '12h', API_RATE_LIMIT: 100, API_RATE_WINDOW: 60_000, RATE_LIMIT_WHITELIST: [],
-      RATE_LIMIT_STATUS_CODE: 429, LOGIN_RATE_LIMIT: 10, LOGIN_RATE_WINDOW: 900_000,
+      REGISTRATION_MODE: 'admin',
+      JWT_EXPIRES_IN: '12h',
+      API_RATE_LIMIT: 100,
+      API_RATE_WINDOW: 60_000,
+      RATE_LIMIT_WHITELIST: [],
+      RATE_LIMIT_STATUS_CODE: 429,
+      LOGIN_RATE_LIMIT: 10,
+      LOGIN_RATE_WINDOW: 900_000,
     });
     expect(config.ADMIN_API_KEY).toBeUndefined();
     expect(config.METRICS_TOKEN).toBeUndefined();
@@ -40,11 +46,21 @@ describe('GatewayConfig (auth and rate limits)', () => {
 
   it('names each bad auth or rate-limit setting', () => {
     const problems = problemsOf({
-      ...BASE, JWT_EXPIRES_IN: '12 hours', REGISTRATION_MODE: 'everyone', ADMIN_API_KEY: 'short',
-      RATE_LIMIT_WHITELIST: '127.0.0.1,localhost', RATE_LIMIT_STATUS_CODE: '200', API_RATE_LIMIT: '0',
+      ...BASE,
+      JWT_EXPIRES_IN: '12 hours',
+      REGISTRATION_MODE: 'everyone',
+      ADMIN_API_KEY: 'short',
+      RATE_LIMIT_WHITELIST: '127.0.0.1,localhost',
+      RATE_LIMIT_STATUS_CODE: '200',
+      API_RATE_LIMIT: '0',
     });
     expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual([
-      'ADMIN_API_KEY', 'API_RATE_LIMIT', 'JWT_EXPIRES_IN', 'RATE_LIMIT_STATUS_CODE', 'RATE_LIMIT_WHITELIST', 'REGISTRATION_MODE',
+      'ADMIN_API_KEY',
+      'API_RATE_LIMIT',
+      'JWT_EXPIRES_IN',
+      'RATE_LIMIT_STATUS_CODE',
+      'RATE_LIMIT_WHITELIST',
+      'REGISTRATION_MODE',
     ]);
   });
 
@@ -54,7 +70,9 @@ describe('GatewayConfig (auth and rate limits)', () => {
     expect(config.ALLOWED_ORIGINS).toEqual(['https://app.example.com', 'http://localhost:5173']);
     expect(loadConfig(GatewayConfig, { ...BASE, ALLOWED_ORIGINS: '*' }).ALLOWED_ORIGINS).toEqual(['*']);
     for (const bad of ['https://app.example.com/', 'app.example.com', 'https://app.example.com/path', 'ftp://files.example.com']) {
-      expect(problemsOf({ ...BASE, ALLOWED_ORIGINS: bad })).toContainEqual(expect.stringMatching(/^ALLOWED_ORIGINS: must be a comma-separated list of origins/));
+      expect(problemsOf({ ...BASE, ALLOWED_ORIGINS: bad })).toContainEqual(
+        expect.stringMatching(/^ALLOWED_ORIGINS: must be a comma-separated list of origins/),
+      );
     }
   });
 });

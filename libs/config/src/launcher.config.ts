@@ -4,11 +4,16 @@ import { ToNumber } from './env-transforms';
 
 /** What `npm start` needs beyond the apps' own settings (which it also validates before launching). */
 export class LauncherConfig extends CoreConfig {
-  @ToNumber() @IsInt() @Min(1) @Max(64)
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(64)
   SESSION_WORKERS = 2;
 
   /** How long `npm start` waits for the gateway's /health to turn 200 before reporting. */
-  @ToNumber() @IsInt() @Min(1_000)
+  @ToNumber()
+  @IsInt()
+  @Min(1_000)
   LAUNCHER_READY_TIMEOUT_MS = 60_000;
 
   /**

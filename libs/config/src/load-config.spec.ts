@@ -49,8 +49,6 @@ describe('loadConfig', () => {
   });
 
   it('rejects an encryption key of the wrong length in every app config', () => {
-    expect(() =>
-      loadConfig(GatewayConfig, { DATABASE_URL: 'postgresql://x', ENCRYPTION_KEY: 'abc' }),
-    ).toThrow(/ENCRYPTION_KEY: must be 64 hex characters/);
+    expect(() => loadConfig(GatewayConfig, { DATABASE_URL: 'postgresql://x', ENCRYPTION_KEY: 'abc' })).toThrow(/ENCRYPTION_KEY: must be 64 hex characters/);
   });
 });

@@ -13,9 +13,7 @@ function describe(errors: ValidationError[]): string[] {
   return errors.flatMap((error) =>
     Object.values(error.constraints ?? {}).map((reason) =>
       // class-validator's own messages start with the property name; custom ones do not.
-      reason.startsWith(`${error.property} `)
-        ? `${error.property}: ${reason.slice(error.property.length + 1)}`
-        : `${error.property}: ${reason}`,
+      reason.startsWith(`${error.property} `) ? `${error.property}: ${reason.slice(error.property.length + 1)}` : `${error.property}: ${reason}`,
     ),
   );
 }
@@ -25,15 +23,10 @@ function describe(errors: ValidationError[]): string[] {
  * names, so every error names the variable to fix. Empty strings count as unset, so a blank
  * line in .env falls back to the default instead of failing a type check.
  */
-export function loadConfig<T extends object>(
-  schema: ClassConstructor<T>,
-  env: NodeJS.ProcessEnv = process.env,
-): T {
+export function loadConfig<T extends object>(schema: ClassConstructor<T>, env: NodeJS.ProcessEnv = process.env): T {
   // Class fields are defined on the instance (useDefineForClassFields), so this lists every variable.
   const known = new Set(Object.keys(new schema()));
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([name, value]) => known.has(name) && value !== undefined && value !== ''),
-  );
+  const present = Object.fromEntries(Object.entries(env).filter(([name, value]) => known.has(name) && value !== undefined && value !== ''));
   const config = plainToInstance(schema, present, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: false, skipMissingProperties: false });
   if (errors.length > 0) throw new ConfigValidationError(describe(errors));

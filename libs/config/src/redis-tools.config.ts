@@ -12,6 +12,8 @@ export class RedisToolsConfig extends RedisConnectionConfig {
    * redis:clean removes finished BullMQ jobs older than this. At least 24 h: received messages are
    * recognised by their kept job for that long (seed 003's duplicate deliveries).
    */
-  @ToNumber() @IsInt() @Min(24)
+  @ToNumber()
+  @IsInt()
+  @Min(24)
   REDIS_CLEAN_JOB_RETENTION_HOURS = 168;
 }

@@ -60,8 +60,7 @@ export function retryAfterSecondsOf(code: ErrorCode, details?: Record<string, un
   return RETRYABLE_ERRORS[code];
 }
 
-export const isErrorCode = (value: unknown): value is ErrorCode =>
-  typeof value === 'string' && Object.hasOwn(ERROR_HTTP_STATUS, value);
+export const isErrorCode = (value: unknown): value is ErrorCode => typeof value === 'string' && Object.hasOwn(ERROR_HTTP_STATUS, value);
 
 /**
  * A failure the caller can act on. Thrown anywhere in the suite; the gateway's exception filter

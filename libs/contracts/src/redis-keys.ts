@@ -18,8 +18,7 @@ export const redisKeys = {
   /** Sorted set of a session's reserved send times, for the per-minute and per-hour caps. */
   sendPacingLog: (prefix: string, sessionId: string): string => `${prefix}:pacing:{${sessionId}}:log`,
   /** Sorted set of a session's reserved send times to one recipient, for the per-recipient cap. */
-  sendPacingRecipient: (prefix: string, sessionId: string, recipientJid: string): string =>
-    `${prefix}:pacing:{${sessionId}}:to:${recipientJid}`,
+  sendPacingRecipient: (prefix: string, sessionId: string, recipientJid: string): string => `${prefix}:pacing:{${sessionId}}:to:${recipientJid}`,
   /** Stream of live events (see live-events.ts for its fields and retention), read by every gateway. */
   liveEvents: (prefix: string): string => `${prefix}:live-events`,
   /** One live-events ticket (value: the principal it stands for), by the SHA-256 of the ticket; expires in seconds. */

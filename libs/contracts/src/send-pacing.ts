@@ -30,7 +30,14 @@ export interface PacingProfile {
 }
 
 export const PACING_PROFILE_FIELDS = [
-  'ratePerMinute', 'burst', 'delayMinMs', 'delayMaxMs', 'maxPerMinute', 'maxPerHour', 'maxPerRecipientPerHour', 'maxAttempts',
+  'ratePerMinute',
+  'burst',
+  'delayMinMs',
+  'delayMaxMs',
+  'maxPerMinute',
+  'maxPerHour',
+  'maxPerRecipientPerHour',
+  'maxAttempts',
 ] as const satisfies readonly (keyof PacingProfile)[];
 
 /** A session's own settings (`PUT /sessions/{id}/pacing`); an absent field takes the configured value. */

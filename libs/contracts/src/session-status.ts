@@ -1,16 +1,7 @@
 import { AppError } from './error-codes';
 
 /** The one session status machine (SPEC §2). Values are persisted: never rename. */
-export const SESSION_STATUSES = [
-  'awaiting_qr',
-  'pairing',
-  'connecting',
-  'connected',
-  'disconnected',
-  'logged_out',
-  'auth_failed',
-  'error',
-] as const;
+export const SESSION_STATUSES = ['awaiting_qr', 'pairing', 'connecting', 'connected', 'disconnected', 'logged_out', 'auth_failed', 'error'] as const;
 
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
@@ -36,7 +27,10 @@ export interface SessionReadiness {
 export function sessionNotConnectedError(session: SessionReadiness): AppError {
   const details = { status: session.status };
   if (session.autoConnect && session.lastConnectedAt !== null && PASSING_STATUSES.includes(session.status)) {
-    return new AppError('SESSION_NOT_READY', `Session ${session.id} is ${session.status}, not connected yet; retry shortly`, { ...details, retryAfterSeconds: 2 });
+    return new AppError('SESSION_NOT_READY', `Session ${session.id} is ${session.status}, not connected yet; retry shortly`, {
+      ...details,
+      retryAfterSeconds: 2,
+    });
   }
   return new AppError('SESSION_NOT_CONNECTED', `Session ${session.id} is ${session.status}, not connected`, details);
 }

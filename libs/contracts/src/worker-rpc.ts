@@ -132,5 +132,4 @@ export type WorkerResponse<C extends WorkerCommand> = WorkerCommandTypes[C]['res
  * exactly one worker (Redis pub/sub would otherwise deliver it to every replica) and installations
  * sharing one Redis never hear each other (pub/sub ignores the DB index).
  */
-export const workerChannelPrefix = (redisPrefix: string, workerId: string): string =>
-  `${redisPrefix}:rpc:${workerId}:`;
+export const workerChannelPrefix = (redisPrefix: string, workerId: string): string => `${redisPrefix}:rpc:${workerId}:`;

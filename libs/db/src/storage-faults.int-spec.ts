@@ -11,13 +11,24 @@ import { storageFaultOf } from './storage-faults';
 describe('storageFaultOf', () => {
   const fixtures = new DbFixtures();
   const prisma = fixtures.prisma;
-  const failureOf = async (work: () => Promise<unknown>): Promise<unknown> => work().then(() => new Error('statement succeeded'), (error: unknown) => error);
+  const failureOf = async (work: () => Promise<unknown>): Promise<unknown> =>
+    work().then(
+      () => new Error('statement succeeded'),
+      (error: unknown) => error,
+    );
 
   afterAll(() => fixtures.close());
 
   it('answers a reference to a missing row with 404 naming the field', async () => {
-    const error = await failureOf(() => prisma.session.create({ data: { id: `fk-${randomUUID().slice(0, 8)}`, userId: randomUUID(), clientUserId: 'client-1', name: 'n' } }));
-    expect(storageFaultOf(error)).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404, details: { field: 'userId' }, message: 'userId does not name an existing record' });
+    const error = await failureOf(() =>
+      prisma.session.create({ data: { id: `fk-${randomUUID().slice(0, 8)}`, userId: randomUUID(), clientUserId: 'client-1', name: 'n' } }),
+    );
+    expect(storageFaultOf(error)).toMatchObject({
+      code: 'NOT_FOUND',
+      httpStatus: 404,
+      details: { field: 'userId' },
+      message: 'userId does not name an existing record',
+    });
   });
 
   it('answers a duplicate with 409 naming the field', async () => {
@@ -50,7 +61,7 @@ describe('storageFaultOf', () => {
     }
   });
 
-  it('answers the same for the send path\'s statements on node-postgres, refused or cut off', async () => {
+  it("answers the same for the send path's statements on node-postgres, refused or cut off", async () => {
     const pool = new Pool({ connectionString: 'postgresql://postgres@127.0.0.1:1/none', connectionTimeoutMillis: 1_000 });
     try {
       expect(storageFaultOf(await failureOf(() => pool.query('SELECT 1')))).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { dependency: 'database' } });

@@ -22,7 +22,8 @@ const UNAVAILABLE_ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionCl
 /** PostgreSQL SQLSTATE classes: 08 connection exception, 53 insufficient resources, 57 operator intervention (shutdown, starting up). */
 const UNAVAILABLE_SQLSTATE = /^(08|53|57)/;
 /** Errors of node-postgres itself (no SQLSTATE) when the server went away or never answered. */
-const CONNECTION_LOST = /Connection terminated|Client has encountered a connection error|Connection ended|timeout exceeded when trying to connect|Can't reach database server/i;
+const CONNECTION_LOST =
+  /Connection terminated|Client has encountered a connection error|Connection ended|timeout exceeded when trying to connect|Can't reach database server/i;
 
 /**
  * Socket failures as node-postgres rethrows them (the send path's statements run on `pg` directly):
@@ -100,13 +101,19 @@ export function storageFaultOf(error: unknown): AppError | undefined {
   }
   if (prismaCode === 'P2002' || cause?.kind === 'UniqueConstraintViolation') {
     const field = fieldOf(cause, 'key');
-    return new AppError('CONFLICT', field ? `A record with this ${field} already exists` : 'A record with these values already exists', field ? { field } : undefined);
+    return new AppError(
+      'CONFLICT',
+      field ? `A record with this ${field} already exists` : 'A record with these values already exists',
+      field ? { field } : undefined,
+    );
   }
   if (prismaCode === 'P2025') return new AppError('NOT_FOUND', 'The record does not exist (any more)');
   if (
     (prismaCode !== undefined && INVALID_VALUE_PRISMA_CODES.has(prismaCode)) ||
     (sqlState !== undefined && INVALID_VALUE_SQLSTATE.test(sqlState)) ||
-    cause?.kind === 'LengthMismatch' || cause?.kind === 'ValueOutOfRange' || cause?.kind === 'InvalidInputValue'
+    cause?.kind === 'LengthMismatch' ||
+    cause?.kind === 'ValueOutOfRange' ||
+    cause?.kind === 'InvalidInputValue'
   ) {
     return new AppError('INVALID_PAYLOAD', 'A value in the request cannot be stored (invalid characters, too long or out of range)');
   }

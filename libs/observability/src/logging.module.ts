@@ -9,12 +9,7 @@ import { prettyLogStream } from './pretty-log.stream';
 import { resolveTraceId, TRACE_ID_HEADER } from './trace-id';
 
 /** Headers that carry credentials: never logged. */
-const REDACTED = [
-  'req.headers.authorization',
-  'req.headers["x-api-key"]',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-];
+const REDACTED = ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'res.headers["set-cookie"]'];
 
 /** Query parameters that carry credentials (the live-events ticket): logged as [redacted]. */
 const SECRET_QUERY_PARAMS = /([?&]ticket=)[^&#]*/g;

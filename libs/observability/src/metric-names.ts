@@ -138,7 +138,7 @@ export const METRICS = {
   liveEventClients: {
     type: 'gauge',
     name: 'live_event_clients',
-    help: 'Clients connected to this gateway\'s live events (GET /events)',
+    help: "Clients connected to this gateway's live events (GET /events)",
     labelNames: [],
   },
   liveEventClientsDropped: {

@@ -1,8 +1,4 @@
-import {
-  makeCounterProvider,
-  makeGaugeProvider,
-  makeHistogramProvider,
-} from '@willsoto/nestjs-prometheus';
+import { makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 import { METRICS } from './metric-names';
 
 type MetricKey = keyof typeof METRICS;

@@ -19,8 +19,7 @@ type ConsoleMethod = 'info' | 'warn' | 'log';
 /** Where a libsignal line goes once its arguments are dropped (a debug-level logger call, say). */
 export type SignalLineSink = (message: string) => void;
 
-const isSignalLine = (first: unknown): first is string =>
-  typeof first === 'string' && SIGNAL_MESSAGES.some((message) => first.startsWith(message));
+const isSignalLine = (first: unknown): first is string => typeof first === 'string' && SIGNAL_MESSAGES.some((message) => first.startsWith(message));
 
 /** Routes libsignal's console lines to `sink` without their arguments; other console output is untouched. */
 export function redactSignalLibraryConsole(sink: SignalLineSink = () => undefined): void {

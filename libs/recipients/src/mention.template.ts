@@ -31,9 +31,10 @@ export function expandMentionTemplate(template: string, mentions: readonly strin
   const pick = (placeholder: string, index: number, countedFrom: 0 | 1): string => {
     const person = people[index];
     if (!person) {
-      const reason = index < 0
-        ? `placeholders like ${placeholder} count from ${countedFrom}`
-        : `it refers to mention ${index + countedFrom} but ${people.length} ${people.length === 1 ? 'was' : 'were'} given`;
+      const reason =
+        index < 0
+          ? `placeholders like ${placeholder} count from ${countedFrom}`
+          : `it refers to mention ${index + countedFrom} but ${people.length} ${people.length === 1 ? 'was' : 'were'} given`;
       throw new AppError('INVALID_PAYLOAD', `Placeholder ${placeholder} cannot be filled: ${reason}`, { placeholder });
     }
     return person.tag;

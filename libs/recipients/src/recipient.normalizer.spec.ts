@@ -80,9 +80,7 @@ describe('expandMentionTemplate', () => {
   });
 
   it('fills {mentions} with everyone', () => {
-    expect(expandMentionTemplate('Rapat jam 9: {mentions}', mentions, '62').text).toBe(
-      'Rapat jam 9: @6281111111111 @6282222222222 @6283333333333',
-    );
+    expect(expandMentionTemplate('Rapat jam 9: {mentions}', mentions, '62').text).toBe('Rapat jam 9: @6281111111111 @6282222222222 @6283333333333');
   });
 
   it('mentions every listed number even without a placeholder, each once', () => {

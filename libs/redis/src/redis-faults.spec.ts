@@ -3,7 +3,11 @@ import { redisFaultOf } from './redis-faults';
 
 /** Real ioredis clients failing the ways they do while Redis is down. */
 describe('redisFaultOf', () => {
-  const failureOf = (work: Promise<unknown>): Promise<unknown> => work.then(() => new Error('command succeeded'), (error: unknown) => error);
+  const failureOf = (work: Promise<unknown>): Promise<unknown> =>
+    work.then(
+      () => new Error('command succeeded'),
+      (error: unknown) => error,
+    );
 
   it('answers a command given up while Redis refuses connections with 503 naming Redis', async () => {
     const client = new Redis({ host: '127.0.0.1', port: 1, maxRetriesPerRequest: 0, retryStrategy: (times) => (times > 2 ? null : 10), connectTimeout: 500 });

@@ -28,11 +28,7 @@ export class WorkerRegistryRepository {
 
   async remove(workerId: string): Promise<void> {
     const prefix = this.config.REDIS_PREFIX;
-    await this.redis
-      .multi()
-      .del(redisKeys.workerInfo(prefix, workerId))
-      .zrem(redisKeys.workerIndex(prefix), workerId)
-      .exec();
+    await this.redis.multi().del(redisKeys.workerInfo(prefix, workerId)).zrem(redisKeys.workerIndex(prefix), workerId).exec();
   }
 
   /** Ids of the workers whose heartbeat has not expired. */

@@ -151,7 +151,10 @@ export class SafeUrlFetcher implements OnApplicationShutdown {
     const declared = Number(response.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes) {
       response.body.destroy();
-      throw new SafeFetchError('too-large', `the response declares ${declared} bytes, more than the limit of ${maxBytes}`, { declaredBytes: declared, maxBytes });
+      throw new SafeFetchError('too-large', `the response declares ${declared} bytes, more than the limit of ${maxBytes}`, {
+        declaredBytes: declared,
+        maxBytes,
+      });
     }
     const chunks: Buffer[] = [];
     let received = 0;

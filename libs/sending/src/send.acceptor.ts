@@ -72,7 +72,10 @@ export class SendAcceptor {
       case 'duplicate':
         return { ...deliveryStateOf(outcome!.record), created: outcome!.outcome === 'created' };
       case 'queue-full':
-        throw new AppError('RATE_LIMITED', `Session ${sessionId} already has ${outcome!.pending} messages waiting to be sent`, { queued: outcome!.pending, limit });
+        throw new AppError('RATE_LIMITED', `Session ${sessionId} already has ${outcome!.pending} messages waiting to be sent`, {
+          queued: outcome!.pending,
+          limit,
+        });
       case 'stale':
         throw new AppError('SESSION_NOT_FOUND', `Session ${sessionId} does not exist`);
     }

@@ -22,7 +22,16 @@ class EchoWorkerController {
   @MessagePattern(WORKER_COMMANDS.sessionState)
   state(@Payload() request: SessionRequest): LiveSessionState {
     const now = new Date().toISOString();
-    return { sessionId: request.sessionId, workerId: this.workerId, status: 'connected', connected: true, qr: null, qrUpdatedAt: null, phone: null, since: now };
+    return {
+      sessionId: request.sessionId,
+      workerId: this.workerId,
+      status: 'connected',
+      connected: true,
+      qr: null,
+      qrUpdatedAt: null,
+      phone: null,
+      since: now,
+    };
   }
 }
 
@@ -38,8 +47,15 @@ describe('session command routing during moves and drains', () => {
 
   const register = (id: string, sessionsHeld: number, state: WorkerState = 'active') => {
     const info: WorkerInfo = {
-      id, host: 'test', pid: 1, sessionsHeld, capacity: 100, state, movesInFlight: 0,
-      startedAt: new Date().toISOString(), heartbeatAt: new Date().toISOString(),
+      id,
+      host: 'test',
+      pid: 1,
+      sessionsHeld,
+      capacity: 100,
+      state,
+      movesInFlight: 0,
+      startedAt: new Date().toISOString(),
+      heartbeatAt: new Date().toISOString(),
     };
     return registry.heartbeat(info, 60_000);
   };

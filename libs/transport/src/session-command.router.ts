@@ -90,7 +90,11 @@ export class SessionCommandRouter {
     const chosen = candidates[0];
     if (!chosen) {
       if (live.length === 0) throw new AppError('NO_WORKER_AVAILABLE', 'No session worker is running');
-      if (active.length === 0) throw new AppError('NO_WORKER_AVAILABLE', `Every session worker is draining or leaving (${live.map((worker) => `${worker.id} ${worker.state}`).join(', ')})`);
+      if (active.length === 0)
+        throw new AppError(
+          'NO_WORKER_AVAILABLE',
+          `Every session worker is draining or leaving (${live.map((worker) => `${worker.id} ${worker.state}`).join(', ')})`,
+        );
       const loads = active.map((worker) => `${worker.id} ${worker.sessionsHeld}+${this.assignedAfter(worker)}/${worker.capacity}`);
       throw new AppError('NO_WORKER_AVAILABLE', `Every session worker is at capacity (held+assigned/capacity: ${loads.join(', ')})`);
     }

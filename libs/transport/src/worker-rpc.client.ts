@@ -2,14 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import { CoreConfig } from '@app/config';
-import {
-  AppError,
-  isErrorCode,
-  workerChannelPrefix,
-  type WorkerCommand,
-  type WorkerRequest,
-  type WorkerResponse,
-} from '@app/contracts';
+import { AppError, isErrorCode, workerChannelPrefix, type WorkerCommand, type WorkerRequest, type WorkerResponse } from '@app/contracts';
 
 export const WORKER_RPC_PROXY = Symbol('WORKER_RPC_PROXY');
 
@@ -27,12 +20,7 @@ export class WorkerRpcClient {
     private readonly config: CoreConfig,
   ) {}
 
-  async send<C extends WorkerCommand>(
-    workerId: string,
-    command: C,
-    request: WorkerRequest<C>,
-    timeoutMs = this.options.timeoutMs,
-  ): Promise<WorkerResponse<C>> {
+  async send<C extends WorkerCommand>(workerId: string, command: C, request: WorkerRequest<C>, timeoutMs = this.options.timeoutMs): Promise<WorkerResponse<C>> {
     const channel = `${workerChannelPrefix(this.config.REDIS_PREFIX, workerId)}${command}`;
     try {
       return await firstValueFrom(this.proxy.send<WorkerResponse<C>>(channel, request).pipe(timeout(timeoutMs)));

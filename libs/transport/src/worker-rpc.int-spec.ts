@@ -29,7 +29,15 @@ class FakeWorkerController {
 }
 
 const info = (id: string): WorkerInfo => ({
-  id, host: 'test', pid: 1, sessionsHeld: 0, capacity: 1, state: 'active', movesInFlight: 0, startedAt: '', heartbeatAt: '',
+  id,
+  host: 'test',
+  pid: 1,
+  sessionsHeld: 0,
+  capacity: 1,
+  state: 'active',
+  movesInFlight: 0,
+  startedAt: '',
+  heartbeatAt: '',
 });
 
 describe('worker transport', () => {

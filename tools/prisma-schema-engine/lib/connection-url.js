@@ -15,10 +15,7 @@ const DEFAULT_PORT = '5432';
 /** Parses and validates a datasource URL; throws an EngineError (P1013) when it is unusable. */
 function parseDatasourceUrl(url) {
   if (!url) {
-    throw new EngineError(
-      undefined,
-      'The datasource URL is empty. Set DATABASE_URL (prisma.config.ts reads it) before running migrations.',
-    );
+    throw new EngineError(undefined, 'The datasource URL is empty. Set DATABASE_URL (prisma.config.ts reads it) before running migrations.');
   }
   let parsed;
   try {

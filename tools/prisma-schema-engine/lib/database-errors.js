@@ -18,10 +18,7 @@ function toEngineError(error, url) {
   if (error instanceof EngineError) return error;
   const server = serverLabel(url);
   if (UNREACHABLE_SOCKET_CODES.has(error?.code)) {
-    return new EngineError(
-      'P1001',
-      `Can't reach database server at \`${server}\`\n\nPlease make sure your database server is running at \`${server}\`.`,
-    );
+    return new EngineError('P1001', `Can't reach database server at \`${server}\`\n\nPlease make sure your database server is running at \`${server}\`.`);
   }
   switch (isServerError(error) ? error.code : undefined) {
     case '3D000':

@@ -15,7 +15,14 @@ describe('HistoryRecorder gate: judged at the time of the message, however late 
   const fixtures = new DbFixtures();
   const prisma = new PrismaService({ adapter: new PrismaPg({ connectionString: requiredEnv('DATABASE_URL') }) });
   const allowed = new AllowedNumberRepository(prisma);
-  const recorder = new HistoryRecorder(allowed, new MessageHistoryRepository(prisma), new OutboundMessageRepository(prisma), new SessionRepository(prisma), logger, counter);
+  const recorder = new HistoryRecorder(
+    allowed,
+    new MessageHistoryRepository(prisma),
+    new OutboundMessageRepository(prisma),
+    new SessionRepository(prisma),
+    logger,
+    counter,
+  );
 
   afterAll(async () => {
     await prisma.$disconnect();
@@ -35,9 +42,22 @@ describe('HistoryRecorder gate: judged at the time of the message, however late 
     return { sessionId, outboundId: row.id, waMessageId: row.waMessageId, to: row.toJid, status: 'sent', error: null, at: new Date().toISOString() };
   };
   const inbound = (sessionId: string, ownPhone: string, at: Date, waMessageId: string): InboundMessageEvent => ({
-    sessionId, waMessageId, chatJid: '6281234567890@s.whatsapp.net', isGroup: false, senderJid: '6281234567890@s.whatsapp.net',
-    senderPhone: '6281234567890', pushName: 'Budi', kind: 'text', text: 'Halo', quotedMessageId: null, mentions: [], mentionsMe: false,
-    ownPhone, sentAt: at.toISOString(), offline: false, traceId: 'trace-gate',
+    sessionId,
+    waMessageId,
+    chatJid: '6281234567890@s.whatsapp.net',
+    isGroup: false,
+    senderJid: '6281234567890@s.whatsapp.net',
+    senderPhone: '6281234567890',
+    pushName: 'Budi',
+    kind: 'text',
+    text: 'Halo',
+    quotedMessageId: null,
+    mentions: [],
+    mentionsMe: false,
+    ownPhone,
+    sentAt: at.toISOString(),
+    offline: false,
+    traceId: 'trace-gate',
   });
 
   it('keeps out a message sent before the number was allowed, and keeps one sent after', async () => {
@@ -68,7 +88,7 @@ describe('HistoryRecorder gate: judged at the time of the message, however late 
     expect(await recorder.recordOutbound(await sentAt(sessionId, new Date(reactivated.activeSince!.getTime() + 1)))).toBe('stored');
   });
 
-  it('stores what the account typed on its phone as the session\'s own message, behind the same gate', async () => {
+  it("stores what the account typed on its phone as the session's own message, behind the same gate", async () => {
     const allowedAt = new Date(Date.now() - 60_000);
     const { sessionId, phone } = await sessionAllowedAt(allowedAt);
     const typed = (waMessageId: string, at: Date): PhoneSentMessageEvent => ({
@@ -76,8 +96,20 @@ describe('HistoryRecorder gate: judged at the time of the message, however late 
       ownPhone: phone,
       traceId: 'trace-phone',
       message: {
-        waMessageId, chatJid: '120363041234567890@g.us', senderJid: `${phone}@s.whatsapp.net`, fromMe: true, kind: 'image', text: null, caption: 'Nota',
-        mimeType: 'image/jpeg', fileName: null, quotedMessageId: null, mentions: [], pushName: null, sentAt: at.toISOString(), origin: 'live',
+        waMessageId,
+        chatJid: '120363041234567890@g.us',
+        senderJid: `${phone}@s.whatsapp.net`,
+        fromMe: true,
+        kind: 'image',
+        text: null,
+        caption: 'Nota',
+        mimeType: 'image/jpeg',
+        fileName: null,
+        quotedMessageId: null,
+        mentions: [],
+        pushName: null,
+        sentAt: at.toISOString(),
+        origin: 'live',
       },
     });
     expect(await recorder.recordSentFromPhone(typed('3EB0PHONE1', new Date(allowedAt.getTime() - 2_000)))).toBe('not-allowed');

@@ -25,13 +25,17 @@ export const messageReceivedEventId = (event: InboundMessageEvent): string => ev
 export class InboundMessagesProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly steps: ReadonlyArray<[InboundStep, (event: InboundMessageEvent) => Promise<unknown>]> = [
     ['history', (event) => this.history.recordInbound(event)],
-    ['webhook', (event) => this.dispatcher.dispatch({
-      eventId: messageReceivedEventId(event),
-      event: WEBHOOK_EVENTS.messageReceived,
-      sessionId: event.sessionId,
-      occurredAt: event.sentAt,
-      data: event,
-    })],
+    [
+      'webhook',
+      (event) =>
+        this.dispatcher.dispatch({
+          eventId: messageReceivedEventId(event),
+          event: WEBHOOK_EVENTS.messageReceived,
+          sessionId: event.sessionId,
+          occurredAt: event.sentAt,
+          data: event,
+        }),
+    ],
     ['agent', (event) => this.agent.respond(event)],
   ];
 
@@ -67,7 +71,10 @@ export class InboundMessagesProcessor extends WorkerHost implements OnApplicatio
         await this.progress.markFinished(event, step);
       } catch (error) {
         failures.push(`${step}: ${(error as Error).message}`);
-        this.logger.warn({ err: error, step, sessionId: event.sessionId, waMessageId: event.waMessageId, traceId: event.traceId }, 'inbound step failed; retried');
+        this.logger.warn(
+          { err: error, step, sessionId: event.sessionId, waMessageId: event.waMessageId, traceId: event.traceId },
+          'inbound step failed; retried',
+        );
       }
     }
     const outcome = failures.length > 0 ? 'retrying' : finished.size > 0 ? 'resumed' : 'done';

@@ -4,7 +4,15 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Queue } from 'bullmq';
 import { AgentRunnerConfig, loadConfig } from '@app/config';
-import { inboundJobId, JOBS, QUEUES, WEBHOOK_HEADERS, type InboundMessageEvent, type MessageStatusBatchJob, type MessageStatusChangedEvent } from '@app/contracts';
+import {
+  inboundJobId,
+  JOBS,
+  QUEUES,
+  WEBHOOK_HEADERS,
+  type InboundMessageEvent,
+  type MessageStatusBatchJob,
+  type MessageStatusChangedEvent,
+} from '@app/contracts';
 import { SecretBox, verifySignature } from '@app/crypto';
 import { DbFixtures } from '../../../../test/support/db-fixtures';
 import { HttpRecorder } from '../../../../test/support/http-recorder';
@@ -47,10 +55,23 @@ describe('inbound messages (agent-runner)', () => {
   function inbound(target: { id: string; phone: string }, overrides: Partial<InboundMessageEvent> = {}): InboundMessageEvent {
     const contact = phone();
     return {
-      sessionId: target.id, waMessageId: `3EB0${id()}`, chatJid: `${contact}@s.whatsapp.net`, isGroup: false,
-      senderJid: `${contact}@s.whatsapp.net`, senderPhone: contact, pushName: 'Budi', kind: 'text', text: 'Halo bot',
-      quotedMessageId: null, mentions: [], mentionsMe: false, ownPhone: target.phone, sentAt: new Date().toISOString(),
-      offline: false, traceId: `trace-${id()}`, ...overrides,
+      sessionId: target.id,
+      waMessageId: `3EB0${id()}`,
+      chatJid: `${contact}@s.whatsapp.net`,
+      isGroup: false,
+      senderJid: `${contact}@s.whatsapp.net`,
+      senderPhone: contact,
+      pushName: 'Budi',
+      kind: 'text',
+      text: 'Halo bot',
+      quotedMessageId: null,
+      mentions: [],
+      mentionsMe: false,
+      ownPhone: target.phone,
+      sentAt: new Date().toISOString(),
+      offline: false,
+      traceId: `trace-${id()}`,
+      ...overrides,
     };
   }
 
@@ -69,16 +90,19 @@ describe('inbound messages (agent-runner)', () => {
 
   beforeAll(async () => {
     [aiUrl, hooksUrl] = await Promise.all([ai.start(), hooks.start()]);
-    const config = loadConfig(AgentRunnerConfig, baseTestEnv({
-      REDIS_PREFIX: isolatedPrefix('inbound'),
-      AI_BACKEND_URL: aiUrl,
-      AI_TIMEOUT_MS: '1000',
-      DEVELOPER_JID: `+${DEVELOPER}`,
-      URL_FETCH_ALLOWLIST: '127.0.0.1',
-      WEBHOOK_RETRY_UNIT_MS: '5',
-      WEBHOOK_POLL_INTERVAL_MS: '50',
-      WORKER_RPC_TIMEOUT_MS: '500',
-    }));
+    const config = loadConfig(
+      AgentRunnerConfig,
+      baseTestEnv({
+        REDIS_PREFIX: isolatedPrefix('inbound'),
+        AI_BACKEND_URL: aiUrl,
+        AI_TIMEOUT_MS: '1000',
+        DEVELOPER_JID: `+${DEVELOPER}`,
+        URL_FETCH_ALLOWLIST: '127.0.0.1',
+        WEBHOOK_RETRY_UNIT_MS: '5',
+        WEBHOOK_POLL_INTERVAL_MS: '50',
+        WORKER_RPC_TIMEOUT_MS: '500',
+      }),
+    );
     const moduleRef = await Test.createTestingModule({ imports: [AgentRunnerModule.register(config)] }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     await app.init();
@@ -121,14 +145,21 @@ describe('inbound messages (agent-runner)', () => {
       session_id: event.senderJid,
       parameters: { max_steps: 5 },
       metadata: {
-        agent_id: target.id, trace_id: event.traceId, source: 'whatsapp',
+        agent_id: target.id,
+        trace_id: event.traceId,
+        source: 'whatsapp',
         sender: { jid: event.senderJid, phone: event.senderPhone, name: 'Budi' },
         chat: { jid: event.chatJid, is_group: false },
         message: { id: event.waMessageId, sent_at: event.sentAt, quoted_id: null },
       },
     });
     const [reply] = await outbox(target.id);
-    expect(reply).toMatchObject({ toJid: event.chatJid, status: 'queued', traceId: event.traceId, content: { kind: 'text', text: 'echo: Berapa harga paket A?' } });
+    expect(reply).toMatchObject({
+      toJid: event.chatJid,
+      status: 'queued',
+      traceId: event.traceId,
+      content: { kind: 'text', text: 'echo: Berapa harga paket A?' },
+    });
     expect((reply!.content as { quotedMessageId?: string }).quotedMessageId).toBeUndefined();
   });
 
@@ -136,7 +167,13 @@ describe('inbound messages (agent-runner)', () => {
     const target = await session();
     const group = '120363000000000001@g.us';
     const plain = inbound(target, { chatJid: group, isGroup: true, text: 'siapa yang bisa bantu?' });
-    const mentioned = inbound(target, { chatJid: group, isGroup: true, text: '@bot tolong bantu', mentionsMe: true, mentions: [`${target.phone}@s.whatsapp.net`] });
+    const mentioned = inbound(target, {
+      chatJid: group,
+      isGroup: true,
+      text: '@bot tolong bantu',
+      mentionsMe: true,
+      mentions: [`${target.phone}@s.whatsapp.net`],
+    });
     const named = inbound(target, { chatJid: group, isGroup: true, text: `tanya ke 0${target.phone.slice(2)} ya` });
     for (const event of [plain, mentioned, named]) await processed(event);
 
@@ -196,7 +233,9 @@ describe('inbound messages (agent-runner)', () => {
   it('routes a number with a chatbot binding to its endpoint, through the address check', async () => {
     const target = await session();
     const port = new URL(aiUrl).port;
-    await fixtures.prisma.chatbotBinding.create({ data: { sessionId: target.id, senderNumber: '6282222222222', endpointUrl: `http://localhost:${port}/vip/execute` } });
+    await fixtures.prisma.chatbotBinding.create({
+      data: { sessionId: target.id, senderNumber: '6282222222222', endpointUrl: `http://localhost:${port}/vip/execute` },
+    });
     const vip = inbound(target, { senderPhone: '6282222222222', senderJid: '6282222222222@s.whatsapp.net', chatJid: '6282222222222@s.whatsapp.net' });
     await processed(vip);
     expect(aiCalls(vip).map((call) => call.url)).toEqual(['/vip/execute']);
@@ -276,7 +315,13 @@ describe('inbound messages (agent-runner)', () => {
     const message = await fixtures.outboundMessage(target.id);
     const row = await fixtures.prisma.outboundMessage.update({ where: { id: message.id }, data: { status: 'sent', sentAt: new Date() } });
     const change = (status: 'sent' | 'read'): MessageStatusChangedEvent => ({
-      sessionId: target.id, outboundId: row.id, waMessageId: row.waMessageId, to: row.toJid, status, error: null, at: new Date().toISOString(),
+      sessionId: target.id,
+      outboundId: row.id,
+      waMessageId: row.waMessageId,
+      to: row.toJid,
+      status,
+      error: null,
+      at: new Date().toISOString(),
     });
     // Workers batch the changes of one event-loop turn; one-event jobs of older workers still count.
     await statusQueue.add(JOBS.messageStatusBatch, { events: [change('sent'), change('read')] });
@@ -285,10 +330,23 @@ describe('inbound messages (agent-runner)', () => {
     await hooks.waitForRequests(2);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const bodies = hooks.requests.map((request) => JSON.parse(request.body) as { event: string; data: MessageStatusChangedEvent });
-    expect(bodies.map((body) => [body.event, body.data.status]).sort()).toEqual([['message.status', 'read'], ['message.status', 'sent']]);
-    expect(hooks.requests.every((request) => verifySignature('whsec-inbound-0001', request.body, String(request.headers[WEBHOOK_HEADERS.signature])))).toBe(true);
+    expect(bodies.map((body) => [body.event, body.data.status]).sort()).toEqual([
+      ['message.status', 'read'],
+      ['message.status', 'sent'],
+    ]);
+    expect(hooks.requests.every((request) => verifySignature('whsec-inbound-0001', request.body, String(request.headers[WEBHOOK_HEADERS.signature])))).toBe(
+      true,
+    );
     const stored = await fixtures.prisma.message.findMany({ where: { sessionId: target.id } });
-    expect(stored).toEqual([expect.objectContaining({ waMessageId: row.waMessageId, direction: 'outbound', chatJid: row.toJid, senderJid: `${target.phone}@s.whatsapp.net`, text: 'fixture' })]);
+    expect(stored).toEqual([
+      expect.objectContaining({
+        waMessageId: row.waMessageId,
+        direction: 'outbound',
+        chatJid: row.toJid,
+        senderJid: `${target.phone}@s.whatsapp.net`,
+        text: 'fixture',
+      }),
+    ]);
   });
 });
 

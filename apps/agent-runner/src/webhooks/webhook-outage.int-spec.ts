@@ -45,14 +45,17 @@ describe('webhooks through a receiver outage', () => {
     await fixtures.prisma.webhookDelivery.updateMany({ where: { status: 'pending' }, data: { status: 'failed', lastError: 'left by an earlier test file' } });
     const url = await receiver.start();
     port = Number(new URL(url).port);
-    const config = loadConfig(AgentRunnerConfig, baseTestEnv({
-      REDIS_PREFIX: isolatedPrefix('wh-out'),
-      WEBHOOK_RETRY_UNIT_MS: String(UNIT_MS),
-      WEBHOOK_POLL_INTERVAL_MS: '20',
-      WEBHOOK_BASE_URL: `${url}/global`,
-      WEBHOOK_BASE_SECRET: GLOBAL_SECRET,
-      URL_FETCH_ALLOWLIST: '127.0.0.1',
-    }));
+    const config = loadConfig(
+      AgentRunnerConfig,
+      baseTestEnv({
+        REDIS_PREFIX: isolatedPrefix('wh-out'),
+        WEBHOOK_RETRY_UNIT_MS: String(UNIT_MS),
+        WEBHOOK_POLL_INTERVAL_MS: '20',
+        WEBHOOK_BASE_URL: `${url}/global`,
+        WEBHOOK_BASE_SECRET: GLOBAL_SECRET,
+        URL_FETCH_ALLOWLIST: '127.0.0.1',
+      }),
+    );
     const moduleRef = await Test.createTestingModule({ imports: [AgentRunnerModule.register(config)] }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     await app.init();
@@ -69,7 +72,9 @@ describe('webhooks through a receiver outage', () => {
   it('delivers every event, signed and in order per session, once the receiver is back', async () => {
     const userId = (await fixtures.user()).id;
     const box = app.get(SecretBox);
-    const own = await Promise.all([1, 2].map(() => fixtures.session(userId, { webhookUrl: `http://127.0.0.1:${port}/own`, webhookSecretCipher: box.seal(OWN_SECRET) })));
+    const own = await Promise.all(
+      [1, 2].map(() => fixtures.session(userId, { webhookUrl: `http://127.0.0.1:${port}/own`, webhookSecretCipher: box.seal(OWN_SECRET) })),
+    );
     const onGlobal = await Promise.all([1, 2].map(() => fixtures.session(userId)));
     const sessions = [...own, ...onGlobal];
     await receiver.stop();
@@ -78,13 +83,22 @@ describe('webhooks through a receiver outage', () => {
     const base = Date.now();
     const published: SessionStatusChangedEvent[] = sessions.flatMap((session, s) =>
       Array.from({ length: EVENTS_PER_SESSION }, (_, n) => ({
-        eventId: randomUUID(), sessionId: session.id, userId, status: 'connecting' as const, previousStatus: 'disconnected' as const,
-        workerId: 'w1', phone: null, reason: `event ${n}`, at: new Date(base + s * 100 + n).toISOString(), traceId: `outage-${s}-${n}`,
+        eventId: randomUUID(),
+        sessionId: session.id,
+        userId,
+        status: 'connecting' as const,
+        previousStatus: 'disconnected' as const,
+        workerId: 'w1',
+        phone: null,
+        reason: `event ${n}`,
+        at: new Date(base + s * 100 + n).toISOString(),
+        traceId: `outage-${s}-${n}`,
       })),
     );
     const shuffled = [...published].sort((a, b) => a.eventId.localeCompare(b.eventId));
     await events.addBulk(shuffled.map((event) => ({ name: JOBS.sessionStatusChanged, data: event })));
-    const attemptsSoFar = async () => (await Promise.all(sessions.map((session) => deliveries.listForSession(session.id, 50)))).flat().reduce((sum, delivery) => sum + delivery.attempts, 0);
+    const attemptsSoFar = async () =>
+      (await Promise.all(sessions.map((session) => deliveries.listForSession(session.id, 50)))).flat().reduce((sum, delivery) => sum + delivery.attempts, 0);
     // The outage counts from the first failed attempts of both endpoints (dispatching takes a moment).
     await eventually(async () => ((await attemptsSoFar()) >= 2 ? true : undefined), 10_000, 'both endpoints tried');
 
@@ -115,10 +129,14 @@ describe('webhooks through a receiver outage', () => {
       );
     }
     // The last answers may still be on their way into the log.
-    const after = await eventually(async () => {
-      const logged = (await Promise.all(sessions.map((session) => deliveries.listForSession(session.id, 50)))).flat();
-      return logged.every((delivery) => delivery.status === 'delivered') ? logged : undefined;
-    }, 5_000, 'every delivery logged as delivered');
+    const after = await eventually(
+      async () => {
+        const logged = (await Promise.all(sessions.map((session) => deliveries.listForSession(session.id, 50)))).flat();
+        return logged.every((delivery) => delivery.status === 'delivered') ? logged : undefined;
+      },
+      5_000,
+      'every delivery logged as delivered',
+    );
 
     // An owner's redelivery request sends one again, under the same delivery id.
     const again = after.find((delivery) => delivery.sessionId === onGlobal[0]!.id)!;

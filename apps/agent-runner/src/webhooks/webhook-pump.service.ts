@@ -148,7 +148,10 @@ export class WebhookPump implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const pausedUntil = await this.queue.recordFailure(delivery, target.url, { statusCode, error }, this.schedule);
     // The URL's origin only: a path or query string may carry the receiver's own token.
-    this.logger.warn({ deliveryId: delivery.id, sessionId: delivery.sessionId, endpoint: originOf(target.url), error, pausedUntil }, 'webhook attempt failed; endpoint paused');
+    this.logger.warn(
+      { deliveryId: delivery.id, sessionId: delivery.sessionId, endpoint: originOf(target.url), error, pausedUntil },
+      'webhook attempt failed; endpoint paused',
+    );
     return 'retrying';
   }
 

@@ -25,8 +25,15 @@ describe('session event webhooks (agent-runner)', () => {
 
   const statusEvent = (sessionId: string): SessionStatusChangedEvent => ({
     eventId: randomUUID(),
-    sessionId, userId, status: 'connected', previousStatus: 'connecting', workerId: 'w1',
-    phone: '6281234567890', reason: null, at: new Date().toISOString(), traceId: 'trace-webhook-1',
+    sessionId,
+    userId,
+    status: 'connected',
+    previousStatus: 'connecting',
+    workerId: 'w1',
+    phone: '6281234567890',
+    reason: null,
+    at: new Date().toISOString(),
+    traceId: 'trace-webhook-1',
   });
 
   const settled = async (sessionId: string, timeoutMs = 10_000) => {
@@ -41,14 +48,17 @@ describe('session event webhooks (agent-runner)', () => {
 
   beforeAll(async () => {
     receiverUrl = await receiver.start();
-    const config = loadConfig(AgentRunnerConfig, baseTestEnv({
-      REDIS_PREFIX: isolatedPrefix('webhooks'),
-      // The retry schedule in 5 ms units: pauses of 50 ms, 300 ms, 1.5 s …
-      WEBHOOK_RETRY_UNIT_MS: '5',
-      WEBHOOK_POLL_INTERVAL_MS: '20',
-      // The receiver is on loopback, which webhook delivery refuses unless allow-listed.
-      URL_FETCH_ALLOWLIST: '127.0.0.1',
-    }));
+    const config = loadConfig(
+      AgentRunnerConfig,
+      baseTestEnv({
+        REDIS_PREFIX: isolatedPrefix('webhooks'),
+        // The retry schedule in 5 ms units: pauses of 50 ms, 300 ms, 1.5 s …
+        WEBHOOK_RETRY_UNIT_MS: '5',
+        WEBHOOK_POLL_INTERVAL_MS: '20',
+        // The receiver is on loopback, which webhook delivery refuses unless allow-listed.
+        URL_FETCH_ALLOWLIST: '127.0.0.1',
+      }),
+    );
     const moduleRef = await Test.createTestingModule({ imports: [AgentRunnerModule.register(config)] }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     await app.init();
@@ -114,7 +124,11 @@ describe('session event webhooks (agent-runner)', () => {
     const session = await fixtures.session(userId, { webhookUrl: `${receiverUrl}/picky`, webhookEvents: ['message.received'] });
     const dispatcher = app.get(WebhookDispatcher);
     const result = await dispatcher.dispatch({
-      eventId: `picky-${session.id}`, event: 'session.status', sessionId: session.id, occurredAt: new Date().toISOString(), data: {},
+      eventId: `picky-${session.id}`,
+      event: 'session.status',
+      sessionId: session.id,
+      occurredAt: new Date().toISOString(),
+      data: {},
     });
     expect(result).toBeNull();
     expect(await deliveries.listForSession(session.id, 5)).toEqual([]);

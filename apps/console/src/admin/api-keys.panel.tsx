@@ -57,7 +57,13 @@ export function ApiKeysPanel({ userId, headingLevel = 2 }: { userId: string; hea
       <form class="form-grid" onSubmit={create}>
         <div class="field">
           <label for={`key-name-${userId}`}>Key name</label>
-          <input id={`key-name-${userId}`} required placeholder="What it is for, e.g. crm-integration" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          <input
+            id={`key-name-${userId}`}
+            required
+            placeholder="What it is for, e.g. crm-integration"
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
         </div>
         <div class="field">
           <label for={`key-expiry-${userId}`}>Expires (optional)</label>

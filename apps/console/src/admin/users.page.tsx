@@ -85,7 +85,17 @@ function CreateUserForm({ onCreated }: { onCreated: () => void }) {
         </div>
         <div class="field">
           <label for="user-password">Password</label>
-          <input id="user-password" type="password" required minLength={8} maxLength={128} autocomplete="new-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} aria-describedby="user-password-hint" />
+          <input
+            id="user-password"
+            type="password"
+            required
+            minLength={8}
+            maxLength={128}
+            autocomplete="new-password"
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+            aria-describedby="user-password-hint"
+          />
           <p id="user-password-hint" class="hint">
             8 to 128 characters.
           </p>

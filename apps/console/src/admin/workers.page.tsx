@@ -44,7 +44,9 @@ export function WorkersPage() {
       )}
       {workers === null ? null : workers.length === 0 ? (
         <EmptyState title="No session worker is running.">
-          <p>Sessions cannot connect until one starts. Start the suite with `npm start` (SESSION_WORKERS sets how many) or scale the session-worker deployment.</p>
+          <p>
+            Sessions cannot connect until one starts. Start the suite with `npm start` (SESSION_WORKERS sets how many) or scale the session-worker deployment.
+          </p>
         </EmptyState>
       ) : (
         <table class="table">
@@ -72,7 +74,12 @@ export function WorkersPage() {
                     <Badge tone={state.tone}>{state.label}</Badge>
                   </td>
                   <td data-label="Sessions held">
-                    <meter min={0} max={Math.max(worker.capacity, 1)} value={worker.sessionsHeld} aria-label={`${worker.sessionsHeld} of ${worker.capacity} sessions`} />{' '}
+                    <meter
+                      min={0}
+                      max={Math.max(worker.capacity, 1)}
+                      value={worker.sessionsHeld}
+                      aria-label={`${worker.sessionsHeld} of ${worker.capacity} sessions`}
+                    />{' '}
                     {worker.sessionsHeld} / {worker.capacity} ({loadPercent(worker.sessionsHeld, worker.capacity)} %)
                   </td>
                   <td data-label="Host and pid">
@@ -98,7 +105,14 @@ export function WorkersPage() {
                             onConfirm={() => act(worker, action)}
                           />
                         ) : (
-                          <button key={action.name} type="button" class="button-secondary" title={action.description} disabled={busy} onClick={() => act(worker, action)}>
+                          <button
+                            key={action.name}
+                            type="button"
+                            class="button-secondary"
+                            title={action.description}
+                            disabled={busy}
+                            onClick={() => act(worker, action)}
+                          >
                             {action.label}
                           </button>
                         ),

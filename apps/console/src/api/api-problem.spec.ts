@@ -6,7 +6,12 @@ const answer = (status: number, headers: Record<string, string> = {}) => new Res
 describe('API problems as the console shows them', () => {
   it('takes code, message and trace id from the error envelope', () => {
     const body = { error: { code: 'SESSION_NOT_FOUND', message: 'Session demo does not exist', traceId: 'trace-1' } };
-    expect(problemFromAnswer(404, body, 'header-trace')).toEqual({ code: 'SESSION_NOT_FOUND', message: 'Session demo does not exist', traceId: 'trace-1', status: 404 });
+    expect(problemFromAnswer(404, body, 'header-trace')).toEqual({
+      code: 'SESSION_NOT_FOUND',
+      message: 'Session demo does not exist',
+      traceId: 'trace-1',
+      status: 404,
+    });
   });
 
   it('falls back to the status and the x-request-id header when the body is no envelope', () => {
@@ -20,7 +25,11 @@ describe('API problems as the console shows them', () => {
   });
 
   it('says the gateway could not be reached when no answer came', () => {
-    expect(problemFromFailure(new TypeError('Failed to fetch'))).toMatchObject({ code: 'NETWORK', status: null, message: expect.stringContaining('Failed to fetch') });
+    expect(problemFromFailure(new TypeError('Failed to fetch'))).toMatchObject({
+      code: 'NETWORK',
+      status: null,
+      message: expect.stringContaining('Failed to fetch'),
+    });
   });
 
   it('unwraps data, and throws the problem of an error answer or a failed call', async () => {

@@ -66,12 +66,27 @@ export function SignInPage({ baseUrl, notice, onSignedIn }: SignInProps) {
             <label for="email">Email</label>
             <input id="email" type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
             <label for="password">Password</label>
-            <input id="password" type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+            <input
+              id="password"
+              type="password"
+              autocomplete="current-password"
+              required
+              value={password}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+            />
           </>
         ) : (
           <>
             <label for="api-key">API key</label>
-            <input id="api-key" type="password" autocomplete="off" spellcheck={false} required value={apiKey} onInput={(e) => setApiKey(e.currentTarget.value)} />
+            <input
+              id="api-key"
+              type="password"
+              autocomplete="off"
+              spellcheck={false}
+              required
+              value={apiKey}
+              onInput={(e) => setApiKey(e.currentTarget.value)}
+            />
           </>
         )}
         <p id="sign-in-help" class="hint">

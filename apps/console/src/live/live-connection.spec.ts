@@ -28,7 +28,7 @@ class ScriptedEventSource implements EventSourceLike {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
-describe('the console\'s live connection', () => {
+describe("the console's live connection", () => {
   beforeEach(() => {
     ScriptedEventSource.opened = [];
   });
@@ -50,7 +50,13 @@ describe('the console\'s live connection', () => {
     expect(first.url).toBe('http://gateway.test/events?ticket=ticket-1');
 
     first.emit('stream.ready', '1-0', { lastEventId: '1-0' });
-    const qr = { id: '2-0', event: 'session.qr', sessionId: 'demo', occurredAt: '2026-12-01T10:00:00.000Z', data: { sessionId: 'demo', kind: 'qr', qr: 'qr-1', pairingCode: null, phone: null, at: '2026-12-01T10:00:00.000Z' } };
+    const qr = {
+      id: '2-0',
+      event: 'session.qr',
+      sessionId: 'demo',
+      occurredAt: '2026-12-01T10:00:00.000Z',
+      data: { sessionId: 'demo', kind: 'qr', qr: 'qr-1', pairingCode: null, phone: null, at: '2026-12-01T10:00:00.000Z' },
+    };
     first.emit('session.qr', '2-0', qr);
     first.fail();
     await settle();

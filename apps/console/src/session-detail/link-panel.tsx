@@ -41,8 +41,8 @@ export function LinkPanel({ session, now }: { session: SessionRow; now: number }
             <figure class="qr-figure">
               <QrCode value={prompt.qr} label={`QR code to link session ${session.name}`} />
               <figcaption>
-                Scan with WhatsApp on the phone: <strong>Settings → Linked devices → Link a device</strong>. The code changes every 20–60
-                seconds; this one is from <RelativeTime iso={prompt.at} now={now} />.
+                Scan with WhatsApp on the phone: <strong>Settings → Linked devices → Link a device</strong>. The code changes every 20–60 seconds; this one is
+                from <RelativeTime iso={prompt.at} now={now} />.
               </figcaption>
             </figure>
           ) : prompt?.kind === 'pairing_code' && prompt.pairingCode ? (
@@ -100,7 +100,16 @@ function PairingCodeForm({ sessionId }: { sessionId: string }) {
     <form class="pairing-form" onSubmit={submit}>
       <h3>No camera? Use a pairing code</h3>
       <label for="pairing-phone">Phone number to link</label>
-      <input id="pairing-phone" type="tel" inputMode="tel" autocomplete="tel" required placeholder="+62 812 3456 7890" value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
+      <input
+        id="pairing-phone"
+        type="tel"
+        inputMode="tel"
+        autocomplete="tel"
+        required
+        placeholder="+62 812 3456 7890"
+        value={phone}
+        onInput={(e) => setPhone(e.currentTarget.value)}
+      />
       <button type="submit" class="button-secondary" disabled={busy}>
         {busy ? 'Asking…' : 'Get a pairing code'}
       </button>

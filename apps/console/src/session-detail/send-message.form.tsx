@@ -69,7 +69,16 @@ export function SendMessageForm({ sessionId, disabledReason }: { sessionId: stri
           </label>
         </fieldset>
         <label for="send-to">To</label>
-        <input id="send-to" type="tel" inputMode="tel" required placeholder="081234567890, +6281234567890 or a JID" value={to} onInput={(e) => setTo(e.currentTarget.value)} aria-describedby="send-to-hint" />
+        <input
+          id="send-to"
+          type="tel"
+          inputMode="tel"
+          required
+          placeholder="081234567890, +6281234567890 or a JID"
+          value={to}
+          onInput={(e) => setTo(e.currentTarget.value)}
+          aria-describedby="send-to-hint"
+        />
         <p id="send-to-hint" class="hint">
           A phone number in any usual form, or a chat id such as 6281234567890@s.whatsapp.net or …@g.us.
         </p>

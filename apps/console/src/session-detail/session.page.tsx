@@ -20,7 +20,13 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
   const [run, busy, problem] = useAction();
   const session = state.sessions[sessionId];
 
-  useEffect(() => void run(async () => dispatch({ type: 'session.loaded', session: await unwrap(api.client.GET('/sessions/{id}', { params: { path: { id: sessionId } } })) })), [sessionId]);
+  useEffect(
+    () =>
+      void run(async () =>
+        dispatch({ type: 'session.loaded', session: await unwrap(api.client.GET('/sessions/{id}', { params: { path: { id: sessionId } } })) }),
+      ),
+    [sessionId],
+  );
 
   if (!session) {
     return (
@@ -36,7 +42,8 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
             <ProblemNotice problem={problem} title="This session could not be loaded." />
             <EmptyState title="No such session here.">
               <p>
-                It may have been deleted, or it belongs to another account. Go back to <a href={routeHref({ page: 'sessions' })}>the sessions list</a> to create one.
+                It may have been deleted, or it belongs to another account. Go back to <a href={routeHref({ page: 'sessions' })}>the sessions list</a> to create
+                one.
               </p>
             </EmptyState>
           </>
@@ -94,7 +101,11 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
           {canWrite(me) && (
             <SendMessageForm
               sessionId={session.id}
-              disabledReason={connected ? null : `The session is ${sessionStatusLabel(session.status).toLowerCase()}: a message sent now waits for it or is refused. Link a phone (or reconnect) first.`}
+              disabledReason={
+                connected
+                  ? null
+                  : `The session is ${sessionStatusLabel(session.status).toLowerCase()}: a message sent now waits for it or is refused. Link a phone (or reconnect) first.`
+              }
             />
           )}
           <SentMessages messages={state.sent[session.id] ?? []} now={now} />

@@ -50,7 +50,14 @@ export function WebhookForm({ sessionId }: { sessionId: string }) {
       <form onSubmit={submit}>
         <fieldset disabled={readOnly || !settings}>
           <label for="webhook-url">URL</label>
-          <input id="webhook-url" type="url" placeholder="https://example.com/hooks/whatsapp" value={url} onInput={(e) => setUrl(e.currentTarget.value)} aria-describedby="webhook-url-hint" />
+          <input
+            id="webhook-url"
+            type="url"
+            placeholder="https://example.com/hooks/whatsapp"
+            value={url}
+            onInput={(e) => setUrl(e.currentTarget.value)}
+            aria-describedby="webhook-url-hint"
+          />
           <p id="webhook-url-hint" class="hint">
             Empty turns the webhook off.
           </p>
@@ -59,9 +66,7 @@ export function WebhookForm({ sessionId }: { sessionId: string }) {
             {WEBHOOK_EVENTS.map((item) => (
               <label key={item.name}>
                 <input type="checkbox" checked={events.includes(item.name)} onChange={(e) => toggle(item.name, e.currentTarget.checked)} />
-                {item.label}
-                {' '}
-                <code>({item.name})</code>
+                {item.label} <code>({item.name})</code>
               </label>
             ))}
           </fieldset>
@@ -135,7 +140,14 @@ export function AgentForm({ sessionId }: { sessionId: string }) {
             Answer received texts with the agent
           </label>
           <label for="agent-endpoint">Endpoint URL</label>
-          <input id="agent-endpoint" type="url" placeholder="Empty: the gateway's default AI backend" value={endpointUrl} onInput={(e) => setEndpointUrl(e.currentTarget.value)} aria-describedby="agent-endpoint-hint" />
+          <input
+            id="agent-endpoint"
+            type="url"
+            placeholder="Empty: the gateway's default AI backend"
+            value={endpointUrl}
+            onInput={(e) => setEndpointUrl(e.currentTarget.value)}
+            aria-describedby="agent-endpoint-hint"
+          />
           <p id="agent-endpoint-hint" class="hint">
             Called now: <code>{settings?.effectiveEndpoint ?? 'nothing (no endpoint and no default configured)'}</code>
           </p>

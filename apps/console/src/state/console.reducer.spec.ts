@@ -26,8 +26,10 @@ const session = (overrides: Partial<SessionDto> = {}): SessionDto => ({
   ...overrides,
 });
 
-const envelope = <E extends LiveEvent['event']>(event: E, data: Extract<LiveEvent, { event: E }>['data']): ConsoleAction =>
-  ({ type: 'live', event: { id: '1-0', event, sessionId: (data as { sessionId: string }).sessionId, occurredAt: '2026-12-01T10:00:00.000Z', data } as LiveEvent });
+const envelope = <E extends LiveEvent['event']>(event: E, data: Extract<LiveEvent, { event: E }>['data']): ConsoleAction => ({
+  type: 'live',
+  event: { id: '1-0', event, sessionId: (data as { sessionId: string }).sessionId, occurredAt: '2026-12-01T10:00:00.000Z', data } as LiveEvent,
+});
 
 const statusEvent = (status: string, at: string, extra: Record<string, unknown> = {}) =>
   envelope('session.status', {
@@ -44,8 +46,7 @@ const statusEvent = (status: string, at: string, extra: Record<string, unknown> 
     ...extra,
   } as never);
 
-const qrEvent = (qr: string, at: string) =>
-  envelope('session.qr', { sessionId: 'demo', kind: 'qr', qr, pairingCode: null, phone: null, at });
+const qrEvent = (qr: string, at: string) => envelope('session.qr', { sessionId: 'demo', kind: 'qr', qr, pairingCode: null, phone: null, at });
 
 const deliveryEvent = (outboundId: string, status: string, at: string) =>
   envelope('message.status', { sessionId: 'demo', outboundId, waMessageId: 'wa-1', to: '6281222222222@s.whatsapp.net', status, error: null, at } as never);
@@ -74,21 +75,27 @@ describe('the console state', () => {
   });
 
   it('keeps a failure reason as the last error', () => {
-    const state = run({ type: 'sessions.loaded', sessions: [session({ status: 'connected' })] }, statusEvent('logged_out', '2026-12-01T10:00:05.000Z', { reason: 'logged out from the phone' }));
+    const state = run(
+      { type: 'sessions.loaded', sessions: [session({ status: 'connected' })] },
+      statusEvent('logged_out', '2026-12-01T10:00:05.000Z', { reason: 'logged out from the phone' }),
+    );
     expect(state.sessions.demo).toMatchObject({ status: 'logged_out', lastError: 'logged out from the phone' });
   });
 
   it('does not let an older REST answer undo a newer live status', () => {
-    const state = run(
-      statusEvent('connected', '2026-12-01T10:00:05.000Z', { phone: '6281111111111' }),
-      { type: 'session.loaded', session: session({ status: 'awaiting_qr', live: { isReady: false, status: 'awaiting_qr', workerId: 'worker-1', qr: null, since: '2026-12-01T10:00:00.000Z' } }) },
-    );
+    const state = run(statusEvent('connected', '2026-12-01T10:00:05.000Z', { phone: '6281111111111' }), {
+      type: 'session.loaded',
+      session: session({
+        status: 'awaiting_qr',
+        live: { isReady: false, status: 'awaiting_qr', workerId: 'worker-1', qr: null, since: '2026-12-01T10:00:00.000Z' },
+      }),
+    });
     expect(state.sessions.demo).toMatchObject({ status: 'connected', name: 'Demo', phone: '6281111111111' });
     const stale = run(statusEvent('connected', '2026-12-01T10:00:05.000Z'), statusEvent('awaiting_qr', '2026-12-01T10:00:02.000Z'));
     expect(stale.sessions.demo?.status).toBe('connected');
   });
 
-  it('adds a session it hears of only through an event, owned by the event\'s user', () => {
+  it("adds a session it hears of only through an event, owned by the event's user", () => {
     const state = run(statusEvent('connecting', '2026-12-01T10:00:05.000Z'));
     expect(state.sessions.demo).toMatchObject({ id: 'demo', name: 'demo', ownerId: 'owner-1', status: 'connecting' });
   });
@@ -111,11 +118,15 @@ describe('the console state', () => {
       result: { delivered: true, messageId: 'out-1', waMessageId: 'wa-1', status: 'sent' },
     });
     expect(accepted.sent.demo).toEqual([expect.objectContaining({ outboundId: 'out-1', summary: 'Halo!', status: 'sent' })]);
-    const read = [deliveryEvent('out-1', 'delivered', '2026-12-01T10:00:02.000Z'), deliveryEvent('out-1', 'read', '2026-12-01T10:00:03.000Z'), deliveryEvent('out-1', 'delivered', '2026-12-01T10:00:04.000Z')].reduce(consoleReducer, accepted);
+    const read = [
+      deliveryEvent('out-1', 'delivered', '2026-12-01T10:00:02.000Z'),
+      deliveryEvent('out-1', 'read', '2026-12-01T10:00:03.000Z'),
+      deliveryEvent('out-1', 'delivered', '2026-12-01T10:00:04.000Z'),
+    ].reduce(consoleReducer, accepted);
     expect(read.sent.demo).toEqual([expect.objectContaining({ outboundId: 'out-1', summary: 'Halo!', status: 'read', at: '2026-12-01T10:00:03.000Z' })]);
   });
 
-  it('keeps a status that arrived before the send\'s own answer', () => {
+  it("keeps a status that arrived before the send's own answer", () => {
     const state = run(deliveryEvent('out-1', 'delivered', '2026-12-01T10:00:02.000Z'), {
       type: 'message.accepted',
       sessionId: 'demo',
@@ -155,14 +166,19 @@ describe('the console state', () => {
   });
 
   it('forgets a removed session and everything about it, and everything on reset', () => {
-    const state = run({ type: 'sessions.loaded', sessions: [session()] }, qrEvent('qr-1', '2026-12-01T10:00:01.000Z'), deliveryEvent('out-1', 'sent', '2026-12-01T10:00:02.000Z'), { type: 'session.removed', sessionId: 'demo' });
+    const state = run(
+      { type: 'sessions.loaded', sessions: [session()] },
+      qrEvent('qr-1', '2026-12-01T10:00:01.000Z'),
+      deliveryEvent('out-1', 'sent', '2026-12-01T10:00:02.000Z'),
+      { type: 'session.removed', sessionId: 'demo' },
+    );
     expect(state.sessions).toEqual({});
     expect(state.prompts).toEqual({});
     expect(state.sent).toEqual({});
     expect(consoleReducer({ ...state, stream: 'live' }, { type: 'reset' })).toBe(initialConsoleState);
   });
 
-  it('follows the stream\'s state', () => {
+  it("follows the stream's state", () => {
     expect(run({ type: 'stream', state: 'live' }).stream).toBe('live');
     expect(run({ type: 'stream', state: 'live' }, { type: 'stream', state: 'reconnecting' }).stream).toBe('reconnecting');
   });

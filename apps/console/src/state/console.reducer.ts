@@ -92,7 +92,14 @@ function rowFrom(session: SessionDto): SessionRow {
 /** The REST view, unless the console already heard of a newer status (events can overtake answers). */
 function mergeRow(current: SessionRow | undefined, incoming: SessionRow): SessionRow {
   if (!current || incoming.statusAt >= current.statusAt) return incoming;
-  return { ...incoming, status: current.status, phone: current.phone ?? incoming.phone, workerId: current.workerId, lastError: current.lastError, statusAt: current.statusAt };
+  return {
+    ...incoming,
+    status: current.status,
+    phone: current.phone ?? incoming.phone,
+    workerId: current.workerId,
+    lastError: current.lastError,
+    statusAt: current.statusAt,
+  };
 }
 
 const without = <T>(record: Record<string, T>, key: string): Record<string, T> => {
@@ -200,7 +207,14 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
     }
     case 'message.accepted': {
       const { sessionId, to, summary, result } = action;
-      const update: SentMessage = { outboundId: result.messageId, to, summary, status: result.status as DeliveryStatus, error: result.error ?? null, at: new Date().toISOString() };
+      const update: SentMessage = {
+        outboundId: result.messageId,
+        to,
+        summary,
+        status: result.status as DeliveryStatus,
+        error: result.error ?? null,
+        at: new Date().toISOString(),
+      };
       return { ...state, sent: { ...state.sent, [sessionId]: upsertSent(state.sent[sessionId], update) } };
     }
     case 'live':

@@ -16,6 +16,11 @@ describe('console routes', () => {
   });
 
   it('marks the admin pages', () => {
-    expect([{ page: 'workers' }, { page: 'users' }, { page: 'sessions' }, { page: 'account' }].map((route) => isAdminPage(route as Route))).toEqual([true, true, false, false]);
+    expect([{ page: 'workers' }, { page: 'users' }, { page: 'sessions' }, { page: 'account' }].map((route) => isAdminPage(route as Route))).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });

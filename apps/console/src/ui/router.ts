@@ -2,12 +2,7 @@
  * The console's pages, addressed by the URL's hash (`#/sessions/demo`): the gateway serves one
  * static index.html, and a reload or a shared link opens the same page.
  */
-export type Route =
-  | { page: 'sessions' }
-  | { page: 'session'; sessionId: string }
-  | { page: 'workers' }
-  | { page: 'users' }
-  | { page: 'account' };
+export type Route = { page: 'sessions' } | { page: 'session'; sessionId: string } | { page: 'workers' } | { page: 'users' } | { page: 'account' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);

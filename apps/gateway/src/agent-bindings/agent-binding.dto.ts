@@ -43,7 +43,12 @@ export class AgentSettingsDto {
   @ApiProperty({ example: 'https://ai.example.com/agents/support-bot/execute', nullable: true, type: String })
   endpointUrl!: string | null;
 
-  @ApiProperty({ example: 'http://ai-backend:5000/agents/support-bot/execute', nullable: true, type: String, description: 'What is called for numbers without a chatbot binding; null when nothing is configured' })
+  @ApiProperty({
+    example: 'http://ai-backend:5000/agents/support-bot/execute',
+    nullable: true,
+    type: String,
+    description: 'What is called for numbers without a chatbot binding; null when nothing is configured',
+  })
   effectiveEndpoint!: string | null;
 
   @ApiProperty({ example: true, description: 'Whether the session has its own api key (the key itself is never shown)' })
@@ -55,7 +60,12 @@ export class AgentSettingsDto {
 
 /** `PUT /sessions/{id}/chatbots/{senderNumber}` (seed 002 chatbots: status and endpoint per number). */
 export class UpsertChatbotDto {
-  @ApiPropertyOptional({ example: 'https://ai.example.com/agents/vip-bot/execute', nullable: true, type: String, description: 'Endpoint for this number; null = the session\'s' })
+  @ApiPropertyOptional({
+    example: 'https://ai.example.com/agents/vip-bot/execute',
+    nullable: true,
+    type: String,
+    description: "Endpoint for this number; null = the session's",
+  })
   @IsOptional()
   @IsUrl(HTTP_URL, { message: 'endpointUrl must be an http(s) URL' })
   @Length(8, 2048)
@@ -74,7 +84,7 @@ export class ChatbotBindingDto {
   @ApiProperty({ example: 'support-bot' })
   sessionId!: string;
 
-  @ApiProperty({ example: '6281234567890', description: 'The contact\'s number, digits with country code' })
+  @ApiProperty({ example: '6281234567890', description: "The contact's number, digits with country code" })
   senderNumber!: string;
 
   @ApiProperty({ example: null, nullable: true, type: String })

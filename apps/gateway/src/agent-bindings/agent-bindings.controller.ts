@@ -41,7 +41,7 @@ export class AgentBindingsController {
   @Put('chatbots/:senderNumber')
   @ApiOperation({
     summary: 'Create or change the chatbot binding of a contact number',
-    description: 'Messages from this number are answered by `endpointUrl` (or the session\'s endpoint when null), or not at all when `enabled` is false.',
+    description: "Messages from this number are answered by `endpointUrl` (or the session's endpoint when null), or not at all when `enabled` is false.",
   })
   @ApiOkResponse({ type: ChatbotBindingDto })
   upsertChatbot(@Param('id') sessionId: string, @Param('senderNumber') senderNumber: string, @Body() body: UpsertChatbotDto): Promise<ChatbotBindingDto> {
@@ -49,7 +49,7 @@ export class AgentBindingsController {
   }
 
   @Delete('chatbots/:senderNumber')
-  @ApiOperation({ summary: 'Remove the chatbot binding of a contact number (the session\'s agent answers it again)' })
+  @ApiOperation({ summary: "Remove the chatbot binding of a contact number (the session's agent answers it again)" })
   @ApiOkResponse({ type: ChatbotDeletedDto })
   async deleteChatbot(@Param('id') sessionId: string, @Param('senderNumber') senderNumber: string): Promise<ChatbotDeletedDto> {
     return { deleted: await this.bindings.deleteChatbot(sessionId, senderNumber) };

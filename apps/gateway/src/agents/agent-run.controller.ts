@@ -21,8 +21,8 @@ export class AgentRunController {
   @ApiOperation({
     summary: 'Run the AI agent on an input and send its reply to a chat (seed 003)',
     description:
-      'Calls the agent endpoint (chatbot binding of `session_id`, else the session\'s endpoint, else `${AI_BACKEND_URL}/agents/{id}/execute`) ' +
-      'with `Authorization: Bearer <session api key>`, within AI_TIMEOUT_MS, and sends the `reply` to `session_id` through the session\'s outbox. ' +
+      "Calls the agent endpoint (chatbot binding of `session_id`, else the session's endpoint, else `${AI_BACKEND_URL}/agents/{id}/execute`) " +
+      "with `Authorization: Bearer <session api key>`, within AI_TIMEOUT_MS, and sends the `reply` to `session_id` through the session's outbox. " +
       'The session must be connected (409 SESSION_NOT_CONNECTED, or 503 SESSION_NOT_READY while it reconnects; checked before the AI is called).',
   })
   @ApiOkResponse({ type: AgentRunResultDto })

@@ -18,7 +18,7 @@ export class AgentRunDto {
 
   @ApiProperty({
     example: '6281234567890',
-    description: 'The conversation partner (number or JID): the agent\'s memory key, and where the reply is sent',
+    description: "The conversation partner (number or JID): the agent's memory key, and where the reply is sent",
   })
   @IsString()
   @Length(3, 100)
@@ -31,7 +31,7 @@ export class AgentRunDto {
 }
 
 export class AgentRunResultDto {
-  @ApiProperty({ example: 'Hi! How can I help?', nullable: true, type: String, description: 'The agent\'s reply; null when it chose not to answer' })
+  @ApiProperty({ example: 'Hi! How can I help?', nullable: true, type: String, description: "The agent's reply; null when it chose not to answer" })
   reply!: string | null;
 
   @ApiProperty({ description: 'The reply was handed to WhatsApp (false: no reply, still queued, or failed; see replyStatus)' })
@@ -40,7 +40,12 @@ export class AgentRunResultDto {
   @ApiProperty({ enum: DELIVERY_STATUSES, nullable: true, example: 'sent', description: 'Where the reply message stands; null without a reply' })
   replyStatus!: DeliveryStatus | null;
 
-  @ApiProperty({ nullable: true, type: String, example: '5b1e7c9a-0d2f-4e6a-8b3c-7d9e1f2a4b6c', description: 'The reply\'s message id (GET /sessions/{id}/messages/{messageId})' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '5b1e7c9a-0d2f-4e6a-8b3c-7d9e1f2a4b6c',
+    description: "The reply's message id (GET /sessions/{id}/messages/{messageId})",
+  })
   messageId!: string | null;
 
   @ApiProperty({ nullable: true, type: String, example: '3EB0A1B2C3D4E5F6A7B8C9' })

@@ -3,9 +3,7 @@ import { ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkRes
 import { CurrentPrincipal } from '../credentials/auth.decorators';
 import type { Principal } from '../credentials/principal';
 import { ErrorEnvelopeDto } from '../errors/error-envelope.dto';
-import {
-  AllowedNumberDeletedDto, AllowedNumberDto, CreateAllowedNumberDto, ListAllowedNumbersQueryDto, UpdateAllowedNumberDto,
-} from './allowed-number.dto';
+import { AllowedNumberDeletedDto, AllowedNumberDto, CreateAllowedNumberDto, ListAllowedNumbersQueryDto, UpdateAllowedNumberDto } from './allowed-number.dto';
 import { AllowedNumbersService } from './allowed-numbers.service';
 
 /**

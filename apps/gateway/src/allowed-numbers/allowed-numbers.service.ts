@@ -31,7 +31,8 @@ export class AllowedNumbersService {
     const linkedSession = (await this.ownNumbers(principal)).get(whatsappNumber);
     if (!isAdmin(principal)) {
       if (!linkedSession) throw new AppError('FORBIDDEN', `${whatsappNumber} is not the number of one of your sessions`);
-      if (body.sessionId && body.sessionId !== linkedSession) throw new AppError('INVALID_PAYLOAD', `${whatsappNumber} is linked to session ${linkedSession}, not ${body.sessionId}`);
+      if (body.sessionId && body.sessionId !== linkedSession)
+        throw new AppError('INVALID_PAYLOAD', `${whatsappNumber} is linked to session ${linkedSession}, not ${body.sessionId}`);
     }
     const sessionId = body.sessionId ?? linkedSession ?? (await this.sessions.findActiveByPhone(whatsappNumber))?.id ?? null;
     return AllowedNumberDto.from(await this.numbers.create({ whatsappNumber, sessionId, status: body.status ?? 'active' }));

@@ -5,11 +5,14 @@ import { IssuedCredentialDto, issuedCredentialFields, ShownOnceDto } from '../cr
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'crm-integration', description: 'What the key is for' })
-  @IsString() @MinLength(1) @MaxLength(100)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   name!: string;
 
   @ApiPropertyOptional({ example: '2027-01-01T00:00:00.000Z', description: 'The key stops working at this time; default never' })
-  @IsOptional() @IsDateString()
+  @IsOptional()
+  @IsDateString()
   expiresAt?: string;
 }
 

@@ -6,7 +6,11 @@ describe('/users/{id}/api-keys', () => {
   const asTenant = () => ({ authorization: `Bearer ${tenant.jwt}` });
 
   it('shows a new key once, stores only its hash, and lists prefix and metadata only', async () => {
-    const created = await http().post(`/users/${tenant.user.id}/api-keys`).set(asTenant()).send({ name: 'crm', expiresAt: '2099-01-01T00:00:00.000Z' }).expect(201);
+    const created = await http()
+      .post(`/users/${tenant.user.id}/api-keys`)
+      .set(asTenant())
+      .send({ name: 'crm', expiresAt: '2099-01-01T00:00:00.000Z' })
+      .expect(201);
     const key = created.body.key as string;
     expect(key).toMatch(/^wgk_[\w-]{43}$/);
     expect(created.body).toMatchObject({ name: 'crm', prefix: key.slice(0, 12), expiresAt: '2099-01-01T00:00:00.000Z', lastUsedAt: null, revokedAt: null });

@@ -16,7 +16,10 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @LoginAttempt()
-  @ApiOperation({ summary: 'Log in: a JWT for `Authorization: Bearer`', description: 'Attempts per email and IP are limited (LOGIN_RATE_LIMIT per LOGIN_RATE_WINDOW).' })
+  @ApiOperation({
+    summary: 'Log in: a JWT for `Authorization: Bearer`',
+    description: 'Attempts per email and IP are limited (LOGIN_RATE_LIMIT per LOGIN_RATE_WINDOW).',
+  })
   @ApiOkResponse({ type: AccessTokenDto })
   @ApiUnauthorizedResponse({ description: 'UNAUTHORIZED: wrong email or password, or a disabled account', type: ErrorEnvelopeDto })
   login(@Body() body: LoginDto): Promise<AccessTokenDto> {

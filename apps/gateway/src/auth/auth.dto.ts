@@ -6,18 +6,25 @@ import type { CredentialKind } from '../credentials/principal';
 
 export class LoginDto {
   @ApiProperty({ example: 'budi@example.com' })
-  @NormalizeEmail() @IsEmail() @MaxLength(254)
+  @NormalizeEmail()
+  @IsEmail()
+  @MaxLength(254)
   email!: string;
 
   @ApiProperty({ example: 'correct horse battery staple' })
-  @IsString() @MinLength(1) @MaxLength(PASSWORD_MAX_LENGTH)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(PASSWORD_MAX_LENGTH)
   password!: string;
 }
 
 export class RegisterDto extends NewAccountFields {}
 
 export class AccessTokenDto {
-  @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIyZjlhNGQyZSJ9.c2lnbmF0dXJl', description: 'Send as `Authorization: Bearer <accessToken>`' })
+  @ApiProperty({
+    example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIyZjlhNGQyZSJ9.c2lnbmF0dXJl',
+    description: 'Send as `Authorization: Bearer <accessToken>`',
+  })
   accessToken!: string;
 
   @ApiProperty({ example: 'Bearer', enum: ['Bearer'] })

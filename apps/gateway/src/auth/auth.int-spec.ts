@@ -49,7 +49,11 @@ describe('POST /auth/login and GET /auth/me', () => {
 
   beforeAll(async () => {
     app = await createGatewayApp({ JWT_EXPIRES_IN: '2h' });
-    await request(app.getHttpServer()).post('/users').set('x-api-key', TEST_ADMIN_API_KEY).send({ email, password, name: 'Wayan', role: 'readonly' }).expect(201);
+    await request(app.getHttpServer())
+      .post('/users')
+      .set('x-api-key', TEST_ADMIN_API_KEY)
+      .send({ email, password, name: 'Wayan', role: 'readonly' })
+      .expect(201);
   });
   afterAll(() => app.close());
 

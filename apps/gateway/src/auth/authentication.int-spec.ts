@@ -127,7 +127,11 @@ describe('authentication', () => {
     it('act on their own session, with user rights at most', async () => {
       const response = await probe(owner.session.id, bearer(owner.sessionToken.token)).expect(201);
       expect(response.body).toEqual({
-        via: 'session-token', userId: owner.user.id, role: 'user', sessionId: owner.session.id, credentialId: owner.sessionToken.id,
+        via: 'session-token',
+        userId: owner.user.id,
+        role: 'user',
+        sessionId: owner.session.id,
+        credentialId: owner.sessionToken.id,
       });
     });
 
@@ -165,8 +169,7 @@ describe('authentication', () => {
       await db.prisma.session.update({ where: { id: session.id }, data: { aiApiKeyCipher: box().seal(key) } });
       return session.id;
     };
-    const storedKey = async (sessionId: string) =>
-      box().open((await db.prisma.session.findUniqueOrThrow({ where: { id: sessionId } })).aiApiKeyCipher!);
+    const storedKey = async (sessionId: string) => box().open((await db.prisma.session.findUniqueOrThrow({ where: { id: sessionId } })).aiApiKeyCipher!);
 
     it('is a session token for its session', async () => {
       const sessionId = await sessionWithKey('sk-agent-key-1');

@@ -44,5 +44,4 @@ export class AdminRegistrationController {
   }
 }
 
-export const registrationController = (mode: RegistrationMode): Type =>
-  mode === 'open' ? OpenRegistrationController : AdminRegistrationController;
+export const registrationController = (mode: RegistrationMode): Type => (mode === 'open' ? OpenRegistrationController : AdminRegistrationController);

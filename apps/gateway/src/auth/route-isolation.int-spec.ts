@@ -48,10 +48,23 @@ describe.each(CONFIGURATIONS)('route isolation over /docs-json ($label)', ({ env
     const operations = await checker.operations();
     expect(operations.map((op) => `${op.method.toUpperCase()} ${op.path}`)).toEqual(
       expect.arrayContaining([
-        'POST /auth/login', 'POST /auth/register', 'GET /auth/me', 'GET /health', 'GET /metrics', 'GET /workers',
-        'GET /users', 'POST /users', 'GET /users/{id}', 'PATCH /users/{id}', 'DELETE /users/{id}',
-        'POST /users/{id}/api-keys', 'GET /users/{id}/api-keys', 'DELETE /users/{id}/api-keys/{keyId}',
-        'POST /sessions/{id}/tokens', 'GET /sessions/{id}/tokens', 'DELETE /sessions/{id}/tokens/{tokenId}',
+        'POST /auth/login',
+        'POST /auth/register',
+        'GET /auth/me',
+        'GET /health',
+        'GET /metrics',
+        'GET /workers',
+        'GET /users',
+        'POST /users',
+        'GET /users/{id}',
+        'PATCH /users/{id}',
+        'DELETE /users/{id}',
+        'POST /users/{id}/api-keys',
+        'GET /users/{id}/api-keys',
+        'DELETE /users/{id}/api-keys/{keyId}',
+        'POST /sessions/{id}/tokens',
+        'GET /sessions/{id}/tokens',
+        'DELETE /sessions/{id}/tokens/{tokenId}',
       ]),
     );
     expect(await checker.check(operations)).toEqual([]);
@@ -109,23 +122,28 @@ describe('route isolation of the live-event stream (GET /events)', () => {
     const admin = await open({ authorization: `Bearer ${adminJwt}` });
 
     const mine = owner.session.id;
-    await app.get(LiveEventPublisher).publish([
-      sample.status(mine, owner.user.id, 'connecting'),
-      sample.qr(mine),
-      sample.received(other.session.id, 'for the other tenant'),
-      sample.status(mine, owner.user.id, 'connected', 'awaiting_qr'),
-      sample.received(mine, 'halo'),
-      sample.receipt(mine, owner.message.id, 'delivered'),
-      sample.receipt(mine, owner.message.id, 'read'),
-      sample.progress(mine, owner.bulkJob.id, 1, 1),
-    ]);
+    await app
+      .get(LiveEventPublisher)
+      .publish([
+        sample.status(mine, owner.user.id, 'connecting'),
+        sample.qr(mine),
+        sample.received(other.session.id, 'for the other tenant'),
+        sample.status(mine, owner.user.id, 'connected', 'awaiting_qr'),
+        sample.received(mine, 'halo'),
+        sample.receipt(mine, owner.message.id, 'delivered'),
+        sample.receipt(mine, owner.message.id, 'read'),
+        sample.progress(mine, owner.bulkJob.id, 1, 1),
+      ]);
     await admin.waitFor(() => admin.events().length === 8, 10_000, 'every event for the admin');
     // Events go to every stream in the same pass; a moment more for any stray one to show up.
     await new Promise((resolve) => setTimeout(resolve, 300));
 
-    const ownerSees = ['session.status', 'session.qr', 'session.status', 'message.received', 'message.status', 'message.status', 'job.progress'].map((name) => `${mine} ${name}`);
+    const ownerSees = ['session.status', 'session.qr', 'session.status', 'message.received', 'message.status', 'message.status', 'job.progress'].map(
+      (name) => `${mine} ${name}`,
+    );
     for (const stream of [ownerKey, ownerJwt, ownerTicket]) expect(summary(stream)).toEqual(ownerSees);
-    for (const stream of [ownerToken, ownerTokenTicket]) expect(summary(stream)).toEqual([`${mine} message.status`, `${mine} message.status`, `${mine} job.progress`]);
+    for (const stream of [ownerToken, ownerTokenTicket])
+      expect(summary(stream)).toEqual([`${mine} message.status`, `${mine} message.status`, `${mine} job.progress`]);
     expect(summary(otherJwt)).toEqual([`${other.session.id} message.received`]);
     expect(summary(otherToken)).toEqual([]);
     expect(summary(readonlyKey)).toEqual([]);
@@ -135,7 +153,11 @@ describe('route isolation of the live-event stream (GET /events)', () => {
 
   it('answers a session the caller may not see as not found, whatever the credential', async () => {
     const asked = `?sessionId=${owner.session.id}`;
-    const callers: Array<Record<string, string>> = [{ authorization: `Bearer ${other.jwt}` }, { 'x-api-key': readonly.apiKey.key }, { authorization: `Bearer ${other.sessionToken.token}` }];
+    const callers: Array<Record<string, string>> = [
+      { authorization: `Bearer ${other.jwt}` },
+      { 'x-api-key': readonly.apiKey.key },
+      { authorization: `Bearer ${other.sessionToken.token}` },
+    ];
     for (const headers of callers) {
       const refused = await SseRecorder.open(`${baseUrl}/events${asked}`, headers);
       expect(refused.status).toBe(404);

@@ -44,14 +44,14 @@ describe('the web console at /console', () => {
       }
     });
 
-    it('keeps the API closed: the console\'s calls need a credential like any other', async () => {
+    it("keeps the API closed: the console's calls need a credential like any other", async () => {
       const response = await request(app.getHttpServer()).get('/sessions').expect(401);
       expect(response.body.error.code).toBe('UNAUTHORIZED');
       // The console's stricter policy is its own files'; the API keeps the gateway-wide one.
       expect(response.headers['content-security-policy']).not.toContain("default-src 'none'");
     });
 
-    it('answers a file it does not have with the API\'s 404 envelope', async () => {
+    it("answers a file it does not have with the API's 404 envelope", async () => {
       const response = await request(app.getHttpServer()).get('/console/assets/missing.js').expect(404);
       expect(response.body.error.code).toBe('NOT_FOUND');
     });

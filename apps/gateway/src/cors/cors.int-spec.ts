@@ -23,7 +23,7 @@ describe('CORS from ALLOWED_ORIGINS', () => {
 
     afterAll(() => app.close());
 
-    it('answers an allowed origin\'s preflight with its origin, the methods and headers the API takes, and no credentials', async () => {
+    it("answers an allowed origin's preflight with its origin, the methods and headers the API takes, and no credentials", async () => {
       const response = await preflight(app, ALLOWED).expect(204);
       expect(response.headers['access-control-allow-origin']).toBe(ALLOWED);
       expect(response.headers['access-control-allow-methods']!.split(',')).toEqual(expect.arrayContaining(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']));
@@ -35,7 +35,7 @@ describe('CORS from ALLOWED_ORIGINS', () => {
       expect(response.headers['access-control-allow-credentials']).toBeUndefined();
     });
 
-    it('gives a refused origin\'s preflight no permission', async () => {
+    it("gives a refused origin's preflight no permission", async () => {
       const response = await preflight(app, REFUSED);
       expect(response.headers['access-control-allow-origin']).toBeUndefined();
       expect(response.headers['access-control-allow-credentials']).toBeUndefined();
@@ -50,7 +50,7 @@ describe('CORS from ALLOWED_ORIGINS', () => {
       expect(denied.body).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
     });
 
-    it('gives a refused origin\'s actual requests no permission (the browser keeps the answer from the page)', async () => {
+    it("gives a refused origin's actual requests no permission (the browser keeps the answer from the page)", async () => {
       const response = await request(app.getHttpServer()).get('/sessions').set('origin', REFUSED).set('x-api-key', TEST_ADMIN_API_KEY);
       expect(response.headers['access-control-allow-origin']).toBeUndefined();
     });

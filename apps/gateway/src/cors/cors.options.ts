@@ -5,7 +5,16 @@ import { IDEMPOTENCY_KEY_HEADER } from '../idempotency/idempotency.fingerprint';
 import { IDEMPOTENT_REPLAYED_HEADER } from '../idempotency/idempotency.interceptor';
 
 /** Request headers a browser app may send: credentials, JSON bodies, idempotency, tracing, SSE resume. */
-export const CORS_ALLOWED_HEADERS = ['authorization', API_KEY_HEADER, 'content-type', 'accept', IDEMPOTENCY_KEY_HEADER, TRACE_ID_HEADER, 'traceparent', 'last-event-id'];
+export const CORS_ALLOWED_HEADERS = [
+  'authorization',
+  API_KEY_HEADER,
+  'content-type',
+  'accept',
+  IDEMPOTENCY_KEY_HEADER,
+  TRACE_ID_HEADER,
+  'traceparent',
+  'last-event-id',
+];
 
 /** Response headers a browser app may read besides the CORS-safelisted ones. */
 export const CORS_EXPOSED_HEADERS = [TRACE_ID_HEADER, 'retry-after', IDEMPOTENT_REPLAYED_HEADER];

@@ -35,12 +35,10 @@ export const AUTH_EXTENSIONS = {
  * No credential needed (health, login). Every other route requires one: default deny. Documented
  * as an operation whose only security requirement is the empty one (anonymous).
  */
-export const Public = () =>
-  applyDecorators(SetMetadata(AUTH_METADATA.public, true), ApiSecurity({}), ApiExtension(AUTH_EXTENSIONS.public, true));
+export const Public = () => applyDecorators(SetMetadata(AUTH_METADATA.public, true), ApiSecurity({}), ApiExtension(AUTH_EXTENSIONS.public, true));
 
 /** Only these roles may call the route; anyone else gets 403 FORBIDDEN. */
-export const Roles = (...roles: UserRole[]) =>
-  applyDecorators(SetMetadata(AUTH_METADATA.roles, roles), ApiExtension(AUTH_EXTENSIONS.roles, roles));
+export const Roles = (...roles: UserRole[]) => applyDecorators(SetMetadata(AUTH_METADATA.roles, roles), ApiExtension(AUTH_EXTENSIONS.roles, roles));
 
 /**
  * The route acts on the session named by this route parameter: only its owner or an admin may
@@ -59,8 +57,7 @@ export const SessionScoped = (param = 'id', options: { allowMissing?: boolean } 
  * The route acts on the user account named by this route parameter: only that user or an admin
  * may call it; for anyone else it does not exist (404 USER_NOT_FOUND).
  */
-export const UserScoped = (param = 'id') =>
-  applyDecorators(SetMetadata(AUTH_METADATA.userParam, param), ApiExtension(AUTH_EXTENSIONS.userParam, param));
+export const UserScoped = (param = 'id') => applyDecorators(SetMetadata(AUTH_METADATA.userParam, param), ApiExtension(AUTH_EXTENSIONS.userParam, param));
 
 /**
  * A session token bound to the route's session (the `@SessionScoped` parameter) may call it too
@@ -73,8 +70,7 @@ export const AcceptsSessionToken = () =>
  * The route also accepts a live-events ticket in the `ticket` query parameter instead of a
  * credential header (a browser's EventSource cannot send headers; see POST /events/tickets).
  */
-export const AcceptsTicket = () =>
-  applyDecorators(SetMetadata(AUTH_METADATA.acceptsTicket, true), ApiExtension(AUTH_EXTENSIONS.acceptsTicket, true));
+export const AcceptsTicket = () => applyDecorators(SetMetadata(AUTH_METADATA.acceptsTicket, true), ApiExtension(AUTH_EXTENSIONS.acceptsTicket, true));
 
 /**
  * With @AcceptsSessionToken on a route that names no session: the handler itself confines a
@@ -83,8 +79,7 @@ export const AcceptsTicket = () =>
 export const FiltersToTokenSession = () => SetMetadata(AUTH_METADATA.filtersToTokenSession, true);
 
 /** A non-GET route that changes nothing, so readonly users may call it (e.g. a lookup by POST). */
-export const ReadOnlySafe = () =>
-  applyDecorators(SetMetadata(AUTH_METADATA.readOnlySafe, true), ApiExtension(AUTH_EXTENSIONS.readOnlySafe, true));
+export const ReadOnlySafe = () => applyDecorators(SetMetadata(AUTH_METADATA.readOnlySafe, true), ApiExtension(AUTH_EXTENSIONS.readOnlySafe, true));
 
 /** The authenticated caller (set on the request by the authentication guard). */
 export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {

@@ -35,10 +35,12 @@ describe('the committed OpenAPI document (openapi.json)', () => {
     const ids = Object.values(committed.paths).flatMap((item) => Object.values(item).map((operation) => operation.operationId));
     expect(ids.filter((id) => !id || !/^[a-z][a-zA-Z]*\.[a-z][a-zA-Z]*$/.test(id))).toEqual([]);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual(expect.arrayContaining(['sessions.create', 'sessions.getQr', 'messages.sendText', 'events.stream', 'events.createTicket', 'auth.register']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['sessions.create', 'sessions.getQr', 'messages.sendText', 'events.stream', 'events.createTicket', 'auth.register']),
+    );
   });
 
-  it('passes Redocly\'s recommended rules with no errors (offline, no telemetry)', async () => {
+  it("passes Redocly's recommended rules with no errors (offline, no telemetry)", async () => {
     const cli = join(ROOT, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js');
     const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
     // execFile rejects on a non-zero exit, which is how the CLI reports errors.

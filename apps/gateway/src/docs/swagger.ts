@@ -68,9 +68,9 @@ function documentAccessAnswers(document: OpenAPIObject): void {
       if (!operation[AUTH_EXTENSIONS.public]) {
         answers[401] = errorResponse('UNAUTHORIZED: no credential, or an invalid, expired or revoked one');
         if (operation[AUTH_EXTENSIONS.roles] || (WRITE_METHODS.has(method) && !operation[AUTH_EXTENSIONS.readOnlySafe])) {
-          answers[403] = errorResponse('FORBIDDEN: the caller\'s role may not call this (readonly users only read)');
+          answers[403] = errorResponse("FORBIDDEN: the caller's role may not call this (readonly users only read)");
         }
-        if (operation[AUTH_EXTENSIONS.sessionParam]) answers[404] = errorResponse('SESSION_NOT_FOUND: no such session, or not the caller\'s');
+        if (operation[AUTH_EXTENSIONS.sessionParam]) answers[404] = errorResponse("SESSION_NOT_FOUND: no such session, or not the caller's");
         if (operation[AUTH_EXTENSIONS.userParam]) answers[404] = errorResponse('USER_NOT_FOUND: no such user, or not the caller');
       }
       operation.responses = { ...answers, ...operation.responses };
@@ -110,7 +110,12 @@ export function buildOpenApiDocument(app: INestApplication, settings: Pick<Gatew
     // Relative: the document describes whichever gateway serves it (and openapi.json any gateway).
     .addServer('/')
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or session token', description: 'Login token from POST /auth/login, or a session token (on operations with x-accepts-session-token)' },
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT or session token',
+        description: 'Login token from POST /auth/login, or a session token (on operations with x-accepts-session-token)',
+      },
       SECURITY_SCHEMES.bearer,
     )
     .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER, description: 'A user API key (or ADMIN_API_KEY)' }, SECURITY_SCHEMES.apiKey)

@@ -32,8 +32,7 @@ interface BodyParserError {
 }
 
 const isBodyParserError = (error: unknown): error is BodyParserError =>
-  typeof error === 'object' && error !== null && typeof (error as BodyParserError).type === 'string' &&
-  typeof (error as BodyParserError).status === 'number';
+  typeof error === 'object' && error !== null && typeof (error as BodyParserError).type === 'string' && typeof (error as BodyParserError).status === 'number';
 
 function mapBodyParserError(error: BodyParserError): MappedError {
   if (error.type === 'entity.too.large') {

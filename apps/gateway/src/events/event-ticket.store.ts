@@ -15,7 +15,8 @@ const CREDENTIAL_KINDS = new Set<string>(['jwt', 'api-key', 'admin-key', 'sessio
 function isPrincipal(value: unknown): value is Principal {
   const candidate = value as Partial<Principal> | null;
   return (
-    typeof candidate === 'object' && candidate !== null &&
+    typeof candidate === 'object' &&
+    candidate !== null &&
     CREDENTIAL_KINDS.has(String(candidate.via)) &&
     (USER_ROLES as readonly string[]).includes(String(candidate.role)) &&
     (candidate.userId === null || typeof candidate.userId === 'string')

@@ -53,7 +53,7 @@ describe('GET /events (live events over SSE) and POST /events/tickets', () => {
     await db.close();
   });
 
-  it('streams the owner\'s events in order with their ids, framed as the webhooks\' bodies, filtered by session and event', async () => {
+  it("streams the owner's events in order with their ids, framed as the webhooks' bodies, filtered by session and event", async () => {
     const all = await SseRecorder.ready(eventsUrl(), asOwner());
     const onlyQr = await SseRecorder.ready(eventsUrl(`?sessionId=${owner.session.id}&event=session.qr`), asOwner());
     expect(all.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
@@ -191,7 +191,7 @@ describe('GET /events (live events over SSE) and POST /events/tickets', () => {
       expect(Date.parse(expiresAt) - Date.now()).toBeLessThanOrEqual(TICKET_TTL_MS);
       const stream = await SseRecorder.ready(eventsUrl(`?ticket=${encodeURIComponent(ticket)}`));
       await publish(sample.received(other.session.id, 'not yours'), sample.received(owner.session.id, 'yours'));
-      await stream.waitFor(() => stream.events().length === 1, 10_000, 'the owner\'s event');
+      await stream.waitFor(() => stream.events().length === 1, 10_000, "the owner's event");
       await sleep(200);
       expect(stream.events().map((event) => event.sessionId)).toEqual([owner.session.id]);
 
@@ -238,8 +238,14 @@ describe('GET /events (live events over SSE) and POST /events/tickets', () => {
 
     const received = await stalled.readToEnd();
     expect(received.length).toBeLessThan(total);
-    const resumed = await SseRecorder.ready(eventsUrl(`?sessionId=${owner.session.id}`), { ...asOwner(), 'last-event-id': received[received.length - 1]?.id ?? '0-0' });
-    const texts = [...received.map((message) => JSON.parse(message.data).data.text as string), ...resumed.events().map((event) => (event.data as { text: string }).text)];
+    const resumed = await SseRecorder.ready(eventsUrl(`?sessionId=${owner.session.id}`), {
+      ...asOwner(),
+      'last-event-id': received[received.length - 1]?.id ?? '0-0',
+    });
+    const texts = [
+      ...received.map((message) => JSON.parse(message.data).data.text as string),
+      ...resumed.events().map((event) => (event.data as { text: string }).text),
+    ];
     expect(texts.map((text) => Number(text.split(' ')[0]))).toEqual([...Array(total).keys()]);
     reader.close();
     resumed.close();

@@ -55,7 +55,12 @@ export function entryFields(fields: string[]): { event: LiveEventName; sessionId
  * `data:` line; anything else with line breaks is split as the SSE format requires.
  */
 export function sseMessage(id: string | null, event: string, data: string): string {
-  const dataLines = data.includes('\n') ? data.split(/\r?\n/).map((line) => `data: ${line}`).join('\n') : `data: ${data}`;
+  const dataLines = data.includes('\n')
+    ? data
+        .split(/\r?\n/)
+        .map((line) => `data: ${line}`)
+        .join('\n')
+    : `data: ${data}`;
   return `${id === null ? '' : `id: ${id}\n`}event: ${event}\n${dataLines}\n\n`;
 }
 

@@ -123,7 +123,10 @@ export class LiveEventHub implements BeforeApplicationShutdown {
   async dispatch(entries: StreamEntry[]): Promise<void> {
     if (entries.length === 0) return;
     if (this.subscribers.size > 0) {
-      const frames = await this.framesOf(entries, [...this.subscribers].some((subscriber) => needsOwners(subscriber.filter)));
+      const frames = await this.framesOf(
+        entries,
+        [...this.subscribers].some((subscriber) => needsOwners(subscriber.filter)),
+      );
       for (const frame of frames) {
         for (const subscriber of this.subscribers) subscriber.offer(frame);
       }

@@ -21,7 +21,7 @@ export class GroupsController {
   constructor(private readonly groups: GroupsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Groups the session\'s account is a member of, with their members' })
+  @ApiOperation({ summary: "Groups the session's account is a member of, with their members" })
   @ApiOkResponse({ type: GroupDto, isArray: true })
   list(@Param('id') sessionId: string, @TraceId() traceId: string): Promise<GroupDto[]> {
     return this.groups.list(sessionId, traceId);
@@ -30,7 +30,7 @@ export class GroupsController {
   @Post()
   @Idempotent()
   @ApiOperation({
-    summary: 'Create a group with a subject and members; the session\'s account becomes its superadmin',
+    summary: "Create a group with a subject and members; the session's account becomes its superadmin",
     description: 'Send an Idempotency-Key to retry safely: a retry answers the first group instead of creating another.',
   })
   @ApiCreatedResponse({ type: GroupDto })
@@ -50,7 +50,7 @@ export class GroupsController {
   @Post(':groupId/participants')
   @HttpCode(200)
   @OnGroup()
-  @ApiOperation({ summary: 'Add members (bulk); the session\'s account must be an admin', description: PER_PARTICIPANT })
+  @ApiOperation({ summary: "Add members (bulk); the session's account must be an admin", description: PER_PARTICIPANT })
   @ApiOkResponse({ type: ParticipantsResultDto })
   add(
     @Param('id') sessionId: string,
@@ -64,7 +64,7 @@ export class GroupsController {
   @Delete(':groupId/participants/:participant')
   @OnGroup()
   @ParticipantParam()
-  @ApiOperation({ summary: 'Remove a member (by number or JID); the session\'s account must be an admin', description: PER_PARTICIPANT })
+  @ApiOperation({ summary: "Remove a member (by number or JID); the session's account must be an admin", description: PER_PARTICIPANT })
   @ApiOkResponse({ type: ParticipantsResultDto })
   remove(
     @Param('id') sessionId: string,
@@ -105,7 +105,7 @@ export class GroupsController {
 
   @Get(':groupId/invite')
   @OnGroup()
-  @ApiOperation({ summary: 'The group\'s invite link; the session\'s account must be an admin' })
+  @ApiOperation({ summary: "The group's invite link; the session's account must be an admin" })
   @ApiOkResponse({ type: GroupInviteDto })
   invite(@Param('id') sessionId: string, @Param('groupId', GroupJidPipe) groupJid: string, @TraceId() traceId: string): Promise<GroupInviteDto> {
     return this.groups.invite(sessionId, groupJid, false, traceId);

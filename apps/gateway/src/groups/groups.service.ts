@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayConfig } from '@app/config';
-import { AppError, WORKER_COMMANDS, type OutboundContent, type ParticipantAction, type WorkerCommand, type WorkerRequest, type WorkerResponse } from '@app/contracts';
+import {
+  AppError,
+  WORKER_COMMANDS,
+  type OutboundContent,
+  type ParticipantAction,
+  type WorkerCommand,
+  type WorkerRequest,
+  type WorkerResponse,
+} from '@app/contracts';
 import { expandMentionTemplate } from '@app/recipients';
 import { SessionCommandRouter } from '@app/transport';
 import type { UploadedMediaFile } from '../media/media-intake.types';
@@ -47,7 +55,13 @@ export class GroupsService {
     return this.command(sessionId, WORKER_COMMANDS.groupInfo, { sessionId, groupJid, traceId });
   }
 
-  async changeParticipants(sessionId: string, groupJid: string, action: ParticipantAction, people: PeopleByField, traceId: string): Promise<ParticipantsResultDto> {
+  async changeParticipants(
+    sessionId: string,
+    groupJid: string,
+    action: ParticipantAction,
+    people: PeopleByField,
+    traceId: string,
+  ): Promise<ParticipantsResultDto> {
     const participants = this.jidsOf(people);
     const { results } = await this.command(sessionId, WORKER_COMMANDS.groupParticipants, { sessionId, groupJid, action, participants, traceId });
     return {

@@ -29,11 +29,7 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'Something the gateway needs is down; `error` names it' })
   async check(@TraceId() traceId: string, @Res({ passthrough: true }) res: Response): Promise<HealthReport> {
     try {
-      const result = await this.health.check([
-        () => this.indicators.database(),
-        () => this.indicators.redisServer(),
-        () => this.indicators.workers(),
-      ]);
+      const result = await this.health.check([() => this.indicators.database(), () => this.indicators.redisServer(), () => this.indicators.workers()]);
       return { ...result, ...processFacts(), traceId };
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;

@@ -37,7 +37,10 @@ export class DailyChatsQueryDto extends DayFields {
 
 /** Seed 002 chat history of a contact or group. */
 export class ChatHistoryQueryDto {
-  @ApiPropertyOptional({ example: '3EB0A1B2C3D4E5F6A7B8C9', description: 'Cursor: only messages older than this WhatsApp message id (`nextCursor` of the previous page)' })
+  @ApiPropertyOptional({
+    example: '3EB0A1B2C3D4E5F6A7B8C9',
+    description: 'Cursor: only messages older than this WhatsApp message id (`nextCursor` of the previous page)',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 128)
@@ -50,15 +53,21 @@ export class ChatHistoryQueryDto {
     enum: CHAT_HISTORY_SOURCES,
     default: 'database',
     description:
-      '`database`: the stored history (allowed numbers only, works with the session offline). Seed 002\'s live history from the worker holding the session: ' +
-      '`store` what its connection has seen (both directions, the phone\'s own messages, the history sync after linking); `server` that, after waiting for ' +
+      "`database`: the stored history (allowed numbers only, works with the session offline). Seed 002's live history from the worker holding the session: " +
+      "`store` what its connection has seen (both directions, the phone's own messages, the history sync after linking); `server` that, after waiting for " +
       'the history sync, plus older messages WhatsApp is asked for when the page is not full (needs a connected session); `auto` server when connected, else store.',
   })
   @IsOptional()
   @IsIn(CHAT_HISTORY_SOURCES)
   source?: ChatHistorySource;
 
-  @QueryInteger({ default: 5, minimum: 0, maximum: 60, example: 10, description: 'Live sources: seconds to wait for the history sync after linking and for WhatsApp\'s on-demand answer' })
+  @QueryInteger({
+    default: 5,
+    minimum: 0,
+    maximum: 60,
+    example: 10,
+    description: "Live sources: seconds to wait for the history sync after linking and for WhatsApp's on-demand answer",
+  })
   waitSeconds?: number;
 }
 
@@ -74,7 +83,7 @@ export class HistoryFilterQueryDto extends DayFields {
   @IsString()
   userId?: string;
 
-  @ApiPropertyOptional({ example: '6281234567890', description: 'Written by this number or JID (a contact, or a session\'s own number for sent messages)' })
+  @ApiPropertyOptional({ example: '6281234567890', description: "Written by this number or JID (a contact, or a session's own number for sent messages)" })
   @IsOptional()
   @IsString()
   @Length(3, 100)

@@ -28,7 +28,10 @@ const ORIGINS = ['stored', ...CHAT_MESSAGE_ORIGINS] as const;
 /** A message of one chat's history, from whichever source answered. */
 export class ChatMessageDto extends HistoryMessageDto {
   @ApiProperty({ description: "Written by the session's account (sent by the session, typed on the phone, or another linked device)" }) fromMe!: boolean;
-  @ApiProperty({ enum: ORIGINS, description: '`stored` (database), or how the worker came to know it: live traffic, the history sync after linking, an on-demand fetch' })
+  @ApiProperty({
+    enum: ORIGINS,
+    description: '`stored` (database), or how the worker came to know it: live traffic, the history sync after linking, an on-demand fetch',
+  })
   origin!: (typeof ORIGINS)[number];
 
   static fromStored(message: HistoryMessage): ChatMessageDto {

@@ -30,7 +30,7 @@ export class SessionChatsController {
     summary: 'History of one chat, contact or group (number or JID), newest first, paged by `before` (seed 002)',
     description:
       `\`source=database\` (default): ${STORED_ONLY} \`source=store|server|auto\`: seed 002's live history from the worker holding the session, ` +
-      'every message its connection saw or WhatsApp synced (allowed numbers or not; the phone\'s own messages too), in memory on that worker. ' +
+      "every message its connection saw or WhatsApp synced (allowed numbers or not; the phone's own messages too), in memory on that worker. " +
       '503 SESSION_NOT_READY (with Retry-After) when no worker holds the session (and for `server` when it is not connected).',
   })
   @ApiOkResponse({ type: ChatHistoryDto })
@@ -46,7 +46,10 @@ export class MessageHistoryController {
   constructor(private readonly history: HistoryService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Filtered message history of your sessions, paginated (by session, sender, receiver, chat, day or time range)', description: STORED_ONLY })
+  @ApiOperation({
+    summary: 'Filtered message history of your sessions, paginated (by session, sender, receiver, chat, day or time range)',
+    description: STORED_ONLY,
+  })
   @ApiOkResponse({ type: HistoryPageDto })
   search(@CurrentPrincipal() principal: Principal, @Query() query: HistorySearchQueryDto): Promise<HistoryPageDto> {
     return this.history.search(principal, query);

@@ -24,12 +24,36 @@ describe('history routes and allowed numbers', () => {
     await db.prisma.message.createMany({
       data: [
         ...[0, 1, 2, 3, 4].map((i) => ({
-          sessionId: tenant.session.id, waMessageId: `3EB0M${i}`, chatJid: CONTACT_JID, senderJid: i % 2 === 0 ? CONTACT_JID : own,
-          direction: i % 2 === 0 ? ('inbound' as const) : ('outbound' as const), type: 'text', text: `m${i}`, pushName: i % 2 === 0 ? 'Budi' : null,
+          sessionId: tenant.session.id,
+          waMessageId: `3EB0M${i}`,
+          chatJid: CONTACT_JID,
+          senderJid: i % 2 === 0 ? CONTACT_JID : own,
+          direction: i % 2 === 0 ? ('inbound' as const) : ('outbound' as const),
+          type: 'text',
+          text: `m${i}`,
+          pushName: i % 2 === 0 ? 'Budi' : null,
           sentAt: new Date(base + i * 60_000),
         })),
-        { sessionId: tenant.session.id, waMessageId: '3EB0G1', chatJid: GROUP, senderJid: '6282222222222@s.whatsapp.net', direction: 'inbound', type: 'image', caption: 'foto', sentAt: new Date(base) },
-        { sessionId: tenant.session.id, waMessageId: '3EB0LATE', chatJid: '6283333333333@s.whatsapp.net', senderJid: '6283333333333@s.whatsapp.net', direction: 'inbound', type: 'text', text: 'malam', sentAt: new Date('2026-01-01T18:00:00Z') },
+        {
+          sessionId: tenant.session.id,
+          waMessageId: '3EB0G1',
+          chatJid: GROUP,
+          senderJid: '6282222222222@s.whatsapp.net',
+          direction: 'inbound',
+          type: 'image',
+          caption: 'foto',
+          sentAt: new Date(base),
+        },
+        {
+          sessionId: tenant.session.id,
+          waMessageId: '3EB0LATE',
+          chatJid: '6283333333333@s.whatsapp.net',
+          senderJid: '6283333333333@s.whatsapp.net',
+          direction: 'inbound',
+          type: 'text',
+          text: 'malam',
+          sentAt: new Date('2026-01-01T18:00:00Z'),
+        },
       ],
     });
   }
@@ -53,7 +77,10 @@ describe('history routes and allowed numbers', () => {
     expect(first.body.chatJid).toBe(CONTACT_JID);
     expect(first.body.messages.map((m: { text: string }) => m.text)).toEqual(['m4', 'm3']);
     expect(first.body.messages[1]).toMatchObject({ direction: 'outbound', senderJid: `${owner.allowedNumber.whatsappNumber}@s.whatsapp.net` });
-    const second = await http().get(`${url}/${encodeURIComponent(CONTACT_JID)}/messages?limit=2&before=${first.body.nextCursor}`).set(as(owner)).expect(200);
+    const second = await http()
+      .get(`${url}/${encodeURIComponent(CONTACT_JID)}/messages?limit=2&before=${first.body.nextCursor}`)
+      .set(as(owner))
+      .expect(200);
     expect(second.body.messages.map((m: { text: string }) => m.text)).toEqual(['m2', 'm1']);
     const last = await http().get(`${url}/${CONTACT}/messages?limit=2&before=${second.body.nextCursor}`).set(as(owner)).expect(200);
     expect(last.body).toMatchObject({ nextCursor: null, messages: [{ text: 'm0' }] });
@@ -89,13 +116,18 @@ describe('history routes and allowed numbers', () => {
     await http().get(url).set(as(owner)).expect(400);
   });
 
-  it('filters the history of the caller\'s sessions only: by sender, conversation, day; stats alike', async () => {
+  it("filters the history of the caller's sessions only: by sender, conversation, day; stats alike", async () => {
     const bySender = await http().get(`/messages?sender=${CONTACT}&order=asc`).set(as(owner)).expect(200);
     expect(bySender.body).toMatchObject({ total: 3, page: 1, pageSize: 20, totalPages: 1 });
     expect(bySender.body.items.map((m: { sessionId: string; text: string }) => [m.sessionId, m.text])).toEqual([
-      [owner.session.id, 'm0'], [owner.session.id, 'm2'], [owner.session.id, 'm4'],
+      [owner.session.id, 'm0'],
+      [owner.session.id, 'm2'],
+      [owner.session.id, 'm4'],
     ]);
-    const conversation = await http().get(`/messages?sender=${CONTACT}&receiver=${owner.allowedNumber.whatsappNumber}&bothWays=true&pageSize=2&page=2`).set(as(owner)).expect(200);
+    const conversation = await http()
+      .get(`/messages?sender=${CONTACT}&receiver=${owner.allowedNumber.whatsappNumber}&bothWays=true&pageSize=2&page=2`)
+      .set(as(owner))
+      .expect(200);
     expect(conversation.body).toMatchObject({ total: 5, totalPages: 3, items: [{ text: 'm2' }, { text: 'm1' }] });
     const toContact = await http().get(`/messages?receiver=${CONTACT}`).set(as(owner)).expect(200);
     expect(toContact.body.items.map((m: { text: string }) => m.text)).toEqual(['m3', 'm1']);
@@ -103,21 +135,42 @@ describe('history routes and allowed numbers', () => {
     expect(otherSession.body).toMatchObject({ total: 0, items: [] });
     const stats = await http().get('/messages/stats?date=2026-01-01').set(as(owner)).expect(200);
     expect(stats.body).toEqual({
-      total: 7, inbound: 5, outbound: 2, byType: { text: 6, image: 1 }, chats: 3,
-      firstAt: '2026-01-01T08:00:00.000Z', lastAt: '2026-01-01T18:00:00.000Z',
+      total: 7,
+      inbound: 5,
+      outbound: 2,
+      byType: { text: 6, image: 1 },
+      chats: 3,
+      firstAt: '2026-01-01T08:00:00.000Z',
+      lastAt: '2026-01-01T18:00:00.000Z',
     });
-    const everyone = await http().get(`/messages/stats?sender=${CONTACT}`).set({ authorization: `Bearer ${adminJwt}` }).expect(200);
+    const everyone = await http()
+      .get(`/messages/stats?sender=${CONTACT}`)
+      .set({ authorization: `Bearer ${adminJwt}` })
+      .expect(200);
     expect(everyone.body.total).toBeGreaterThanOrEqual(6);
-    const oneUser = await http().get(`/messages/stats?sender=${CONTACT}&userId=${other.user.id}`).set({ authorization: `Bearer ${adminJwt}` }).expect(200);
+    const oneUser = await http()
+      .get(`/messages/stats?sender=${CONTACT}&userId=${other.user.id}`)
+      .set({ authorization: `Bearer ${adminJwt}` })
+      .expect(200);
     expect(oneUser.body.total).toBe(3);
     await http().get('/messages?sender=not-a-number').set(as(owner)).expect(400);
   });
 
   describe('/allowed-numbers', () => {
-    it('lists the numbers of the caller\'s sessions only (admins: all)', async () => {
+    it("lists the numbers of the caller's sessions only (admins: all)", async () => {
       const mine = await http().get('/allowed-numbers').set(as(owner)).expect(200);
-      expect(mine.body).toEqual([expect.objectContaining({ id: owner.allowedNumber.id, whatsappNumber: owner.allowedNumber.whatsappNumber, sessionId: owner.session.id, status: 'active' })]);
-      const all = await http().get(`/allowed-numbers?whatsappNumber=%2B${other.allowedNumber.whatsappNumber}`).set({ authorization: `Bearer ${adminJwt}` }).expect(200);
+      expect(mine.body).toEqual([
+        expect.objectContaining({
+          id: owner.allowedNumber.id,
+          whatsappNumber: owner.allowedNumber.whatsappNumber,
+          sessionId: owner.session.id,
+          status: 'active',
+        }),
+      ]);
+      const all = await http()
+        .get(`/allowed-numbers?whatsappNumber=%2B${other.allowedNumber.whatsappNumber}`)
+        .set({ authorization: `Bearer ${adminJwt}` })
+        .expect(200);
       expect(all.body.map((row: { id: string }) => row.id)).toEqual([other.allowedNumber.id]);
     });
 
@@ -132,7 +185,11 @@ describe('history routes and allowed numbers', () => {
       const switched = await http().patch(`/allowed-numbers/${owner.allowedNumber.id}`).set(as(owner)).send({ status: 'inactive' }).expect(200);
       expect(switched.body.status).toBe('inactive');
       await http().delete(`/allowed-numbers/${owner.allowedNumber.id}`).set(as(owner)).expect(200, { deleted: true });
-      const again = await http().post('/allowed-numbers').set(as(owner)).send({ whatsappNumber: `0${owner.allowedNumber.whatsappNumber.slice(2)}`, status: 'inactive' }).expect(201);
+      const again = await http()
+        .post('/allowed-numbers')
+        .set(as(owner))
+        .send({ whatsappNumber: `0${owner.allowedNumber.whatsappNumber.slice(2)}`, status: 'inactive' })
+        .expect(201);
       expect(again.body).toMatchObject({ whatsappNumber: owner.allowedNumber.whatsappNumber, sessionId: owner.session.id, status: 'inactive' });
     });
 
@@ -140,7 +197,11 @@ describe('history routes and allowed numbers', () => {
       const admin = { authorization: `Bearer ${adminJwt}` };
       const created = await http().post('/allowed-numbers').set(admin).send({ whatsappNumber: '+62 877-1234-5678' }).expect(201);
       expect(created.body).toMatchObject({ whatsappNumber: '6287712345678', sessionId: null, status: 'active' });
-      await http().get('/allowed-numbers').set(as(owner)).expect(200).expect((res) => expect(JSON.stringify(res.body)).not.toContain('6287712345678'));
+      await http()
+        .get('/allowed-numbers')
+        .set(as(owner))
+        .expect(200)
+        .expect((res) => expect(JSON.stringify(res.body)).not.toContain('6287712345678'));
       await http().delete(`/allowed-numbers/${created.body.id}`).set(admin).expect(200);
       await http().patch('/allowed-numbers/not-a-uuid').set(admin).send({}).expect(400);
     });

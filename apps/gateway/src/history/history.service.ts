@@ -8,7 +8,15 @@ import { SessionCommandRouter } from '@app/transport';
 import { isAdmin, type Principal } from '../credentials/principal';
 import { dayWindow } from './day-window';
 import type { ChatHistoryQueryDto, DailyChatsQueryDto, HistoryFilterQueryDto, HistorySearchQueryDto } from './history-query.dto';
-import { ChatHistoryDto, ChatMessageDto, ChatSummaryDto, HistoryMessageDto, HistoryStatsDto, type DailyChatsDto, type HistoryPageDto } from './history-view.dto';
+import {
+  ChatHistoryDto,
+  ChatMessageDto,
+  ChatSummaryDto,
+  HistoryMessageDto,
+  HistoryStatsDto,
+  type DailyChatsDto,
+  type HistoryPageDto,
+} from './history-view.dto';
 
 /** Time for the worker's answer on top of the wait it was given. */
 const ANSWER_MARGIN_MS = 5_000;
@@ -45,10 +53,18 @@ export class HistoryService {
     page: { limit: number; before?: string; waitMs: number },
     traceId: string,
   ): Promise<ChatHistoryDto> {
-    const notHeld = new AppError('SESSION_NOT_READY', `No worker holds session ${sessionId} now (it is not connected): its live history is not available; source=database reads the stored one`);
+    const notHeld = new AppError(
+      'SESSION_NOT_READY',
+      `No worker holds session ${sessionId} now (it is not connected): its live history is not available; source=database reads the stored one`,
+    );
     if (!(await this.leases.ownerOf(sessionId))) throw notHeld;
     try {
-      const answer = await this.router.send(sessionId, WORKER_COMMANDS.chatHistory, { sessionId, chatJid, source, ...page, traceId }, page.waitMs + ANSWER_MARGIN_MS);
+      const answer = await this.router.send(
+        sessionId,
+        WORKER_COMMANDS.chatHistory,
+        { sessionId, chatJid, source, ...page, traceId },
+        page.waitMs + ANSWER_MARGIN_MS,
+      );
       return { ...answer, messages: answer.messages.map((message) => ChatMessageDto.fromLive(sessionId, message)) };
     } catch (error) {
       // The holder let go between the lookup and the command.
@@ -67,7 +83,11 @@ export class HistoryService {
   async search(principal: Principal, query: HistorySearchQueryDto): Promise<HistoryPageDto> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 20;
-    const { items, total } = await this.history.search(this.filter(principal, query), { offset: (page - 1) * pageSize, limit: pageSize, order: query.order ?? 'desc' });
+    const { items, total } = await this.history.search(this.filter(principal, query), {
+      offset: (page - 1) * pageSize,
+      limit: pageSize,
+      order: query.order ?? 'desc',
+    });
     return { items: items.map(HistoryMessageDto.from), page, pageSize, total, totalPages: Math.ceil(total / pageSize) };
   }
 

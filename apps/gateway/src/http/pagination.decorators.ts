@@ -34,8 +34,7 @@ export function QueryInteger({ default: fallback, minimum, maximum, example, des
 }
 
 /** How many rows one page of a list holds: 1 to `maximum`, `default` when absent. */
-export const PageLimit = (range: { default: number; maximum: number; example?: number }): PropertyDecorator =>
-  QueryInteger({ ...range, minimum: 1 });
+export const PageLimit = (range: { default: number; maximum: number; example?: number }): PropertyDecorator => QueryInteger({ ...range, minimum: 1 });
 
 /** How many rows of a list to skip before the page (0 when absent). */
 export const PageOffset = (example?: number): PropertyDecorator => QueryInteger({ default: 0, minimum: 0, example });

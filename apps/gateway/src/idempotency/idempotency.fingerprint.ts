@@ -41,15 +41,17 @@ export function idempotencyScope(request: IdempotentRequest): string {
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, canonical(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
   }
   return value;
 }
 
 /** Method, path with query, body and uploaded file: what "the same request" means for a key. */
 export function requestFingerprint(request: IdempotentRequest): string {
-  const file = request.file
-    ? { sha256: sha256(request.file.buffer), name: request.file.originalname, type: request.file.mimetype }
-    : null;
+  const file = request.file ? { sha256: sha256(request.file.buffer), name: request.file.originalname, type: request.file.mimetype } : null;
   return sha256(JSON.stringify([request.method, request.originalUrl, canonical(request.body ?? null), file]));
 }

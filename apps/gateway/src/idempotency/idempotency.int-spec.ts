@@ -87,7 +87,11 @@ describe('Idempotency-Key on send routes', () => {
     expect(first.body).toMatchObject({ sessionId: 's1', key: k, run: before + 1 });
     expect(first.headers['idempotent-replayed']).toBeUndefined();
     // Same request with its JSON keys in another order.
-    const replay = await http().post('/probe-idempotency/s1/messages').set('Idempotency-Key', k).send({ priority: 1, message: 'Halo', to: '6281234567890' }).expect(201);
+    const replay = await http()
+      .post('/probe-idempotency/s1/messages')
+      .set('Idempotency-Key', k)
+      .send({ priority: 1, message: 'Halo', to: '6281234567890' })
+      .expect(201);
     expect(replay.text).toBe(first.text);
     expect(replay.headers['content-type']).toBe(first.headers['content-type']);
     expect(replay.headers['idempotent-replayed']).toBe('true');
@@ -105,7 +109,11 @@ describe('Idempotency-Key on send routes', () => {
     const k = key();
     await http().post('/probe-idempotency/s1/messages').set('Idempotency-Key', k).send(body).expect(201);
     const before = runs.send;
-    const otherBody = await http().post('/probe-idempotency/s1/messages').set('Idempotency-Key', k).send({ ...body, message: 'Bye' }).expect(422);
+    const otherBody = await http()
+      .post('/probe-idempotency/s1/messages')
+      .set('Idempotency-Key', k)
+      .send({ ...body, message: 'Bye' })
+      .expect(422);
     expect(otherBody.body.error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', details: { idempotencyKey: k } });
     const otherSession = await http().post('/probe-idempotency/s2/messages').set('Idempotency-Key', k).send(body).expect(422);
     expect(otherSession.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
@@ -116,14 +124,23 @@ describe('Idempotency-Key on send routes', () => {
     const k = key();
     const before = runs.send;
     await http().post('/probe-idempotency/s1/messages').set('x-api-key', 'caller-one').set('Idempotency-Key', k).send(body).expect(201);
-    await http().post('/probe-idempotency/s1/messages').set('x-api-key', 'caller-two').set('Idempotency-Key', k).send({ ...body, message: 'other' }).expect(201);
+    await http()
+      .post('/probe-idempotency/s1/messages')
+      .set('x-api-key', 'caller-two')
+      .set('Idempotency-Key', k)
+      .send({ ...body, message: 'other' })
+      .expect(201);
     expect(runs.send).toBe(before + 2);
   });
 
   it('answers a duplicate that arrives while the first runs with 409 and Retry-After, then replays', async () => {
     const k = key();
     const before = runs.slow;
-    const first = http().post('/probe-idempotency/slow').set('Idempotency-Key', k).send({}).then((response) => response);
+    const first = http()
+      .post('/probe-idempotency/slow')
+      .set('Idempotency-Key', k)
+      .send({})
+      .then((response) => response);
     await waitFor(() => runs.slow === before + 1);
     const duplicate = await http().post('/probe-idempotency/slow').set('Idempotency-Key', k).send({}).expect(409);
     expect(duplicate.body.error).toMatchObject({ code: 'CONFLICT', details: { idempotencyKey: k, retryAfterSeconds: 1 } });
@@ -139,9 +156,7 @@ describe('Idempotency-Key on send routes', () => {
   it('runs the handler once when ten duplicates arrive together', async () => {
     const k = key();
     const before = runs.send;
-    const responses = await Promise.all(
-      Array.from({ length: 10 }, () => http().post('/probe-idempotency/s3/messages').set('Idempotency-Key', k).send(body)),
-    );
+    const responses = await Promise.all(Array.from({ length: 10 }, () => http().post('/probe-idempotency/s3/messages').set('Idempotency-Key', k).send(body)));
     expect(runs.send).toBe(before + 1);
     const statuses = responses.map((response) => response.status);
     expect(statuses.every((status) => status === 201 || status === 409)).toBe(true);
@@ -191,7 +206,12 @@ describe('Idempotency-Key on send routes', () => {
       if (dead.outcome !== 'claimed' || retry.outcome !== 'claimed') throw new Error('unreachable');
       expect(await records.complete('test-scope', k, dead.claimedAt, 201, { late: true })).toBe(false);
       expect(await records.complete('test-scope', k, retry.claimedAt, 201, { ok: true })).toBe(true);
-      expect(await records.claim('test-scope', k, 'hash-1', times(1_000))).toEqual({ outcome: 'completed', requestHash: 'hash-1', statusCode: 201, responseBody: { ok: true } });
+      expect(await records.claim('test-scope', k, 'hash-1', times(1_000))).toEqual({
+        outcome: 'completed',
+        requestHash: 'hash-1',
+        statusCode: 201,
+        responseBody: { ok: true },
+      });
     });
 
     it('frees expired answers and purges old records', async () => {

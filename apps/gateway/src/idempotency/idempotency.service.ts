@@ -10,9 +10,7 @@ export interface IdempotencyClaimHandle {
   claimedAt: Date;
 }
 
-export type IdempotencyStart =
-  | { action: 'run'; claim: IdempotencyClaimHandle }
-  | { action: 'replay'; statusCode: number; body: unknown };
+export type IdempotencyStart = { action: 'run'; claim: IdempotencyClaimHandle } | { action: 'replay'; statusCode: number; body: unknown };
 
 /**
  * Idempotency-Key semantics (after the IETF httpapi draft): the first request with a key runs
@@ -38,7 +36,10 @@ export class IdempotencyService {
       throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request', { idempotencyKey: key });
     }
     if (claim.outcome === 'in-progress') {
-      throw new AppError('CONFLICT', 'A request with this Idempotency-Key is still being processed; retry shortly', { idempotencyKey: key, retryAfterSeconds: 1 });
+      throw new AppError('CONFLICT', 'A request with this Idempotency-Key is still being processed; retry shortly', {
+        idempotencyKey: key,
+        retryAfterSeconds: 1,
+      });
     }
     const stored = claim.responseBody;
     return { action: 'replay', statusCode: claim.statusCode, body: typeof stored === 'string' ? (JSON.parse(stored) as unknown) : undefined };

@@ -8,7 +8,10 @@ describe('findInputProblem', () => {
 
   it('refuses a million levels of nesting without overflowing the stack', () => {
     const deep = JSON.parse(`${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`);
-    expect(findInputProblem(deep, 'body')).toEqual({ field: expect.stringMatching(/^\[0\]/), problems: [expect.stringContaining(`${INPUT_LIMITS.maxDepth} levels`)] });
+    expect(findInputProblem(deep, 'body')).toEqual({
+      field: expect.stringMatching(/^\[0\]/),
+      problems: [expect.stringContaining(`${INPUT_LIMITS.maxDepth} levels`)],
+    });
   });
 
   it('accepts the deepest shape the API uses and refuses one level more than the limit', () => {
@@ -40,10 +43,12 @@ describe('findInputProblem', () => {
 
 describe('screenInput', () => {
   it('throws INVALID_PAYLOAD naming the part and the field', () => {
-    expect(() => screenInput({ path: { groupId: 'x\u0000' }, body: {} })).toThrow(expect.objectContaining({
-      code: 'INVALID_PAYLOAD',
-      message: 'groupId (path parameter) must not contain a NUL character (U+0000)',
-      details: { in: 'path', fields: [{ field: 'groupId', problems: [expect.any(String)] }] },
-    }));
+    expect(() => screenInput({ path: { groupId: 'x\u0000' }, body: {} })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_PAYLOAD',
+        message: 'groupId (path parameter) must not contain a NUL character (U+0000)',
+        details: { in: 'path', fields: [{ field: 'groupId', problems: [expect.any(String)] }] },
+      }),
+    );
   });
 });

@@ -40,8 +40,7 @@ function numberProblem(value: number): string | undefined {
   return undefined;
 }
 
-const childPath = (parent: string, key: string | number): string =>
-  typeof key === 'number' ? `${parent}[${key}]` : parent ? `${parent}.${key}` : key;
+const childPath = (parent: string, key: string | number): string => (typeof key === 'number' ? `${parent}[${key}]` : parent ? `${parent}.${key}` : key);
 
 /**
  * The first problem of a parsed input, walking it iteratively (a recursive walk is exactly what a

@@ -42,7 +42,7 @@ export class JobsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'The session\'s bulk jobs, newest first' })
+  @ApiOperation({ summary: "The session's bulk jobs, newest first" })
   @ApiOkResponse({ type: BulkJobDto, isArray: true })
   list(@Param('id') sessionId: string, @Query() query: ListBulkJobsQueryDto): Promise<BulkJobDto[]> {
     return this.jobs.list(sessionId, query);
@@ -51,7 +51,7 @@ export class JobsController {
   @Get(':jobId')
   @ApiOperation({
     summary: 'Status and progress of a bulk job (seed 002 GET /jobs/:jobId)',
-    description: 'total, currentIndex, successCount, errorCount, and the job\'s messages by delivery status.',
+    description: "total, currentIndex, successCount, errorCount, and the job's messages by delivery status.",
   })
   @ApiOkResponse({ type: BulkJobDto })
   get(@Param('id') sessionId: string, @Param('jobId') jobId: string): Promise<BulkJobDto> {

@@ -60,14 +60,22 @@ describe('/sessions/{id}/jobs (bulk jobs, seed 002)', () => {
   });
 
   it('takes seed 002 `messages`, defaults the delay to random 2-5 s, and lists and shows jobs', async () => {
-    const created = await http().post(jobsUrl()).set(asOwner()).send({ messages: [{ to: '6281234567890', message: 'Pesan 1' }] }).expect(202);
+    const created = await http()
+      .post(jobsUrl())
+      .set(asOwner())
+      .send({ messages: [{ to: '6281234567890', message: 'Pesan 1' }] })
+      .expect(202);
     expect(created.body).toMatchObject({ kind: 'text', delay: null, total: 1 });
     const shown = await http().get(`${jobsUrl()}/${created.body.id}`).set(asOwner()).expect(200);
     expect(shown.body).toEqual(created.body);
     const listed = await http().get(`${jobsUrl()}?status=queued&limit=100`).set(asOwner()).expect(200);
     expect(listed.body.map((job: { id: string }) => job.id)).toContain(created.body.id);
     expect(listed.body[0].messages).toBeUndefined();
-    await http().get(`${jobsUrl()}/no-such-job`).set(asOwner()).expect(404).expect((res) => expect(res.body.error.code).toBe('JOB_NOT_FOUND'));
+    await http()
+      .get(`${jobsUrl()}/no-such-job`)
+      .set(asOwner())
+      .expect(404)
+      .expect((res) => expect(res.body.error.code).toBe('JOB_NOT_FOUND'));
   });
 
   it('checks every item before accepting any, naming each bad field', async () => {
@@ -87,33 +95,65 @@ describe('/sessions/{id}/jobs (bulk jobs, seed 002)', () => {
       .expect(400);
     expect(response.body.error.code).toBe('INVALID_PAYLOAD');
     expect(response.body.error.details.fields.map((field: { field: string }) => field.field)).toEqual([
-      'items[1].to', 'items[2]', 'items[3]', 'items[4].mentions[0]',
+      'items[1].to',
+      'items[2]',
+      'items[3]',
+      'items[4].mentions[0]',
     ]);
     expect(await db.prisma.bulkJob.count({ where: { sessionId: tenant.session.id } })).toBe(before);
 
     const neither = await http().post(jobsUrl()).set(asOwner()).send({ delay: 1 }).expect(400);
     expect(neither.body.error.details.fields[0].field).toBe('items');
     await http().post(jobsUrl()).set(asOwner()).send({ items: [], delay: 1 }).expect(400);
-    await http().post(jobsUrl()).set(asOwner()).send({ items: [{ to: '6281234567890', message: 'x' }], delay: -1 }).expect(400);
-    const badMedia = await http().post(jobsUrl()).set(asOwner()).send({ items: [{ to: '6281234567890', message: 'x' }, { to: '6281234567890', base64: '***' }] }).expect(400);
+    await http()
+      .post(jobsUrl())
+      .set(asOwner())
+      .send({ items: [{ to: '6281234567890', message: 'x' }], delay: -1 })
+      .expect(400);
+    const badMedia = await http()
+      .post(jobsUrl())
+      .set(asOwner())
+      .send({
+        items: [
+          { to: '6281234567890', message: 'x' },
+          { to: '6281234567890', base64: '***' },
+        ],
+      })
+      .expect(400);
     expect(badMedia.body.error.message).toMatch(/^items\[1\]: /);
   });
 
   it('creates one job per Idempotency-Key', async () => {
     const body = { items: [{ to: '6281234567890', message: 'once' }], delay: 0 };
-    const first = await http().post(jobsUrl()).set({ ...asOwner(), 'idempotency-key': 'bulk-once' }).send(body).expect(202);
-    const replay = await http().post(jobsUrl()).set({ ...asOwner(), 'idempotency-key': 'bulk-once' }).send(body).expect(202);
+    const first = await http()
+      .post(jobsUrl())
+      .set({ ...asOwner(), 'idempotency-key': 'bulk-once' })
+      .send(body)
+      .expect(202);
+    const replay = await http()
+      .post(jobsUrl())
+      .set({ ...asOwner(), 'idempotency-key': 'bulk-once' })
+      .send(body)
+      .expect(202);
     expect(replay.body.id).toBe(first.body.id);
     expect(await db.prisma.bulkJob.count({ where: { idempotencyKey: 'bulk-once' } })).toBe(1);
   });
 
   it('cancels a job once, and refuses to cancel a finished one', async () => {
-    const created = await http().post(jobsUrl()).set(asOwner()).send({ items: [{ to: '6281234567890', message: 'never' }] }).expect(202);
+    const created = await http()
+      .post(jobsUrl())
+      .set(asOwner())
+      .send({ items: [{ to: '6281234567890', message: 'never' }] })
+      .expect(202);
     const cancelled = await http().post(`${jobsUrl()}/${created.body.id}/cancel`).set(asOwner()).expect(200);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', finishedAt: expect.any(String), messages: { cancelled: 1, queued: 0 } });
     await http().post(`${jobsUrl()}/${created.body.id}/cancel`).set(asOwner()).expect(200);
 
-    const done = await http().post(jobsUrl()).set(asOwner()).send({ items: [{ to: '6281234567890', message: 'done' }] }).expect(202);
+    const done = await http()
+      .post(jobsUrl())
+      .set(asOwner())
+      .send({ items: [{ to: '6281234567890', message: 'done' }] })
+      .expect(202);
     await db.prisma.bulkJob.update({ where: { id: done.body.id }, data: { status: 'completed' } });
     const refused = await http().post(`${jobsUrl()}/${done.body.id}/cancel`).set(asOwner()).expect(409);
     expect(refused.body.error.code).toBe('CONFLICT');

@@ -75,7 +75,8 @@ export class MessageContentBuilder {
   }
 
   private accept(sessionId: string, fields: MessageFieldsDto, cache: MediaCache): Promise<AcceptedMedia> {
-    const source = fields.url !== undefined && fields.url !== '' ? { type: 'url' as const, url: fields.url } : { type: 'base64' as const, data: fields.base64! };
+    const source =
+      fields.url !== undefined && fields.url !== '' ? { type: 'url' as const, url: fields.url } : { type: 'base64' as const, data: fields.base64! };
     const origin = source.type === 'url' ? source.url : createHash('sha256').update(source.data).digest('hex');
     const key = JSON.stringify([source.type, origin, fields.mediaType, fields.mimetype, fields.fileName]);
     let accepted = cache.get(key);

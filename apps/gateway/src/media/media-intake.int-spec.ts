@@ -95,8 +95,10 @@ describe('MediaIntakeService', () => {
     tempDir = await mkdtemp(join(tmpdir(), 'media-intake-'));
     sessionId = (await fixtures.session((await fixtures.user()).id)).id;
     host = new MediaHost({
-      '/cat.png': (_req, res) => res.writeHead(200, { 'content-type': 'image/png', 'content-length': PNG.length }).end(_req.method === 'HEAD' ? undefined : PNG),
-      '/report': (_req, res) => res.writeHead(200, { 'content-type': 'application/pdf', 'content-disposition': 'attachment; filename="laporan.pdf"' }).end('%PDF-1.7 fake'),
+      '/cat.png': (_req, res) =>
+        res.writeHead(200, { 'content-type': 'image/png', 'content-length': PNG.length }).end(_req.method === 'HEAD' ? undefined : PNG),
+      '/report': (_req, res) =>
+        res.writeHead(200, { 'content-type': 'application/pdf', 'content-disposition': 'attachment; filename="laporan.pdf"' }).end('%PDF-1.7 fake'),
       '/declared-huge': (req, res) =>
         req.method === 'HEAD' ? res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': 50_000_000 }).end() : stream(host, res, 50_000_000),
       '/head-lies': (req, res) =>
@@ -104,11 +106,18 @@ describe('MediaIntakeService', () => {
       '/no-length': (req, res) =>
         req.method === 'HEAD' ? res.writeHead(405).end() : (res.writeHead(200, { 'content-type': 'video/mp4' }), stream(host, res, 50_000_000)),
       '/get-declares-huge': (req, res) =>
-        req.method === 'HEAD' ? res.writeHead(405).end() : (res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': 50_000_000 }), stream(host, res, 50_000_000)),
+        req.method === 'HEAD'
+          ? res.writeHead(405).end()
+          : (res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': 50_000_000 }), stream(host, res, 50_000_000)),
       '/setup.exe': (_req, res) => res.writeHead(200, { 'content-type': 'application/x-msdownload' }).end('MZ'),
       '/gone': (_req, res) => res.writeHead(404).end(),
       '/hang': () => undefined,
-      ...Object.fromEntries(Array.from({ length: 7 }, (_, n) => [`/hop/${n + 1}`, (_req: IncomingMessage, res: ServerResponse) => res.writeHead(302, { location: n === 0 ? '/cat.png' : `/hop/${n}` }).end()])),
+      ...Object.fromEntries(
+        Array.from({ length: 7 }, (_, n) => [
+          `/hop/${n + 1}`,
+          (_req: IncomingMessage, res: ServerResponse) => res.writeHead(302, { location: n === 0 ? '/cat.png' : `/hop/${n}` }).end(),
+        ]),
+      ),
     });
     origin = await host.start();
     open = await intakeWith({ URL_FETCH_ALLOWLIST: '127.0.0.1' });
@@ -147,13 +156,20 @@ describe('MediaIntakeService', () => {
 
     it('takes the type from a data URL, parameters included, and derives the kind', async () => {
       const ogg = Buffer.from('OggS-not-really-opus');
-      const media = await accept(open, { source: { type: 'base64', data: `data:audio/ogg;codecs=opus;base64,${ogg.toString('base64')}` }, fileName: 'note.ogg' });
+      const media = await accept(open, {
+        source: { type: 'base64', data: `data:audio/ogg;codecs=opus;base64,${ogg.toString('base64')}` },
+        fileName: 'note.ogg',
+      });
       expect(media).toMatchObject({ kind: 'audio', mimeType: 'audio/ogg; codecs=opus', fileName: 'note.ogg', size: ogg.length });
     });
 
     it('accepts exactly the limit and refuses one byte more before decoding', async () => {
-      await expect(accept(open, { source: { type: 'base64', data: Buffer.alloc(MAX, 1).toString('base64') }, mimeType: 'application/pdf' })).resolves.toMatchObject({ size: MAX, kind: 'document', fileName: 'document.pdf' });
-      const error = await rejection(accept(open, { source: { type: 'base64', data: Buffer.alloc(MAX + 1, 1).toString('base64') }, mimeType: 'application/pdf' }));
+      await expect(
+        accept(open, { source: { type: 'base64', data: Buffer.alloc(MAX, 1).toString('base64') }, mimeType: 'application/pdf' }),
+      ).resolves.toMatchObject({ size: MAX, kind: 'document', fileName: 'document.pdf' });
+      const error = await rejection(
+        accept(open, { source: { type: 'base64', data: Buffer.alloc(MAX + 1, 1).toString('base64') }, mimeType: 'application/pdf' }),
+      );
       expect(error).toMatchObject({ code: 'MEDIA_TOO_LARGE', details: { maxBytes: MAX, bytes: MAX + 1 } });
       // Not base64 at all, but too long: the size verdict comes first, without decoding.
       expect((await rejection(accept(open, { source: { type: 'base64', data: '!'.repeat(8_000) } }))).code).toBe('MEDIA_TOO_LARGE');
@@ -165,7 +181,9 @@ describe('MediaIntakeService', () => {
     });
 
     it('refuses a type outside the allow-list with 415 and a kind that does not fit the type', async () => {
-      const exe = await rejection(accept(open, { source: { type: 'base64', data: Buffer.from('MZ').toString('base64') }, mimeType: 'application/x-msdownload' }));
+      const exe = await rejection(
+        accept(open, { source: { type: 'base64', data: Buffer.from('MZ').toString('base64') }, mimeType: 'application/x-msdownload' }),
+      );
       expect(exe).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', httpStatus: 415, message: 'Media of type application/x-msdownload is not accepted' });
       const unknown = await rejection(accept(open, { source: { type: 'base64', data: Buffer.from('no magic').toString('base64') } }));
       expect(unknown.code).toBe('UNSUPPORTED_MEDIA_TYPE');
@@ -199,7 +217,9 @@ describe('MediaIntakeService', () => {
     });
 
     it('refuses a GET whose declared length is over the limit without reading it', async () => {
-      expect((await rejection(accept(open, { source: { type: 'url', url: `${origin}/get-declares-huge` } }))).details).toMatchObject({ declaredBytes: 50_000_000 });
+      expect((await rejection(accept(open, { source: { type: 'url', url: `${origin}/get-declares-huge` } }))).details).toMatchObject({
+        declaredBytes: 50_000_000,
+      });
     });
 
     it('follows up to MEDIA_FETCH_MAX_REDIRECTS redirects and no more', async () => {
@@ -218,7 +238,10 @@ describe('MediaIntakeService', () => {
 
     it('refuses a downloaded type outside the allow-list and reports upstream errors', async () => {
       expect((await rejection(accept(open, { source: { type: 'url', url: `${origin}/setup.exe` } }))).code).toBe('UNSUPPORTED_MEDIA_TYPE');
-      expect(await rejection(accept(open, { source: { type: 'url', url: `${origin}/gone` } }))).toMatchObject({ code: 'INVALID_PAYLOAD', details: { status: 404 } });
+      expect(await rejection(accept(open, { source: { type: 'url', url: `${origin}/gone` } }))).toMatchObject({
+        code: 'INVALID_PAYLOAD',
+        details: { status: 404 },
+      });
       expect((await rejection(accept(open, { source: { type: 'url', url: 'ftp://example.com/a.png' } }))).message).toMatch(/only http and https/);
     });
   });

@@ -7,7 +7,14 @@ import { SafeFetchError, SafeUrlFetcher, type SafeFetchResponse } from '@app/saf
 import type { AcceptedMedia, MediaIntakeRequest, MediaSource } from './media-intake.types';
 import { MediaPreviewWriter } from './media-preview.writer';
 import {
-  extensionFor, isAllowedMimeType, mimeTypeFromFileName, normalizeMimeType, reportedMimeType, resolveMediaKind, sanitizeFileName, sniffMimeType,
+  extensionFor,
+  isAllowedMimeType,
+  mimeTypeFromFileName,
+  normalizeMimeType,
+  reportedMimeType,
+  resolveMediaKind,
+  sanitizeFileName,
+  sniffMimeType,
 } from './media-type.rules';
 
 const DATA_URL = /^data:([^;,]*)((?:;[^;,]*)*?)(;base64)?,/i;
@@ -160,7 +167,8 @@ export class MediaIntakeService {
           throw new AppError('BAD_GATEWAY', `The media URL did not answer within ${this.config.MEDIA_FETCH_TIMEOUT_MS} ms`);
         case 'network':
           // A host that does not exist or refuses connections is a URL the client should fix, not an upstream fault.
-          if (UNREACHABLE_URL.test(error.message)) throw new AppError('INVALID_PAYLOAD', `The media URL cannot be reached: ${error.message}`, { reason: 'unreachable', ...error.details });
+          if (UNREACHABLE_URL.test(error.message))
+            throw new AppError('INVALID_PAYLOAD', `The media URL cannot be reached: ${error.message}`, { reason: 'unreachable', ...error.details });
           throw new AppError('BAD_GATEWAY', `The media URL could not be fetched: ${error.message}`);
         default:
           throw new AppError('INVALID_PAYLOAD', `The media URL cannot be fetched: ${error.message}`, { reason: error.reason, ...error.details });

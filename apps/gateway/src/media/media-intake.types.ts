@@ -8,10 +8,7 @@ export interface UploadedMediaFile {
   size: number;
 }
 
-export type MediaSource =
-  | { type: 'base64'; data: string }
-  | { type: 'url'; url: string }
-  | { type: 'upload'; file: UploadedMediaFile };
+export type MediaSource = { type: 'base64'; data: string } | { type: 'url'; url: string } | { type: 'upload'; file: UploadedMediaFile };
 
 export interface MediaIntakeRequest {
   /** The session the media will be sent from (media_objects rows belong to a session). */
@@ -43,7 +40,9 @@ export interface AcceptedMedia {
  * seed 002 `base64`, `url`, multipart `file`): exactly one must be present.
  */
 export function pickMediaSource(fields: { data?: string; base64?: string; url?: string; file?: UploadedMediaFile }): MediaSource {
-  const given = Object.entries(fields).filter(([, value]) => value !== undefined && value !== '').map(([name]) => name);
+  const given = Object.entries(fields)
+    .filter(([, value]) => value !== undefined && value !== '')
+    .map(([name]) => name);
   if (given.length !== 1) {
     const problem = given.length === 0 ? 'none was given' : `got ${given.join(' and ')}`;
     throw new AppError('INVALID_PAYLOAD', `Give the media in exactly one of data/base64, url or a multipart file: ${problem}`, { given });
@@ -54,10 +53,7 @@ export function pickMediaSource(fields: { data?: string; base64?: string; url?: 
 }
 
 /** What an outbound message stores for accepted media (outbound_messages.content). */
-export function mediaContentOf(
-  media: AcceptedMedia,
-  extras: { caption?: string; quotedMessageId?: string; mentions?: string[] } = {},
-): MediaContent {
+export function mediaContentOf(media: AcceptedMedia, extras: { caption?: string; quotedMessageId?: string; mentions?: string[] } = {}): MediaContent {
   return {
     kind: media.kind,
     mediaId: media.mediaId,

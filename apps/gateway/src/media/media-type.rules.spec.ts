@@ -1,6 +1,12 @@
 import { AppError } from '@app/contracts';
 import {
-  isAllowedMimeType, mimeTypeFromFileName, normalizeMimeType, reportedMimeType, resolveMediaKind, sanitizeFileName, sniffMimeType,
+  isAllowedMimeType,
+  mimeTypeFromFileName,
+  normalizeMimeType,
+  reportedMimeType,
+  resolveMediaKind,
+  sanitizeFileName,
+  sniffMimeType,
 } from './media-type.rules';
 
 const bytes = (hex: string, text = '') => Buffer.concat([Buffer.from(hex, 'hex'), Buffer.from(text, 'latin1'), Buffer.alloc(16)]);

@@ -5,17 +5,36 @@ const GENERIC = new Set(['application/octet-stream', 'binary/octet-stream']);
 
 /** Extensions of the types a gateway usually sees: to guess a type from a file name and back. */
 const BY_EXTENSION: Record<string, string> = {
-  jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp',
-  mp4: 'video/mp4', '3gp': 'video/3gpp', mov: 'video/quicktime', avi: 'video/x-msvideo',
-  ogg: 'audio/ogg', opus: 'audio/ogg', mp3: 'audio/mpeg', m4a: 'audio/mp4', aac: 'audio/aac', amr: 'audio/amr',
-  pdf: 'application/pdf', doc: 'application/msword', xls: 'application/vnd.ms-excel', ppt: 'application/vnd.ms-powerpoint',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  mp4: 'video/mp4',
+  '3gp': 'video/3gpp',
+  mov: 'video/quicktime',
+  avi: 'video/x-msvideo',
+  ogg: 'audio/ogg',
+  opus: 'audio/ogg',
+  mp3: 'audio/mpeg',
+  m4a: 'audio/mp4',
+  aac: 'audio/aac',
+  amr: 'audio/amr',
+  pdf: 'application/pdf',
+  doc: 'application/msword',
+  xls: 'application/vnd.ms-excel',
+  ppt: 'application/vnd.ms-powerpoint',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  txt: 'text/plain', csv: 'text/csv', zip: 'application/zip',
+  txt: 'text/plain',
+  csv: 'text/csv',
+  zip: 'application/zip',
 };
 const EXTENSION_OF: Record<string, string> = Object.fromEntries(
-  Object.entries(BY_EXTENSION).reverse().map(([extension, type]) => [type, extension]),
+  Object.entries(BY_EXTENSION)
+    .reverse()
+    .map(([extension, type]) => [type, extension]),
 );
 
 /**
@@ -26,7 +45,8 @@ export function normalizeMimeType(declared: string | undefined | null): string |
   if (!declared?.trim()) return undefined;
   const [essence = '', ...parameters] = declared.split(';').map((part) => part.trim());
   const lower = essence.toLowerCase();
-  if (!MIME.test(lower)) throw new AppError('INVALID_PAYLOAD', `"${declared.slice(0, 100)}" is not a mime type (type/subtype)`, { mimeType: declared.slice(0, 100) });
+  if (!MIME.test(lower))
+    throw new AppError('INVALID_PAYLOAD', `"${declared.slice(0, 100)}" is not a mime type (type/subtype)`, { mimeType: declared.slice(0, 100) });
   if (GENERIC.has(lower)) return undefined;
   return [lower, ...parameters.filter(Boolean)].join('; ');
 }
@@ -98,7 +118,11 @@ export function resolveMediaKind(mimeType: string, requested: MediaKind | undefi
 
 /** A file name safe to show and to use in a path: no directories, no control characters. */
 export function sanitizeFileName(name: string | undefined): string | undefined {
-  const base = name?.split(/[\\/]/).pop()?.replace(/[\u0000-\u001f\u007f"]/g, '').trim();
+  const base = name
+    ?.split(/[\\/]/)
+    .pop()
+    ?.replace(/[\u0000-\u001f\u007f"]/g, '')
+    .trim();
   if (!base || base === '.' || base === '..') return undefined;
   return base.length > 200 ? base.slice(base.length - 200) : base;
 }

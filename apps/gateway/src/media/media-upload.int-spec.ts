@@ -84,7 +84,13 @@ describe('media upload through the gateway', () => {
       .field('caption', 'Invoice #123')
       .attach('file', pdf, { filename: 'invoice.pdf', contentType: 'application/pdf' })
       .expect(201);
-    expect(response.body).toEqual({ kind: 'document', mediaId: expect.any(String), mimeType: 'application/pdf', fileName: 'invoice.pdf', caption: 'Invoice #123' });
+    expect(response.body).toEqual({
+      kind: 'document',
+      mediaId: expect.any(String),
+      mimeType: 'application/pdf',
+      fileName: 'invoice.pdf',
+      caption: 'Invoice #123',
+    });
     const stored = await app.get(MediaRepository).findWithBytes(response.body.mediaId);
     expect(stored!.bytes.equals(pdf)).toBe(true);
   });
@@ -105,7 +111,12 @@ describe('media upload through the gateway', () => {
       .attach('file', Buffer.alloc(MAX + 1, 1), { filename: 'big.pdf', contentType: 'application/pdf' })
       .expect(413);
     expect(response.body).toEqual({
-      error: { code: 'MEDIA_TOO_LARGE', message: `The uploaded file is larger than the limit of ${MAX} bytes`, traceId: 'trace-upload-413', details: { maxBytes: MAX } },
+      error: {
+        code: 'MEDIA_TOO_LARGE',
+        message: `The uploaded file is larger than the limit of ${MAX} bytes`,
+        traceId: 'trace-upload-413',
+        details: { maxBytes: MAX },
+      },
     });
   });
 
@@ -124,7 +135,10 @@ describe('media upload through the gateway', () => {
 
   it('takes JSON base64 up to the media limit on the same route', async () => {
     const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(MAX - 9, 0x20)]);
-    const accepted = await request(app.getHttpServer()).post(`/probe-media/${sessionId}`).send({ base64: pdf.toString('base64') }).expect(201);
+    const accepted = await request(app.getHttpServer())
+      .post(`/probe-media/${sessionId}`)
+      .send({ base64: pdf.toString('base64') })
+      .expect(201);
     expect(accepted.body).toMatchObject({ kind: 'document', mimeType: 'application/pdf' });
     const over = Buffer.concat([pdf, Buffer.from(' ')]).toString('base64');
     const refused = await request(app.getHttpServer()).post(`/probe-media/${sessionId}`).send({ base64: over }).expect(413);
@@ -133,7 +147,10 @@ describe('media upload through the gateway', () => {
 
   it('reads the media type of bare base64, and wants exactly one media source', async () => {
     const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(64)]);
-    const json = await request(app.getHttpServer()).post(`/probe-media/${sessionId}`).send({ base64: png.toString('base64'), caption: 'hi' }).expect(201);
+    const json = await request(app.getHttpServer())
+      .post(`/probe-media/${sessionId}`)
+      .send({ base64: png.toString('base64'), caption: 'hi' })
+      .expect(201);
     expect(json.body).toMatchObject({ kind: 'image', mimeType: 'image/png', caption: 'hi' });
     const none = await request(app.getHttpServer()).post(`/probe-media/${sessionId}`).send({ caption: 'hi' }).expect(400);
     expect(none.body.error.message).toBe('Give the media in exactly one of data/base64, url or a multipart file: none was given');

@@ -17,7 +17,9 @@ export const mediaUploadParserProvider: FactoryProvider<RequestHandler> = {
   provide: MEDIA_UPLOAD_PARSER,
   inject: [SendingConfig],
   useFactory: (config: SendingConfig) =>
-    multer({ storage: multer.memoryStorage(), limits: { fileSize: config.MEDIA_MAX_BYTES, files: 1, fields: 50, parts: 51, fieldSize: 1024 * 1024 } }).single(MEDIA_FILE_FIELD),
+    multer({ storage: multer.memoryStorage(), limits: { fileSize: config.MEDIA_MAX_BYTES, files: 1, fields: 50, parts: 51, fieldSize: 1024 * 1024 } }).single(
+      MEDIA_FILE_FIELD,
+    ),
 };
 
 function uploadError(error: unknown, maxBytes: number): AppError {
@@ -50,9 +52,7 @@ export class MediaUploadInterceptor implements NestInterceptor {
     const request = http.getRequest<Request>();
     if (request.is('multipart/form-data')) {
       await new Promise<void>((resolve, reject) =>
-        this.parse(request, http.getResponse<Response>(), (error?: unknown) =>
-          error ? reject(uploadError(error, this.config.MEDIA_MAX_BYTES)) : resolve(),
-        ),
+        this.parse(request, http.getResponse<Response>(), (error?: unknown) => (error ? reject(uploadError(error, this.config.MEDIA_MAX_BYTES)) : resolve())),
       );
       // The input screening guard ran before these fields existed.
       screenInput({ body: request.body });
@@ -65,5 +65,4 @@ export class MediaUploadInterceptor implements NestInterceptor {
  * Lets a route accept the media as a multipart `file` besides JSON. The route's module must
  * import MediaModule. Put `@Idempotent()` above it, so the idempotency fingerprint sees the file.
  */
-export const MediaUpload = () =>
-  applyDecorators(UseInterceptors(MediaUploadInterceptor), ApiConsumes('application/json', 'multipart/form-data'));
+export const MediaUpload = () => applyDecorators(UseInterceptors(MediaUploadInterceptor), ApiConsumes('application/json', 'multipart/form-data'));

@@ -25,47 +25,78 @@ function NotBelowDelayMin(): PropertyDecorator {
 /** A session's own settings for one origin; an absent field takes the configured value, 0 turns a limit off. */
 export class PacingProfileSettingsDto implements Partial<PacingProfile> {
   @ApiPropertyOptional({ example: 100, description: 'Token bucket refill per minute (0 = no bucket)' })
-  @IsOptional() @IsInt() @Min(0) @Max(100_000)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
   ratePerMinute?: number;
 
   @ApiPropertyOptional({ example: 100, description: 'Token bucket size' })
-  @IsOptional() @IsInt() @Min(1) @Max(100_000)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
   burst?: number;
 
   @ApiPropertyOptional({ example: 3000, description: 'Random pause after the previous send, lower bound (ms)' })
-  @IsOptional() @IsInt() @Min(0) @Max(HOUR_MS)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(HOUR_MS)
   delayMinMs?: number;
 
   @ApiPropertyOptional({ example: 7000, description: 'Random pause after the previous send, upper bound (ms; 0 with 0 = no pause)' })
-  @IsOptional() @IsInt() @Min(0) @Max(HOUR_MS) @NotBelowDelayMin()
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(HOUR_MS)
+  @NotBelowDelayMin()
   delayMaxMs?: number;
 
   @ApiPropertyOptional({ example: 20, description: 'Sends in any 60 s window (0 = no cap)' })
-  @IsOptional() @IsInt() @Min(0) @Max(100_000)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
   maxPerMinute?: number;
 
   @ApiPropertyOptional({ example: 500, description: 'Sends in any hour (0 = no cap)' })
-  @IsOptional() @IsInt() @Min(0) @Max(1_000_000)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
   maxPerHour?: number;
 
   @ApiPropertyOptional({ example: 10, description: 'Sends to one recipient in any hour (0 = no cap)' })
-  @IsOptional() @IsInt() @Min(0) @Max(100_000)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
   maxPerRecipientPerHour?: number;
 
   @ApiPropertyOptional({ example: 3, description: 'Attempts per message, the first included' })
-  @IsOptional() @IsInt() @Min(1) @Max(20)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(20)
   maxAttempts?: number;
 }
 
 /** `PUT /sessions/{id}/pacing`: replaces the session's own settings; `{}` returns it to the configuration. */
 export class PacingSettingsDto implements PacingOverrides {
-  @ApiPropertyOptional({ type: PacingProfileSettingsDto, description: 'Single sends: send routes, the AI agent\'s replies and alerts (configured: SEND_*, seed 003\'s token bucket)' })
+  @ApiPropertyOptional({
+    type: PacingProfileSettingsDto,
+    description: "Single sends: send routes, the AI agent's replies and alerts (configured: SEND_*, seed 003's token bucket)",
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => PacingProfileSettingsDto)
   single?: PacingProfileSettingsDto;
 
-  @ApiPropertyOptional({ type: PacingProfileSettingsDto, description: 'Bulk job items and scheduled messages (configured: BULK_SEND_*, seed 001\'s anti-spam queue)' })
+  @ApiPropertyOptional({
+    type: PacingProfileSettingsDto,
+    description: "Bulk job items and scheduled messages (configured: BULK_SEND_*, seed 001's anti-spam queue)",
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => PacingProfileSettingsDto)

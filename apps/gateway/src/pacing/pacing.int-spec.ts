@@ -18,8 +18,21 @@ describe('PUT/GET /sessions/{id}/pacing', () => {
   });
 
   it('stores only the fields given and lays them over the configuration; {} returns to it', async () => {
-    const updated = await http().put(url()).set(asOwner()).send({ bulk: { delayMinMs: 500, delayMaxMs: 800, maxPerMinute: 0 }, single: { maxPerRecipientPerHour: 30 } }).expect(200);
-    expect(updated.body.bulk).toEqual({ ratePerMinute: 0, burst: 1, delayMinMs: 500, delayMaxMs: 800, maxPerMinute: 0, maxPerHour: 400, maxPerRecipientPerHour: 10, maxAttempts: 3 });
+    const updated = await http()
+      .put(url())
+      .set(asOwner())
+      .send({ bulk: { delayMinMs: 500, delayMaxMs: 800, maxPerMinute: 0 }, single: { maxPerRecipientPerHour: 30 } })
+      .expect(200);
+    expect(updated.body.bulk).toEqual({
+      ratePerMinute: 0,
+      burst: 1,
+      delayMinMs: 500,
+      delayMaxMs: 800,
+      maxPerMinute: 0,
+      maxPerHour: 400,
+      maxPerRecipientPerHour: 10,
+      maxAttempts: 3,
+    });
     expect(updated.body.single).toMatchObject({ ratePerMinute: 100, maxPerRecipientPerHour: 30 });
     expect(updated.body.overrides).toEqual({ bulk: { delayMinMs: 500, delayMaxMs: 800, maxPerMinute: 0 }, single: { maxPerRecipientPerHour: 30 } });
     expect(await stored()).toEqual({ bulk: { delayMinMs: 500, delayMaxMs: 800, maxPerMinute: 0 }, single: { maxPerRecipientPerHour: 30 } });

@@ -7,4 +7,8 @@ export function clientIp(request: Request): string {
 }
 
 /** `::ffff:10.0.0.1` and `10.0.0.1` are the same client. */
-export const normalizeIp = (ip: string): string => ip.trim().toLowerCase().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+export const normalizeIp = (ip: string): string =>
+  ip
+    .trim()
+    .toLowerCase()
+    .replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');

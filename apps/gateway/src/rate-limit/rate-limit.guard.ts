@@ -64,9 +64,7 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   protected override async throwThrottlingException(context: ExecutionContext, limit: ThrottlerLimitDetail): Promise<void> {
     context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(limit.timeToBlockExpire));
-    const message = limit.tracker.startsWith('login:')
-      ? `Too many login attempts; try again in ${limit.timeToBlockExpire} s`
-      : this.config.RATE_LIMIT_MESSAGE;
+    const message = limit.tracker.startsWith('login:') ? `Too many login attempts; try again in ${limit.timeToBlockExpire} s` : this.config.RATE_LIMIT_MESSAGE;
     throw new RateLimitedError(message, this.config.RATE_LIMIT_STATUS_CODE);
   }
 }

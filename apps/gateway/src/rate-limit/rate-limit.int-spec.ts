@@ -28,8 +28,11 @@ describe('HTTP rate limiting', () => {
 
   it('answers over the limit with RATE_LIMITED, the configured status and message, and Retry-After', async () => {
     const app = await start({
-      REDIS_PREFIX: isolatedPrefix('rl-status'), API_RATE_LIMIT: '3', API_RATE_WINDOW: '60000',
-      RATE_LIMIT_STATUS_CODE: '503', RATE_LIMIT_MESSAGE: 'Terlalu banyak permintaan, coba lagi nanti',
+      REDIS_PREFIX: isolatedPrefix('rl-status'),
+      API_RATE_LIMIT: '3',
+      API_RATE_WINDOW: '60000',
+      RATE_LIMIT_STATUS_CODE: '503',
+      RATE_LIMIT_MESSAGE: 'Terlalu banyak permintaan, coba lagi nanti',
     });
     const tenant = await new AuthFixtures(app, db).tenant();
     const first = await me(app, tenant).expect(200);
@@ -53,7 +56,9 @@ describe('HTTP rate limiting', () => {
 
     await me(app, alice, 'jwt').expect(200);
     await me(app, bob).expect(200);
-    await request(app.getHttpServer()).get('/health').expect((response) => expect(response.status).not.toBe(429));
+    await request(app.getHttpServer())
+      .get('/health')
+      .expect((response) => expect(response.status).not.toBe(429));
   });
 
   it('lets whitelisted IPs through', async () => {

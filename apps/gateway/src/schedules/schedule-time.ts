@@ -15,8 +15,7 @@ const DAY_MS = 86_400_000;
 const IANA_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
 
 /** The wall-clock display of an instant in a zone, in seed 002's format. */
-export const wallClock = (instant: Date, zone: string): string =>
-  DateTime.fromJSDate(instant, { zone }).toFormat('yyyy-MM-dd HH:mm:ss');
+export const wallClock = (instant: Date, zone: string): string => DateTime.fromJSDate(instant, { zone }).toFormat('yyyy-MM-dd HH:mm:ss');
 
 /**
  * The instant of a schedule time: `YYYY-MM-DD HH:mm[:ss]` (seed 002) or ISO 8601 without offset is
@@ -44,10 +43,12 @@ export function resolveScheduleTime(input: string, zone: string, now: Date = new
   }
   const sendAt = HAS_OFFSET.test(text) && !LOCAL.test(text) ? instant.toJSDate() : firstOccurrence(instant, zone);
   if (sendAt.getTime() <= now.getTime()) {
-    throw invalidFields([{
-      field: 'scheduleTime',
-      problems: [`${wallClock(sendAt, zone)} ${zone} is not in the future (it is ${wallClock(now, zone)} there now)`],
-    }]);
+    throw invalidFields([
+      {
+        field: 'scheduleTime',
+        problems: [`${wallClock(sendAt, zone)} ${zone} is not in the future (it is ${wallClock(now, zone)} there now)`],
+      },
+    ]);
   }
   return sendAt;
 }

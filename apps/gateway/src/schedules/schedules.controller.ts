@@ -38,14 +38,14 @@ export class SchedulesController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'The session\'s scheduled messages, soonest first (filter by status)' })
+  @ApiOperation({ summary: "The session's scheduled messages, soonest first (filter by status)" })
   @ApiOkResponse({ type: ScheduleDto, isArray: true })
   list(@Param('id') sessionId: string, @Query() query: ListSchedulesQueryDto): Promise<ScheduleDto[]> {
     return this.schedules.list(sessionId, query);
   }
 
   @Get(':scheduleId')
-  @ApiOperation({ summary: 'A scheduled message, with its message\'s delivery status once sent' })
+  @ApiOperation({ summary: "A scheduled message, with its message's delivery status once sent" })
   @ApiOkResponse({ type: ScheduleDto })
   get(@Param('id') sessionId: string, @Param('scheduleId') scheduleId: string): Promise<ScheduleDto> {
     return this.schedules.get(sessionId, scheduleId);

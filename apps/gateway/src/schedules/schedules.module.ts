@@ -9,12 +9,7 @@ import { SchedulesController } from './schedules.controller';
 import { SchedulesService } from './schedules.service';
 
 @Module({
-  imports: [
-    DbModule.forFeature([ScheduleRepository]),
-    MediaModule,
-    IdempotencyModule,
-    BullModule.registerQueue({ name: QUEUES.scheduledMessages }),
-  ],
+  imports: [DbModule.forFeature([ScheduleRepository]), MediaModule, IdempotencyModule, BullModule.registerQueue({ name: QUEUES.scheduledMessages })],
   controllers: [SchedulesController],
   providers: [SchedulesService, MessageContentBuilder],
 })

@@ -54,9 +54,13 @@ export class SchedulesService {
       case 'not-found':
         throw notFound(scheduleId);
       case 'too-late':
-        throw new AppError('CONFLICT', `Schedule ${scheduleId} cannot be cancelled: ${result.record.status === 'pending' ? 'its message is being sent' : `it is ${result.record.status}`}`, {
-          status: result.record.status,
-        });
+        throw new AppError(
+          'CONFLICT',
+          `Schedule ${scheduleId} cannot be cancelled: ${result.record.status === 'pending' ? 'its message is being sent' : `it is ${result.record.status}`}`,
+          {
+            status: result.record.status,
+          },
+        );
       case 'cancelled':
         // The job finds the schedule cancelled anyway; removing it just keeps the queue tidy.
         await this.queue.remove(scheduleId).catch(() => undefined);

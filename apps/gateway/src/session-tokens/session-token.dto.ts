@@ -5,7 +5,9 @@ import { IssuedCredentialDto, issuedCredentialFields, ShownOnceDto } from '../cr
 
 export class CreateSessionTokenDto {
   @ApiProperty({ example: 'shop-backend', description: 'What the token is for' })
-  @IsString() @MinLength(1) @MaxLength(100)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   name!: string;
 }
 

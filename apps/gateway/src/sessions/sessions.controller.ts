@@ -1,13 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, ReadOnlySafe, SessionScoped } from '../credentials/auth.decorators';
 import type { Principal } from '../credentials/principal';
@@ -38,14 +30,17 @@ export class SessionsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create or update a session (seed 003) and start it', description: 'Waits up to 60 s for the first QR when the session is not linked yet, and includes it.' })
+  @ApiOperation({
+    summary: 'Create or update a session (seed 003) and start it',
+    description: 'Waits up to 60 s for the first QR when the session is not linked yet, and includes it.',
+  })
   @ApiCreatedResponse({ type: SessionDto })
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreateSessionDto, @TraceId() traceId: string): Promise<SessionDto> {
     return this.sessions.create(principal, body, traceId);
   }
 
   @Get()
-  @ApiOperation({ summary: 'List sessions', description: 'Your sessions (admins: everyone\'s, or one user\'s). `status=connected` lists connected ones.' })
+  @ApiOperation({ summary: 'List sessions', description: "Your sessions (admins: everyone's, or one user's). `status=connected` lists connected ones." })
   @ApiOkResponse({ type: SessionDto, isArray: true })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ListSessionsQueryDto, @TraceId() traceId: string): Promise<SessionDto[]> {
     const records = await this.sessions.list(principal, query);
@@ -124,7 +119,10 @@ export class SessionsController {
 
   @Get(':id/qr')
   @SessionScoped()
-  @ApiOperation({ summary: 'The QR as raw string, PNG or SVG (seed 002)', description: 'PNG comes as a data URL in JSON, or as the image itself with `Accept: image/png`.' })
+  @ApiOperation({
+    summary: 'The QR as raw string, PNG or SVG (seed 002)',
+    description: 'PNG comes as a data URL in JSON, or as the image itself with `Accept: image/png`.',
+  })
   @ApiProduces('application/json', 'image/png', 'image/svg+xml')
   @ApiOkResponse({ type: QrStringDto })
   async qr(

@@ -180,7 +180,8 @@ export class SessionsService {
   /** An update keeps the owner; a session another tenant owns is taken (its id cannot be reused). */
   private existingOwner(principal: Principal, existing: SessionRecord, requested: string | undefined): string {
     if (!canAccessSession(principal, existing.id, existing.userId)) throw new AppError('CONFLICT', `Session id ${existing.id} is already taken`);
-    if (requested && requested !== existing.userId) throw new AppError('CONFLICT', `Session ${existing.id} is owned by another user; ownership does not change`);
+    if (requested && requested !== existing.userId)
+      throw new AppError('CONFLICT', `Session ${existing.id} is owned by another user; ownership does not change`);
     return existing.userId;
   }
 }

@@ -50,39 +50,54 @@ export class UserDto {
 /** What every new account starts with, whether an admin creates it or its owner registers. */
 export class NewAccountFields {
   @ApiProperty({ example: 'budi@example.com' })
-  @NormalizeEmail() @IsEmail() @MaxLength(254)
+  @NormalizeEmail()
+  @IsEmail()
+  @MaxLength(254)
   email!: string;
 
   @ApiProperty({ example: 'correct horse battery staple', minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
-  @IsString() @MinLength(PASSWORD_MIN_LENGTH) @MaxLength(PASSWORD_MAX_LENGTH)
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH)
+  @MaxLength(PASSWORD_MAX_LENGTH)
   password!: string;
 
   @ApiProperty({ example: 'Budi Santoso' })
-  @IsString() @MinLength(1) @MaxLength(100)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   name!: string;
 }
 
 export class CreateUserDto extends NewAccountFields {
   @ApiPropertyOptional({ enum: USER_ROLES, example: 'user', default: 'user' })
-  @IsOptional() @IsIn(USER_ROLES)
+  @IsOptional()
+  @IsIn(USER_ROLES)
   role?: UserRole;
 }
 
 export class UpdateUserDto {
   @ApiPropertyOptional({ example: 'Budi S.' })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   name?: string;
 
   @ApiPropertyOptional({ enum: USER_ROLES, example: 'readonly' })
-  @IsOptional() @IsIn(USER_ROLES)
+  @IsOptional()
+  @IsIn(USER_ROLES)
   role?: UserRole;
 
   @ApiPropertyOptional({ example: 'a new long passphrase', minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
-  @IsOptional() @IsString() @MinLength(PASSWORD_MIN_LENGTH) @MaxLength(PASSWORD_MAX_LENGTH)
+  @IsOptional()
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH)
+  @MaxLength(PASSWORD_MAX_LENGTH)
   password?: string;
 
   @ApiPropertyOptional({ example: true, description: 'Disable (true) or re-enable (false) the account' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   disabled?: boolean;
 }
 

@@ -28,10 +28,19 @@ describe('/users (admin)', () => {
   });
 
   it('creates, reads, lists, updates and deletes a user, never showing the password hash', async () => {
-    const created = await http().post('/users').set(asAdmin()).send({ email: ' Rina@Example.COM ', password: 'rina passphrase', name: 'Rina', role: 'readonly' }).expect(201);
+    const created = await http()
+      .post('/users')
+      .set(asAdmin())
+      .send({ email: ' Rina@Example.COM ', password: 'rina passphrase', name: 'Rina', role: 'readonly' })
+      .expect(201);
     expect(created.body).toEqual({
-      id: expect.any(String), email: 'rina@example.com', name: 'Rina', role: 'readonly', disabled: false,
-      createdAt: expect.any(String), updatedAt: expect.any(String),
+      id: expect.any(String),
+      email: 'rina@example.com',
+      name: 'Rina',
+      role: 'readonly',
+      disabled: false,
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
     });
     const id = created.body.id as string;
 
@@ -66,7 +75,12 @@ describe('/users (admin)', () => {
 
   it('disables a user: no login, and their tokens and keys stop working', async () => {
     const tenant = await auth.tenant();
-    await http().patch(`/users/${tenant.user.id}`).set(asAdmin()).send({ disabled: true }).expect(200).expect((r) => expect(r.body.disabled).toBe(true));
+    await http()
+      .patch(`/users/${tenant.user.id}`)
+      .set(asAdmin())
+      .send({ disabled: true })
+      .expect(200)
+      .expect((r) => expect(r.body.disabled).toBe(true));
     await http().get('/auth/me').set('authorization', `Bearer ${tenant.jwt}`).expect(401);
     await http().get('/auth/me').set('x-api-key', tenant.apiKey.key).expect(401);
     await http().patch(`/users/${tenant.user.id}`).set(asAdmin()).send({ disabled: false }).expect(200);

@@ -19,7 +19,8 @@ describe('webhook redelivery routes', () => {
     await db.close();
   });
 
-  const post = (path: string, body?: object) => request(app.getHttpServer()).post(`/sessions/${sessionId}/webhook/deliveries/${path}`).set('x-api-key', TEST_ADMIN_API_KEY).send(body);
+  const post = (path: string, body?: object) =>
+    request(app.getHttpServer()).post(`/sessions/${sessionId}/webhook/deliveries/${path}`).set('x-api-key', TEST_ADMIN_API_KEY).send(body);
   const statusOf = async (id: string) => (await db.prisma.webhookDelivery.findUniqueOrThrow({ where: { id } })).status;
 
   it('queues one delivery again, whatever its state, and resumes its paused endpoint', async () => {
@@ -32,7 +33,10 @@ describe('webhook redelivery routes', () => {
     const response = await post(`${failed.id}/retry`).expect(202);
     expect(response.body).toMatchObject({ id: failed.id, status: 'pending', nextAttemptAt: null });
     expect(await statusOf(failed.id)).toBe('pending');
-    expect(await db.prisma.webhookEndpoint.findUniqueOrThrow({ where: { url: 'https://hooks.example.com/x' } })).toMatchObject({ pausedUntil: null, consecutiveFailures: 9 });
+    expect(await db.prisma.webhookEndpoint.findUniqueOrThrow({ where: { url: 'https://hooks.example.com/x' } })).toMatchObject({
+      pausedUntil: null,
+      consecutiveFailures: 9,
+    });
     await db.prisma.webhookDelivery.update({ where: { id: failed.id }, data: { status: 'delivered' } });
   });
 

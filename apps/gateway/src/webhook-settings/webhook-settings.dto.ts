@@ -7,13 +7,23 @@ import { PageLimit } from '../http/pagination.decorators';
 
 /** `PUT /sessions/{id}/webhook` (seed 000 webhook update). */
 export class UpdateWebhookDto {
-  @ApiProperty({ example: 'https://shop.example.com/hooks/whatsapp', nullable: true, type: String, description: 'Where events are POSTed; null turns the webhook off' })
+  @ApiProperty({
+    example: 'https://shop.example.com/hooks/whatsapp',
+    nullable: true,
+    type: String,
+    description: 'Where events are POSTed; null turns the webhook off',
+  })
   @ValidateIf((body: UpdateWebhookDto) => body.url !== null)
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'url must be an http(s) URL' })
   @Length(8, 2048)
   url!: string | null;
 
-  @ApiPropertyOptional({ enum: WEBHOOK_EVENT_NAMES, isArray: true, example: ['message.received', 'message.status'], description: 'Events to send; empty or absent = every event' })
+  @ApiPropertyOptional({
+    enum: WEBHOOK_EVENT_NAMES,
+    isArray: true,
+    example: ['message.received', 'message.status'],
+    description: 'Events to send; empty or absent = every event',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(WEBHOOK_EVENT_NAMES.length)
@@ -24,7 +34,8 @@ export class UpdateWebhookDto {
     example: 'whsec_3f9a1c7e5b2d4f6a8c0e',
     nullable: true,
     type: String,
-    description: 'Signing secret: each request then carries `x-wagw-signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. Absent keeps the current one, null removes it. Stored encrypted, never shown again.',
+    description:
+      'Signing secret: each request then carries `x-wagw-signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. Absent keeps the current one, null removes it. Stored encrypted, never shown again.',
   })
   @IsOptional()
   @IsString()
@@ -53,7 +64,12 @@ export class ListDeliveriesQueryDto {
 
 /** `POST /sessions/{id}/webhook/deliveries/replay`. */
 export class ReplayDeliveriesDto {
-  @ApiProperty({ example: '2026-11-21T08:00:00.000Z', type: String, format: 'date-time', description: 'Events that happened at or after this time are sent again' })
+  @ApiProperty({
+    example: '2026-11-21T08:00:00.000Z',
+    type: String,
+    format: 'date-time',
+    description: 'Events that happened at or after this time are sent again',
+  })
   @Type(() => Date)
   @IsDate({ message: 'since must be an ISO 8601 date-time' })
   since!: Date;
@@ -74,7 +90,7 @@ export class WebhookDeliveryDto {
   @ApiProperty({ example: '9a7c3e1f-2b4d-4f6a-8c0e-1d3f5b7a9c2e', description: 'Also sent as x-wagw-delivery' })
   id!: string;
 
-  @ApiProperty({ example: 'message.received:support-bot:3EB0A1B2C3D4E5F6A7B8C9', description: 'The event\'s id (the body\'s `id`)' })
+  @ApiProperty({ example: 'message.received:support-bot:3EB0A1B2C3D4E5F6A7B8C9', description: "The event's id (the body's `id`)" })
   eventId!: string;
 
   @ApiProperty({ enum: WEBHOOK_EVENT_NAMES, example: 'message.received' })
@@ -89,10 +105,15 @@ export class WebhookDeliveryDto {
   @ApiProperty({ example: 1 })
   attempts!: number;
 
-  @ApiProperty({ example: '2026-11-21T08:00:10.000Z', nullable: true, type: String, description: 'When a waiting delivery is tried next (its endpoint is paused until then)' })
+  @ApiProperty({
+    example: '2026-11-21T08:00:10.000Z',
+    nullable: true,
+    type: String,
+    description: 'When a waiting delivery is tried next (its endpoint is paused until then)',
+  })
   nextAttemptAt!: string | null;
 
-  @ApiProperty({ example: '2026-11-21T08:00:00.000Z', description: 'When the event happened (a session\'s deliveries go out in this order)' })
+  @ApiProperty({ example: '2026-11-21T08:00:00.000Z', description: "When the event happened (a session's deliveries go out in this order)" })
   occurredAt!: string;
 
   @ApiProperty({ example: 200, nullable: true, type: Number })

@@ -42,7 +42,8 @@ export class WebhookSettingsService {
   }
 
   async replay(sessionId: string, body: ReplayDeliveriesDto): Promise<ReplayResultDto> {
-    if (body.until && body.until < body.since) throw new AppError('INVALID_PAYLOAD', 'until must not be before since', { fields: [{ field: 'until', problems: ['must not be before since'] }] });
+    if (body.until && body.until < body.since)
+      throw new AppError('INVALID_PAYLOAD', 'until must not be before since', { fields: [{ field: 'until', problems: ['must not be before since'] }] });
     return { replayed: await this.deliveryLog.replay(sessionId, body.since, body.until) };
   }
 }

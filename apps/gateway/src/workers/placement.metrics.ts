@@ -14,7 +14,10 @@ export const sessionsUnplacedMetric = makeGaugeProvider({
   labelNames: [...METRICS.sessionsUnplaced.labelNames],
   inject: [PlacementCensus],
   async collect(this: Gauge, census: PlacementCensus) {
-    await census.summary().then(({ unplaced }) => this.set(unplaced), () => undefined);
+    await census.summary().then(
+      ({ unplaced }) => this.set(unplaced),
+      () => undefined,
+    );
   },
 });
 

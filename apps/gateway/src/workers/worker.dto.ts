@@ -21,7 +21,8 @@ export class WorkerDto {
   @ApiProperty({
     enum: WORKER_STATES,
     example: 'active',
-    description: '`active` takes and receives sessions; `draining` (POST /workers/{id}/drain) takes none and hands its own to the others; `leaving` does the same before it exits (SIGTERM)',
+    description:
+      '`active` takes and receives sessions; `draining` (POST /workers/{id}/drain) takes none and hands its own to the others; `leaving` does the same before it exits (SIGTERM)',
   })
   state!: WorkerState;
 
@@ -39,7 +40,7 @@ export class WorkerDto {
 }
 
 export class WorkerIdParams {
-  @ApiProperty({ example: 'worker-1', description: 'A live worker\'s id, as GET /workers lists it' })
+  @ApiProperty({ example: 'worker-1', description: "A live worker's id, as GET /workers lists it" })
   @Matches(WORKER_ID_PATTERN, { message: 'id must be 1-64 letters, digits, _ . or -' })
   id!: string;
 }

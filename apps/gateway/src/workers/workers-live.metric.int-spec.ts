@@ -11,7 +11,15 @@ describe('session_workers_live on the gateway', () => {
   let registry: WorkerRegistryRepository;
 
   const workerInfo = (id: string): WorkerInfo => ({
-    id, host: 'test-host', pid: 1, sessionsHeld: 0, capacity: 500, state: 'active', movesInFlight: 0, startedAt: new Date().toISOString(), heartbeatAt: new Date().toISOString(),
+    id,
+    host: 'test-host',
+    pid: 1,
+    sessionsHeld: 0,
+    capacity: 500,
+    state: 'active',
+    movesInFlight: 0,
+    startedAt: new Date().toISOString(),
+    heartbeatAt: new Date().toISOString(),
   });
   const scrapedWorkersLive = async (): Promise<number> => {
     const response = await request(app.getHttpServer()).get('/metrics').expect(200);

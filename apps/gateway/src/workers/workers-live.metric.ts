@@ -15,6 +15,11 @@ export const workersLiveMetric = makeGaugeProvider({
   labelNames: [...labelNames],
   inject: [WorkerRegistryRepository],
   async collect(this: Gauge, registry: WorkerRegistryRepository) {
-    this.set(await registry.liveIds().then((ids) => ids.length, () => 0));
+    this.set(
+      await registry.liveIds().then(
+        (ids) => ids.length,
+        () => 0,
+      ),
+    );
   },
 });

@@ -24,7 +24,7 @@ export class WorkersController {
     summary: 'Drain a worker before maintenance',
     description:
       'The worker takes no new sessions and hands every session it holds to the other workers as planned hand-overs ' +
-      '(at the cluster\'s REBALANCE_MOVES_PER_SECOND, no QR, nothing lost); it stays up holding none. Sessions the other ' +
+      "(at the cluster's REBALANCE_MOVES_PER_SECOND, no QR, nothing lost); it stays up holding none. Sessions the other " +
       'workers have no room for stay until they do. Watch `sessionsHeld` in GET /workers go to 0.',
   })
   @ApiOkResponse({ type: WorkerDto, description: 'The worker, now `draining`' })

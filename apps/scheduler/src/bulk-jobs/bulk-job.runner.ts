@@ -109,7 +109,11 @@ export class BulkJobRunner {
    */
   private async holdForPacing(job: BulkJobRecord, item: BulkJobItem, signal: AbortSignal): Promise<Hold> {
     const handOverBelowMs = this.config.DELIVERY_SETTLE_TIMEOUT_MS / 2;
-    for (let waitMs = await this.pacer.peek(job.sessionId, item.to, 'bulk'); waitMs >= handOverBelowMs; waitMs = await this.pacer.peek(job.sessionId, item.to, 'bulk')) {
+    for (
+      let waitMs = await this.pacer.peek(job.sessionId, item.to, 'bulk');
+      waitMs >= handOverBelowMs;
+      waitMs = await this.pacer.peek(job.sessionId, item.to, 'bulk')
+    ) {
       this.logger.debug({ jobId: job.id, sessionId: job.sessionId, waitMs }, 'bulk item held back by pacing');
       await sleep(Math.min(waitMs - handOverBelowMs + 1, CANCEL_CHECK_MS), signal);
       if (signal.aborted) return 'stopped';

@@ -2,7 +2,19 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplication } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
-import { AppError, JOBS, LIVE_EVENT_STREAM_FIELDS, QUEUES, redisKeys, SEND_JOB_OPTIONS, WORKER_COMMANDS, type DeliverRequest, type DeliveryState, type ErrorCode, type LiveEvent } from '@app/contracts';
+import {
+  AppError,
+  JOBS,
+  LIVE_EVENT_STREAM_FIELDS,
+  QUEUES,
+  redisKeys,
+  SEND_JOB_OPTIONS,
+  WORKER_COMMANDS,
+  type DeliverRequest,
+  type DeliveryState,
+  type ErrorCode,
+  type LiveEvent,
+} from '@app/contracts';
 import { BulkJobRepository, OutboundMessageRepository } from '@app/db';
 import { RedisClient, SendPacer } from '@app/redis';
 import { DbFixtures } from '../../../../test/support/db-fixtures';
@@ -58,12 +70,15 @@ describe('bulk jobs in the scheduler (BullMQ, PostgreSQL outbox)', () => {
   let userId: string;
 
   const startScheduler = async (): Promise<INestApplication> => {
-    const started = await createSchedulerApp({
-      REDIS_PREFIX: prefix,
-      DELIVERY_SETTLE_TIMEOUT_MS: '4000',
-      // Sweeps run on start only unless a test calls one: jobs made without a BullMQ job stay put.
-      SCHEDULER_SWEEP_INTERVAL_MS: '3600000',
-    }, owner);
+    const started = await createSchedulerApp(
+      {
+        REDIS_PREFIX: prefix,
+        DELIVERY_SETTLE_TIMEOUT_MS: '4000',
+        // Sweeps run on start only unless a test calls one: jobs made without a BullMQ job stay put.
+        SCHEDULER_SWEEP_INTERVAL_MS: '3600000',
+      },
+      owner,
+    );
     apps.push(started);
     return started;
   };
@@ -71,7 +86,10 @@ describe('bulk jobs in the scheduler (BullMQ, PostgreSQL outbox)', () => {
   const newSession = async () => (await db.session(userId)).id;
   /** A job as the gateway accepts it: stored, then queued (unless `queued: false`). */
   const newJob = async (sessionId: string, count: number, delayMs: number, queued = true) => {
-    const items = Array.from({ length: count }, (_, index) => ({ to: '6281234567890@s.whatsapp.net', content: { kind: 'text' as const, text: `item ${index}` } }));
+    const items = Array.from({ length: count }, (_, index) => ({
+      to: '6281234567890@s.whatsapp.net',
+      content: { kind: 'text' as const, text: `item ${index}` },
+    }));
     const { record } = await app.get(BulkJobRepository).create({ sessionId, kind: 'text', items, delayMs, acceptedAt: new Date() });
     if (queued) await app.get<Queue>(getQueueToken(QUEUES.bulkJobs)).add(JOBS.runBulkJob, { jobId: record.id }, { ...SEND_JOB_OPTIONS, jobId: record.id });
     return record.id;
@@ -106,7 +124,13 @@ describe('bulk jobs in the scheduler (BullMQ, PostgreSQL outbox)', () => {
     expect(delivered.map((entry) => entry.jobIndex)).toEqual([0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11]);
     const counts = await app.get(OutboundMessageRepository).counts(sessionId, jobId);
     expect(counts).toMatchObject({ sent: 11, failed: 1, queued: 0, sending: 0, cancelled: 0 });
-    expect(done).toMatchObject({ total: 12, currentIndex: 12, successCount: counts.sent + counts.delivered + counts.read, errorCount: counts.failed, finishedAt: expect.any(Date) });
+    expect(done).toMatchObject({
+      total: 12,
+      currentIndex: 12,
+      successCount: counts.sent + counts.delivered + counts.read,
+      errorCount: counts.failed,
+      finishedAt: expect.any(Date),
+    });
     expect(await app.get<Queue>(getQueueToken(QUEUES.bulkJobs)).getJob(jobId)).toBeUndefined();
   });
 
@@ -120,7 +144,10 @@ describe('bulk jobs in the scheduler (BullMQ, PostgreSQL outbox)', () => {
       .map(([, fields]) => JSON.parse(fields[fields.indexOf(LIVE_EVENT_STREAM_FIELDS.body) + 1]!) as LiveEvent)
       .filter((event): event is LiveEvent<'job.progress'> => event.event === 'job.progress' && event.data.jobId === jobId);
     expect(progress.map((event) => [event.data.status, event.data.currentIndex, event.data.successCount])).toEqual([
-      ['processing', 1, 1], ['processing', 2, 2], ['processing', 3, 3], ['completed', 3, 3],
+      ['processing', 1, 1],
+      ['processing', 2, 2],
+      ['processing', 3, 3],
+      ['completed', 3, 3],
     ]);
     expect(progress.every((event) => event.sessionId === sessionId && event.data.total === 3)).toBe(true);
   });
@@ -150,7 +177,12 @@ describe('bulk jobs in the scheduler (BullMQ, PostgreSQL outbox)', () => {
     expect(await interrupted).toBe('stopped');
     expect(item3Asked).toBe(1);
     const before = await rows(jobId);
-    expect(before.map((row) => [row.jobIndex, row.status])).toEqual([[0, 'sent'], [1, 'sent'], [2, 'sent'], [3, 'queued']]);
+    expect(before.map((row) => [row.jobIndex, row.status])).toEqual([
+      [0, 'sent'],
+      [1, 'sent'],
+      [2, 'sent'],
+      [3, 'queued'],
+    ]);
     expect(await job(jobId)).toMatchObject({ status: 'processing', currentIndex: 3, successCount: 3 });
 
     owner.unreachable.delete(sessionId);

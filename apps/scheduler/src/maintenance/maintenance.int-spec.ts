@@ -66,7 +66,9 @@ describe('scheduler maintenance (BullMQ)', () => {
     const second = await startScheduler();
     const queue = second.get<Queue>(getQueueToken(QUEUES.maintenance));
     const schedulers = await queue.getJobSchedulers();
-    expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual([JOBS.cleanupTempFiles, JOBS.purgeIdempotencyRecords, JOBS.purgeUnreferencedMedia].sort());
+    expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual(
+      [JOBS.cleanupTempFiles, JOBS.purgeIdempotencyRecords, JOBS.purgeUnreferencedMedia].sort(),
+    );
     expect(schedulers.every((scheduler) => scheduler.every === 600)).toBe(true);
   });
 
@@ -78,7 +80,9 @@ describe('scheduler maintenance (BullMQ)', () => {
     const [expired, fresh] = await Promise.all([record('expired', hoursAgo(25)), record('fresh', new Date())]);
     // A job accepted 3 h ago and still running: its items (and their media) are not in the outbox yet.
     const job = await db.prisma.bulkJob.create({ data: { sessionId, kind: 'media', total: 1, items: [], createdAt: hoursAgo(3) } });
-    const media = await db.prisma.mediaObject.create({ data: { sessionId, sha256: 'x', mimeType: 'image/png', size: 1, bytes: Buffer.from('x'), createdAt: hoursAgo(2) } });
+    const media = await db.prisma.mediaObject.create({
+      data: { sessionId, sha256: 'x', mimeType: 'image/png', size: 1, bytes: Buffer.from('x'), createdAt: hoursAgo(2) },
+    });
     const exists = {
       record: async (scope: string) => (await db.prisma.idempotencyRecord.count({ where: { scope } })) === 1,
       media: async () => (await db.prisma.mediaObject.count({ where: { id: media.id } })) === 1,

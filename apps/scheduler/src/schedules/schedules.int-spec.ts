@@ -25,7 +25,10 @@ class FakeSessionOwner {
   async send(_sessionId: string, command: string, request: DeliverRequest): Promise<DeliveryState> {
     if (command !== WORKER_COMMANDS.sessionDeliver) throw new Error(`unexpected command ${command}`);
     if (this.unreachable.has(request.sessionId)) throw new AppError('SESSION_NOT_READY', 'being taken over');
-    const { count } = await this.db.prisma.outboundMessage.updateMany({ where: { id: request.outboundId, status: 'queued' }, data: { status: 'sent', sentAt: new Date(), attempts: 1 } });
+    const { count } = await this.db.prisma.outboundMessage.updateMany({
+      where: { id: request.outboundId, status: 'queued' },
+      data: { status: 'sent', sentAt: new Date(), attempts: 1 },
+    });
     const row = await this.db.prisma.outboundMessage.findUniqueOrThrow({ where: { id: request.outboundId } });
     if (count === 1) this.sent.push({ scheduleId: row.scheduleId, at: Date.now() });
     return { outboundId: row.id, waMessageId: row.waMessageId, status: row.status, error: row.error, attempts: row.attempts };
@@ -40,12 +43,15 @@ describe('scheduled messages in the scheduler (BullMQ delayed jobs, sweep)', () 
   let sessionId: string;
 
   const startScheduler = async (prefix: string): Promise<INestApplication> => {
-    const started = await createSchedulerApp({
-      REDIS_PREFIX: prefix,
-      DELIVERY_SETTLE_TIMEOUT_MS: '2000',
-      // Sweeps run on start only unless a test calls one.
-      SCHEDULER_SWEEP_INTERVAL_MS: '3600000',
-    }, owner);
+    const started = await createSchedulerApp(
+      {
+        REDIS_PREFIX: prefix,
+        DELIVERY_SETTLE_TIMEOUT_MS: '2000',
+        // Sweeps run on start only unless a test calls one.
+        SCHEDULER_SWEEP_INTERVAL_MS: '3600000',
+      },
+      owner,
+    );
     apps.push(started);
     return started;
   };
@@ -53,10 +59,14 @@ describe('scheduled messages in the scheduler (BullMQ delayed jobs, sweep)', () 
   /** A schedule as the gateway accepts it: stored, then its delayed job added (unless `queued: false`). */
   const schedule = async (target: INestApplication, dueInMs: number, queued = true) => {
     const sendAt = new Date(Date.now() + dueInMs);
-    const { record } = await target.get(ScheduleRepository).create({ sessionId, toJid: '6281234567890@s.whatsapp.net', content: { kind: 'text', text: 'later' }, sendAt, timezone: 'Asia/Jakarta' });
+    const { record } = await target
+      .get(ScheduleRepository)
+      .create({ sessionId, toJid: '6281234567890@s.whatsapp.net', content: { kind: 'text', text: 'later' }, sendAt, timezone: 'Asia/Jakarta' });
     if (queued) {
       const delay = Math.max(0, sendAt.getTime() - SCHEDULE_PICKUP_LEAD_MS - Date.now());
-      await target.get<Queue>(getQueueToken(QUEUES.scheduledMessages)).add(JOBS.sendScheduledMessage, { scheduleId: record.id }, { ...SEND_JOB_OPTIONS, jobId: record.id, delay });
+      await target
+        .get<Queue>(getQueueToken(QUEUES.scheduledMessages))
+        .add(JOBS.sendScheduledMessage, { scheduleId: record.id }, { ...SEND_JOB_OPTIONS, jobId: record.id, delay });
     }
     return record;
   };
@@ -114,8 +124,12 @@ describe('scheduled messages in the scheduler (BullMQ delayed jobs, sweep)', () 
     const stuck = (await db.session((await db.user()).id)).id;
     owner.unreachable.add(stuck);
     const sendAt = new Date(Date.now() + 500);
-    const { record } = await app.get(ScheduleRepository).create({ sessionId: stuck, toJid: '6281234567890@s.whatsapp.net', content: { kind: 'text', text: 'x' }, sendAt, timezone: 'UTC' });
-    await app.get<Queue>(getQueueToken(QUEUES.scheduledMessages)).add(JOBS.sendScheduledMessage, { scheduleId: record.id }, { ...SEND_JOB_OPTIONS, jobId: record.id });
+    const { record } = await app
+      .get(ScheduleRepository)
+      .create({ sessionId: stuck, toJid: '6281234567890@s.whatsapp.net', content: { kind: 'text', text: 'x' }, sendAt, timezone: 'UTC' });
+    await app
+      .get<Queue>(getQueueToken(QUEUES.scheduledMessages))
+      .add(JOBS.sendScheduledMessage, { scheduleId: record.id }, { ...SEND_JOB_OPTIONS, jobId: record.id });
     await settled(record.id, 'failed');
     expect(await db.prisma.scheduledMessage.findUniqueOrThrow({ where: { id: record.id } })).toMatchObject({ error: 'not sent within 2000 ms' });
     expect(await db.prisma.outboundMessage.findFirst({ where: { scheduleId: record.id } })).toMatchObject({ status: 'failed' });

@@ -61,13 +61,21 @@ describe('SessionAuthStore', () => {
     const { id } = await fixtures.session(userId);
     const store = storeOf(id);
     await store.writeKeys(sessionKeys(1, 2));
-    expect(await store.getKeys('session', ['c1.0', 'c2.0', 'c3.0'])).toEqual(new Map([['c1.0', { record: 'r1' }], ['c2.0', { record: 'r2' }]]));
+    expect(await store.getKeys('session', ['c1.0', 'c2.0', 'c3.0'])).toEqual(
+      new Map([
+        ['c1.0', { record: 'r1' }],
+        ['c2.0', { record: 'r2' }],
+      ]),
+    );
 
     // Rows changed behind its back stay unseen: only the lease holder writes, so nothing else does.
     await fixtures.prisma.authKey.deleteMany({ where: { sessionId: id } });
     expect(await store.getKeys('session', ['c1.0', 'c3.0'])).toEqual(new Map([['c1.0', { record: 'r1' }]]));
 
-    await store.writeKeys([{ type: 'session', id: 'c1.0', value: null }, { type: 'session', id: 'c3.0', value: { record: 'r3' } }]);
+    await store.writeKeys([
+      { type: 'session', id: 'c1.0', value: null },
+      { type: 'session', id: 'c3.0', value: { record: 'r3' } },
+    ]);
     expect(await store.getKeys('session', ['c1.0', 'c3.0'])).toEqual(new Map([['c3.0', { record: 'r3' }]]));
     expect(await keysOf(id)).toBe(1);
   });
@@ -76,7 +84,12 @@ describe('SessionAuthStore', () => {
     const { id } = await fixtures.session(userId);
     const store = storeOf(id);
     await store.writeKeys(preKeys(1, 2));
-    expect(await store.getKeys('pre-key', ['1', '2'])).toEqual(new Map([['1', { public: 'k1' }], ['2', { public: 'k2' }]]));
+    expect(await store.getKeys('pre-key', ['1', '2'])).toEqual(
+      new Map([
+        ['1', { public: 'k1' }],
+        ['2', { public: 'k2' }],
+      ]),
+    );
     await fixtures.prisma.authKey.deleteMany({ where: { sessionId: id, keyId: '1' } });
     expect(await store.getKeys('pre-key', ['1', '2'])).toEqual(new Map([['2', { public: 'k2' }]]));
   });
@@ -93,7 +106,11 @@ describe('SessionAuthStore', () => {
     const [a, b] = [await fixtures.session(userId), await fixtures.session(userId)];
     await fixtures.prisma.session.update({ where: { id: b.id }, data: { leaseEpoch: 5n } });
     // Issued in one event-loop turn, so they share one statement.
-    const results = await Promise.allSettled([storeOf(a.id).writeKeys(sessionKeys(1, 2)), storeOf(b.id).writeKeys(sessionKeys(1, 2)), storeOf(a.id).writeKeys(sessionKeys(3, 1))]);
+    const results = await Promise.allSettled([
+      storeOf(a.id).writeKeys(sessionKeys(1, 2)),
+      storeOf(b.id).writeKeys(sessionKeys(1, 2)),
+      storeOf(a.id).writeKeys(sessionKeys(3, 1)),
+    ]);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(StaleLeaseError);
     expect(await keysOf(a.id)).toBe(3);
@@ -104,7 +121,9 @@ describe('SessionAuthStore', () => {
     /** A writer whose writes land only when the test says so. */
     const heldWriter = () => {
       const held: Array<() => void> = [];
-      const gated = { write: (entry: Parameters<AuthKeyWriter['write']>[0]) => new Promise<void>((resolve) => held.push(() => void writer.write(entry).then(resolve))) };
+      const gated = {
+        write: (entry: Parameters<AuthKeyWriter['write']>[0]) => new Promise<void>((resolve) => held.push(() => void writer.write(entry).then(resolve))),
+      };
       return { gated: gated as unknown as AuthKeyWriter, land: () => held.splice(0).forEach((release) => release()) };
     };
 
@@ -115,7 +134,10 @@ describe('SessionAuthStore', () => {
       const store = new SessionAuthStore(repository, gated, JSON_CODEC, id, 0);
       const writing = store.writeKeys([{ type: 'session', id: 'c1.0', value: { record: 'newer' } }]);
       // Push it out of the cache with other keys' reads.
-      await store.getKeys('session', Array.from({ length: 300 }, (_, index) => `other${index}.0`));
+      await store.getKeys(
+        'session',
+        Array.from({ length: 300 }, (_, index) => `other${index}.0`),
+      );
       expect(await store.getKeys('session', ['c1.0'])).toEqual(new Map([['c1.0', { record: 'newer' }]]));
       land();
       await writing;

@@ -8,13 +8,31 @@ const CHAT = '6281234567890@s.whatsapp.net';
 const T0 = Date.parse('2026-11-21T08:00:00Z');
 
 const seen = (id: string, secondsAfter: number, overrides: Partial<SeenMessage> = {}): SeenMessage => ({
-  waMessageId: id, chatJid: CHAT, senderJid: CHAT, fromMe: false, kind: 'text', text: id, caption: null, mimeType: null, fileName: null,
-  quotedMessageId: null, mentions: [], pushName: null, sentAt: new Date(T0 + secondsAfter * 1000).toISOString(), origin: 'live', sentHere: false,
+  waMessageId: id,
+  chatJid: CHAT,
+  senderJid: CHAT,
+  fromMe: false,
+  kind: 'text',
+  text: id,
+  caption: null,
+  mimeType: null,
+  fileName: null,
+  quotedMessageId: null,
+  mentions: [],
+  pushName: null,
+  sentAt: new Date(T0 + secondsAfter * 1000).toISOString(),
+  origin: 'live',
+  sentHere: false,
   ...overrides,
 });
 const ids = (messages: ChatMessage[] | null) => messages?.map((message) => message.waMessageId);
 const batch = (messages: SeenMessage[], overrides: Partial<HistoryBatch> = {}): HistoryBatch => ({
-  origin: 'live', messages, ownPhone: '6289999999999', syncComplete: false, requestId: null, ...overrides,
+  origin: 'live',
+  messages,
+  ownPhone: '6289999999999',
+  syncComplete: false,
+  requestId: null,
+  ...overrides,
 });
 
 describe('SessionChatStore', () => {
@@ -40,7 +58,9 @@ describe('SessionChatStore', () => {
 
 describe('SessionChatHistory without a connection', () => {
   const sentFromPhone: Array<[string, string, string]> = [];
-  const phoneMessages = { publish: (sessionId: string, ownPhone: string, message: ChatMessage) => void sentFromPhone.push([sessionId, message.waMessageId, ownPhone]) };
+  const phoneMessages = {
+    publish: (sessionId: string, ownPhone: string, message: ChatMessage) => void sentFromPhone.push([sessionId, message.waMessageId, ownPhone]),
+  };
   const history = () => new SessionChatHistory('session-1', { messagesPerChat: 100, chats: 100 }, phoneMessages as PhoneMessagePublisher);
 
   beforeEach(() => {
@@ -61,7 +81,11 @@ describe('SessionChatHistory without a connection', () => {
     const started = Date.now();
     for (const source of ['store', 'auto'] as const) {
       expect(await chats.page({ chatJid: CHAT, limit: 1, source, waitMs: 10_000 }, null)).toMatchObject({
-        source: 'store', initialSyncComplete: true, fetchedOnDemand: 0, nextCursor: 'b', messages: [{ waMessageId: 'b', origin: 'history-sync' }],
+        source: 'store',
+        initialSyncComplete: true,
+        fetchedOnDemand: 0,
+        nextCursor: 'b',
+        messages: [{ waMessageId: 'b', origin: 'history-sync' }],
       });
     }
     expect(Date.now() - started).toBeLessThan(1_000);

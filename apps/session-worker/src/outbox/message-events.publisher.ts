@@ -30,11 +30,14 @@ export class MessageEventsPublisher {
     live: LiveEventPublisher,
   ) {
     logger.setContext(MessageEventsPublisher.name);
-    this.batcher = new TickBatcher<MessageStatusChangedEvent, void>(async (events) => {
-      void live.publish(events.map(liveEventOf.messageStatus));
-      await queue.add(JOBS.messageStatusBatch, { events }, { removeOnComplete: 1_000, removeOnFail: 5_000 });
-      return events.map(() => undefined);
-    }, { lingerMs: EVENT_LINGER_MS });
+    this.batcher = new TickBatcher<MessageStatusChangedEvent, void>(
+      async (events) => {
+        void live.publish(events.map(liveEventOf.messageStatus));
+        await queue.add(JOBS.messageStatusBatch, { events }, { removeOnComplete: 1_000, removeOnFail: 5_000 });
+        return events.map(() => undefined);
+      },
+      { lingerMs: EVENT_LINGER_MS },
+    );
   }
 
   publish(record: OutboundRecord, status: DeliveryStatus, error: string | null): void {

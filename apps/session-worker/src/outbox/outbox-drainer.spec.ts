@@ -38,7 +38,9 @@ class MemoryOutbox {
 
   async advance(_sessionId: string, epoch: number, holding: string[], claim: boolean) {
     if (epoch !== this.epoch) return { leaseCurrent: false, next: null, nextRetryAt: null };
-    const next = this.rows.find((row) => (row.status === 'queued' || row.status === 'sending') && !holding.includes(row.id) && (!row.retryAt || row.retryAt <= new Date()));
+    const next = this.rows.find(
+      (row) => (row.status === 'queued' || row.status === 'sending') && !holding.includes(row.id) && (!row.retryAt || row.retryAt <= new Date()),
+    );
     if (next && claim) Object.assign(next, { status: 'sending', attempts: next.attempts + 1 });
     return { leaseCurrent: true, next: next ? { ...next } : null, nextRetryAt: null };
   }
@@ -114,7 +116,13 @@ function setUp(options: { paced?: (recipient: string) => PacingDecision; queueMa
       sent.push(message.messageId);
     },
   };
-  const holder = { lost: [] as string[], leaseLost(sessionId: string) { this.lost.push(sessionId); }, ended() {} };
+  const holder = {
+    lost: [] as string[],
+    leaseLost(sessionId: string) {
+      this.lost.push(sessionId);
+    },
+    ended() {},
+  };
   const events: Array<[string, DeliveryStatus]> = [];
   const pacer = {
     paced: async () => options.paced !== undefined,
@@ -127,7 +135,11 @@ function setUp(options: { paced?: (recipient: string) => PacingDecision; queueMa
     { sessionId: SESSION, epoch: EPOCH, lease: { sessionId: SESSION, workerId: 'w1', token: 't' } },
     link as unknown as SessionLink,
     holder as SessionHolder,
-    { accept: (row: OutboxAcceptRow) => outbox.accept(row), markSent: (record: OutboundRecord) => outbox.markSent(record), receipt: async () => undefined } as unknown as OutboxWriter,
+    {
+      accept: (row: OutboxAcceptRow) => outbox.accept(row),
+      markSent: (record: OutboundRecord) => outbox.markSent(record),
+      receipt: async () => undefined,
+    } as unknown as OutboxWriter,
     outbox as unknown as OutboxSendRepository,
     {
       find: async (id: string) => outbox.find(id) ?? null,
@@ -246,7 +258,11 @@ describe('OutboxDrainer', () => {
 
   it('queues behind the outbox when pacing refuses, and sends in order once permits come', async () => {
     let allowed = false;
-    const setup = await synced(setUp({ paced: () => (allowed ? { allowed: true, waitMs: 0 } : { allowed: false, retryAfterMs: 30, retryAt: new Date(Date.now() + 30), limitedBy: 'rate' }) }));
+    const setup = await synced(
+      setUp({
+        paced: () => (allowed ? { allowed: true, waitMs: 0 } : { allowed: false, retryAfterMs: 30, retryAt: new Date(Date.now() + 30), limitedBy: 'rate' }),
+      }),
+    );
     const first = await setup.drainer.accept(draft({ waMessageId: 'P1' }), 0);
     const second = await setup.drainer.accept(draft({ waMessageId: 'P2' }), 0);
     expect([first.status, second.status]).toEqual(['queued', 'queued']);

@@ -2,7 +2,16 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { PinoLogger } from 'nestjs-pino';
 import type { SessionWorkerConfig } from '@app/config';
-import { AppError, sendOriginOf, SETTLED, type DeliveryState, type DeliveryStatus, type OutboundDraft, type SendAcceptance, type SendOrigin } from '@app/contracts';
+import {
+  AppError,
+  sendOriginOf,
+  SETTLED,
+  type DeliveryState,
+  type DeliveryStatus,
+  type OutboundDraft,
+  type SendAcceptance,
+  type SendOrigin,
+} from '@app/contracts';
 import { deliveryStateOf, type MediaRepository, type OutboundMessageRepository, type OutboundRecord, type OutboxSendRepository } from '@app/db';
 import { sendRetryDelayMs } from '@app/sending';
 import type { SendPacer } from '@app/redis';

@@ -24,17 +24,23 @@ export class OutboxWriter {
 
   constructor(repository: OutboxSendRepository, events: MessageEventsPublisher) {
     this.accepts = new TickBatcher((rows) => repository.accept(rows));
-    this.sends = new TickBatcher<{ record: OutboundRecord; sentAt: Date }, void>(async (sends) => {
-      await repository.markSent(sends.map(({ record, sentAt }) => ({ id: record.id, sentAt })));
-      for (const { record } of sends) events.publish(record, 'sent', null);
-      return sends.map(() => undefined);
-    }, { lingerMs: RECORD_LINGER_MS });
-    this.receipts = new TickBatcher<ReceiptUpdate, void>(async (updates) => {
-      for (const { record, reached } of await repository.applyReceipts(updates)) {
-        for (const status of reached) events.publish(record, status, null);
-      }
-      return updates.map(() => undefined);
-    }, { lingerMs: RECORD_LINGER_MS });
+    this.sends = new TickBatcher<{ record: OutboundRecord; sentAt: Date }, void>(
+      async (sends) => {
+        await repository.markSent(sends.map(({ record, sentAt }) => ({ id: record.id, sentAt })));
+        for (const { record } of sends) events.publish(record, 'sent', null);
+        return sends.map(() => undefined);
+      },
+      { lingerMs: RECORD_LINGER_MS },
+    );
+    this.receipts = new TickBatcher<ReceiptUpdate, void>(
+      async (updates) => {
+        for (const { record, reached } of await repository.applyReceipts(updates)) {
+          for (const status of reached) events.publish(record, status, null);
+        }
+        return updates.map(() => undefined);
+      },
+      { lingerMs: RECORD_LINGER_MS },
+    );
   }
 
   accept(row: OutboxAcceptRow): Promise<OutboxAcceptOutcome> {

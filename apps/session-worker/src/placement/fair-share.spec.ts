@@ -1,5 +1,15 @@
 import type { WorkerInfo } from '@app/contracts';
-import { fairShares, liveWithSelf, loadsOf, pickSessionsToMove, planMoves, roomToClaim, someoneLessLoaded, type MoveCandidate, type WorkerLoad } from './fair-share';
+import {
+  fairShares,
+  liveWithSelf,
+  loadsOf,
+  pickSessionsToMove,
+  planMoves,
+  roomToClaim,
+  someoneLessLoaded,
+  type MoveCandidate,
+  type WorkerLoad,
+} from './fair-share';
 
 const worker = (id: string, load: number, capacity = 500, state: WorkerLoad['state'] = 'active'): WorkerLoad => ({ id, load, capacity, state });
 
@@ -51,17 +61,31 @@ describe('fair shares', () => {
 
 describe('loads from the registry', () => {
   const info = (id: string, sessionsHeld: number, movesInFlight = 0): WorkerInfo => ({
-    id, host: 'h', pid: 1, sessionsHeld, capacity: 500, state: 'active', movesInFlight, startedAt: '', heartbeatAt: '',
+    id,
+    host: 'h',
+    pid: 1,
+    sessionsHeld,
+    capacity: 500,
+    state: 'active',
+    movesInFlight,
+    startedAt: '',
+    heartbeatAt: '',
   });
 
   it('counts moves on their way: off the giver, onto the receiver', () => {
     const loads = loadsOf([info('giver', 30, 3), info('receiver', 5)], new Map([['receiver', 3]]));
-    expect(loads.map((entry) => [entry.id, entry.load])).toEqual([['giver', 27], ['receiver', 8]]);
+    expect(loads.map((entry) => [entry.id, entry.load])).toEqual([
+      ['giver', 27],
+      ['receiver', 8],
+    ]);
   });
 
   it('takes this worker as it is now, not as its last heartbeat said', () => {
     const workers = liveWithSelf([info('self', 10), info('other', 4)], info('self', 12));
-    expect(workers.map((entry) => [entry.id, entry.sessionsHeld]).sort()).toEqual([['other', 4], ['self', 12]]);
+    expect(workers.map((entry) => [entry.id, entry.sessionsHeld]).sort()).toEqual([
+      ['other', 4],
+      ['self', 12],
+    ]);
   });
 });
 
@@ -156,7 +180,12 @@ describe('planning moves', () => {
 
 describe('choosing the sessions that move', () => {
   const now = 1_000_000;
-  const candidate = (sessionId: string, connected: boolean, idle: boolean, arrivedAt: number | null = null): MoveCandidate => ({ sessionId, connected, idle, arrivedAt });
+  const candidate = (sessionId: string, connected: boolean, idle: boolean, arrivedAt: number | null = null): MoveCandidate => ({
+    sessionId,
+    connected,
+    idle,
+    arrivedAt,
+  });
   const candidates = [
     candidate('busy', true, false),
     candidate('qr-wait', false, true),
@@ -171,6 +200,12 @@ describe('choosing the sessions that move', () => {
   });
 
   it('drains every session, unconnected ones last, whatever the cooldown', () => {
-    expect(pickSessionsToMove(candidates, 10, { draining: true, cooldownMs: 60_000, now })).toEqual(['just-moved', 'idle', 'moved-long-ago', 'busy', 'qr-wait']);
+    expect(pickSessionsToMove(candidates, 10, { draining: true, cooldownMs: 60_000, now })).toEqual([
+      'just-moved',
+      'idle',
+      'moved-long-ago',
+      'busy',
+      'qr-wait',
+    ]);
   });
 });

@@ -35,7 +35,10 @@ export function loadsOf(workers: readonly WorkerInfo[], incoming: ReadonlyMap<st
 export function fairShares(wanted: number, workers: readonly Omit<WorkerLoad, 'load'>[]): Map<string, number> {
   const shares = new Map<string, number>(workers.map((worker) => [worker.id, 0]));
   const active = workers.filter((worker) => worker.state === 'active').sort((a, b) => a.capacity - b.capacity);
-  let left = Math.min(wanted, active.reduce((sum, worker) => sum + worker.capacity, 0));
+  let left = Math.min(
+    wanted,
+    active.reduce((sum, worker) => sum + worker.capacity, 0),
+  );
   active.forEach((worker, index) => {
     const share = Math.min(worker.capacity, left / (active.length - index));
     shares.set(worker.id, share);
@@ -122,7 +125,11 @@ export interface MoveCandidate {
  * arrive by a move within the cooldown, idle ones first. A drain moves every session: connected
  * idle ones first, then busy ones, then those without a connection.
  */
-export function pickSessionsToMove(candidates: readonly MoveCandidate[], count: number, options: { draining: boolean; cooldownMs: number; now: number }): string[] {
+export function pickSessionsToMove(
+  candidates: readonly MoveCandidate[],
+  count: number,
+  options: { draining: boolean; cooldownMs: number; now: number },
+): string[] {
   const rank = (candidate: MoveCandidate) => (candidate.connected ? (candidate.idle ? 0 : 1) : 2);
   const eligible = options.draining
     ? candidates

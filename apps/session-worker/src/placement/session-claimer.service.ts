@@ -15,7 +15,6 @@ import { UnplacedSessions } from './unplaced-sessions.service';
 /** A less loaded worker gets this head start on sessions that need an owner. */
 const DEFER_TO_LESS_LOADED_MS = 300;
 
-
 /**
  * Places sessions on workers without a coordinator: every worker periodically (and when woken)
  * looks for sessions that want a connection but have no lease holder. Sessions reserved for this

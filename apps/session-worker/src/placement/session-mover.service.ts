@@ -60,7 +60,11 @@ export class SessionMover {
       return false;
     }
     const quiet = await waitUntil(() => runtime.quiet, this.config.MOVE_QUIESCE_TIMEOUT_MS);
-    if (!quiet) this.logger.warn({ sessionId, to, waitedMs: Date.now() - since }, 'moving a session whose send did not finish in time; its new owner sends it again under the same id');
+    if (!quiet)
+      this.logger.warn(
+        { sessionId, to, waitedMs: Date.now() - since },
+        'moving a session whose send did not finish in time; its new owner sends it again under the same id',
+      );
     const released = await this.supervisor.completeHandOver(sessionId, runtime, `${reason} to ${to ?? 'any worker'}`);
     if (!released) {
       if (to) await this.settle(sessionId, to);

@@ -40,7 +40,11 @@ export class UnplacedSessions {
     const states = await this.sessions.placementStates(stillWaiting.slice(0, MARK_BATCH));
     const unmarked = states.filter((state) => !(state.status === 'disconnected' && state.lastError === UNPLACED_ERROR));
     for (const state of unmarked) {
-      const change = { status: 'disconnected' as const, lastError: UNPLACED_ERROR, ...(state.status === 'connected' ? { lastDisconnectedAt: new Date() } : {}) };
+      const change = {
+        status: 'disconnected' as const,
+        lastError: UNPLACED_ERROR,
+        ...(state.status === 'connected' ? { lastDisconnectedAt: new Date() } : {}),
+      };
       await this.recorder.record(state.id, state.epoch, change, 'no session worker has room').catch((error: Error) => {
         this.logger.warn({ err: error, sessionId: state.id }, 'unplaced session not marked');
       });

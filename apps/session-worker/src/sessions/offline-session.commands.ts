@@ -28,11 +28,7 @@ export class OfflineSessionCommands {
     return this.forget(sessionId, traceId, { status: 'disconnected', reason: 'wiped by request' });
   }
 
-  private async forget(
-    sessionId: string,
-    traceId: string,
-    outcome: { status: 'logged_out' | 'disconnected'; reason: string },
-  ): Promise<LiveSessionState> {
+  private async forget(sessionId: string, traceId: string, outcome: { status: 'logged_out' | 'disconnected'; reason: string }): Promise<LiveSessionState> {
     await this.sessions.setAutoConnect(sessionId, false);
     await this.authState.clear(sessionId);
     const recorded = await this.recorder.record(sessionId, undefined, { status: outcome.status, autoConnect: false, lastError: null }, outcome.reason, traceId);

@@ -184,7 +184,10 @@ export class SessionConnection implements ConnectionListener {
         return this.finish({ status: 'auth_failed', autoConnect: false, lastDisconnectedAt: now, lastError: detail }, `authentication failed (${detail})`);
       case 'qr_expired':
         this.parts.qr.clear();
-        return this.finish({ status: 'disconnected', autoConnect: false, lastDisconnectedAt: now, lastError: 'QR expired before the session was linked' }, 'QR expired');
+        return this.finish(
+          { status: 'disconnected', autoConnect: false, lastDisconnectedAt: now, lastError: 'QR expired before the session was linked' },
+          'QR expired',
+        );
       default:
         return this.retryLater(detail);
     }
@@ -198,11 +201,14 @@ export class SessionConnection implements ConnectionListener {
       return this.finish({ status: 'error', autoConnect: false, lastDisconnectedAt: new Date(), lastError: message }, message);
     }
     if ((await this.transition({ status: 'disconnected', lastDisconnectedAt: new Date(), lastError: detail }, detail)) === 'stale') return;
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      this.services.reconnects.inc({ worker: this.services.workerId });
-      void this.parts.queue.run(() => this.connect());
-    }, reconnectDelayMs(this.failures, baseMs, maxMs));
+    this.reconnectTimer = setTimeout(
+      () => {
+        this.reconnectTimer = undefined;
+        this.services.reconnects.inc({ worker: this.services.workerId });
+        void this.parts.queue.run(() => this.connect());
+      },
+      reconnectDelayMs(this.failures, baseMs, maxMs),
+    );
   }
 
   private async refuseDuplicatePhone(phone: string, otherSessionId: string): Promise<void> {

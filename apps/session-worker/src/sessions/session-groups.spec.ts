@@ -23,7 +23,10 @@ function groupsFailingWith(error: Error): SessionGroups {
 }
 
 async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(() => undefined, (thrown: unknown) => thrown);
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
   if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
   return error;
 }
@@ -52,7 +55,11 @@ describe('SessionGroups', () => {
   it('reports each participant with its outcome', async () => {
     const answers = [200, 409, 404, 403, 408, 500].map((status, index) => ({ jid: `62812345678${index}@s.whatsapp.net`, status }));
     const groups = new SessionGroups({ updateParticipants: () => Promise.resolve(answers) } as unknown as GroupOperations);
-    const { results } = await groups.participants(GROUP, 'add', answers.map((answer) => answer.jid));
+    const { results } = await groups.participants(
+      GROUP,
+      'add',
+      answers.map((answer) => answer.jid),
+    );
     expect(results.map((result) => result.outcome)).toEqual(['done', 'already_member', 'not_found', 'not_allowed', 'recently_left', 'failed']);
     expect(results[0]).toEqual({ jid: answers[0]!.jid, status: 200, outcome: 'done' });
   });

@@ -163,7 +163,9 @@ describe('SessionRuntime', () => {
     setup.sockets[0]!.listener.onClose('connection_lost', '428: lost');
     await settle();
     const draft = { waMessageId: 'X', toJid: 'x@s.whatsapp.net', content: { kind: 'text' as const, text: 'hi' }, traceId: 't' };
-    expect(() => setup.runtime.send(draft, 0)).toThrow(expect.objectContaining({ code: 'SESSION_NOT_READY', details: { status: 'disconnected', retryAfterSeconds: 2 } }));
+    expect(() => setup.runtime.send(draft, 0)).toThrow(
+      expect.objectContaining({ code: 'SESSION_NOT_READY', details: { status: 'disconnected', retryAfterSeconds: 2 } }),
+    );
 
     const waiting = setUp({ linked: false });
     await waiting.runtime.start();

@@ -55,7 +55,13 @@ const phoneOf = (jid: string | null | undefined): string | null => {
 const byNumber = (jid: string | null | undefined, alternative: string | null | undefined): string | null =>
   jid && isLidUser(jid) && alternative && isPnUser(alternative) ? jidNormalizedUser(alternative) : (jid ?? null);
 
-type MessageFields = { text?: string | null; caption?: string | null; mimetype?: string | null; fileName?: string | null; contextInfo?: proto.IContextInfo | null };
+type MessageFields = {
+  text?: string | null;
+  caption?: string | null;
+  mimetype?: string | null;
+  fileName?: string | null;
+  contextInfo?: proto.IContextInfo | null;
+};
 
 /** A chat message the socket saw, in either direction; null for broadcasts, channels and protocol traffic. */
 export function seenMessageOf(message: WAMessage, creds: AuthenticationCreds, origin: ChatMessageOrigin): SeenMessage | null {

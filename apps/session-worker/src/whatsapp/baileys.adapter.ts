@@ -189,9 +189,7 @@ export class BaileysAdapter {
         const found = await store.getKeys(type, ids);
         const result: { [id: string]: SignalDataTypeMap[T] } = {};
         for (const [id, value] of found) {
-          result[id] = (type === 'app-state-sync-key'
-            ? proto.Message.AppStateSyncKeyData.fromObject(value as object)
-            : value) as SignalDataTypeMap[T];
+          result[id] = (type === 'app-state-sync-key' ? proto.Message.AppStateSyncKeyData.fromObject(value as object) : value) as SignalDataTypeMap[T];
         }
         return result;
       },
@@ -222,7 +220,8 @@ const migratingUnderSendLock: typeof DEFAULT_CONNECTION_CONFIG.makeSignalReposit
   const keys = auth.keys as SignalKeyStoreWithTransaction;
   return {
     ...repository,
-    migrateSession: (fromJid, toJid) => keys.transaction(() => repository.migrateSession(fromJid, toJid), (auth.creds as AuthenticationCreds).me?.id ?? 'migrate-session'),
+    migrateSession: (fromJid, toJid) =>
+      keys.transaction(() => repository.migrateSession(fromJid, toJid), (auth.creds as AuthenticationCreds).me?.id ?? 'migrate-session'),
   };
 };
 
@@ -284,7 +283,9 @@ function groupOperationsOf(socket: Socket): GroupOperations {
     metadata: (groupJid) => groupCall(async () => groupInfoOf(await socket.groupMetadata(groupJid))),
     participating: () => groupCall(async () => Object.values(await socket.groupFetchAllParticipating()).map(groupInfoOf)),
     updateParticipants: (groupJid, participants, action) =>
-      groupCall(async () => (await socket.groupParticipantsUpdate(groupJid, participants, action)).map(({ jid, status }) => ({ jid: jid ?? '', status: Number(status) }))),
+      groupCall(async () =>
+        (await socket.groupParticipantsUpdate(groupJid, participants, action)).map(({ jid, status }) => ({ jid: jid ?? '', status: Number(status) })),
+      ),
     inviteCode: (groupJid) => groupCall(() => code(socket.groupInviteCode(groupJid))),
     revokeInvite: (groupJid) => groupCall(() => code(socket.groupRevokeInvite(groupJid))),
   };

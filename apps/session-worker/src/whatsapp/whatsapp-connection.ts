@@ -2,15 +2,7 @@ import type { ChatMessage, ChatMessageOrigin, ChatPresence, GroupInfo, InboundMe
 
 /** Why a WhatsApp connection closed, in the suite's own terms (the adapter maps Baileys' codes). */
 export type CloseReason =
-  | 'logged_out'
-  | 'restart_required'
-  | 'replaced'
-  | 'connection_lost'
-  | 'qr_expired'
-  | 'forbidden'
-  | 'bad_session'
-  | 'unavailable'
-  | 'closed_by_us';
+  'logged_out' | 'restart_required' | 'replaced' | 'connection_lost' | 'qr_expired' | 'forbidden' | 'bad_session' | 'unavailable' | 'closed_by_us';
 
 /** The WhatsApp account a session is linked to. */
 export interface LinkedAccount {

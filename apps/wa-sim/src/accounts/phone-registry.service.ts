@@ -85,9 +85,7 @@ export class PhoneRegistry {
     if (!decoded?.user) return undefined;
     if (decoded.server === 'lid') return this.byLid.get(decoded.user);
     if (decoded.server !== 's.whatsapp.net') return undefined;
-    return createUnknownPn && /^\d{6,15}$/.test(decoded.user)
-      ? this.getOrCreateContact(decoded.user)
-      : this.byNumber.get(decoded.user);
+    return createUnknownPn && /^\d{6,15}$/.test(decoded.user) ? this.getOrCreateContact(decoded.user) : this.byNumber.get(decoded.user);
   }
 
   getDevice(phoneNumber: string, deviceId: number): CompanionDevice {

@@ -70,8 +70,7 @@ export interface Phone {
   devices: Map<number, CompanionDevice>;
 }
 
-export const pnJid = (phoneNumber: string, deviceId = 0): string =>
-  deviceId ? `${phoneNumber}:${deviceId}@s.whatsapp.net` : `${phoneNumber}@s.whatsapp.net`;
+export const pnJid = (phoneNumber: string, deviceId = 0): string => (deviceId ? `${phoneNumber}:${deviceId}@s.whatsapp.net` : `${phoneNumber}@s.whatsapp.net`);
 
 export const lidJid = (lid: string, deviceId = 0): string => (deviceId ? `${lid}:${deviceId}@lid` : `${lid}@lid`);
 

@@ -29,7 +29,11 @@ export class UsyncHandler implements OnModuleInit {
     const users = children(child(query, 'list'), 'user').map((user) => this.answerUser(user, protocols));
     return [
       node('usync', { ...query?.attrs, last: 'true', index: '0' }, [
-        node('result', {}, protocols.map((tag) => node(tag, {}))),
+        node(
+          'result',
+          {},
+          protocols.map((tag) => node(tag, {})),
+        ),
         node('list', {}, users),
       ]),
     ];
@@ -47,12 +51,7 @@ export class UsyncHandler implements OnModuleInit {
   private answerProtocol(protocol: string, phone: Phone, isLidQuery: boolean): BinaryNode[] {
     switch (protocol) {
       case 'devices':
-        return [
-          node('devices', {}, [
-            node('device-list', {}, [node('device', { id: '0' })]),
-            node('key-index-list', { ts: this.keyIndexTs }),
-          ]),
-        ];
+        return [node('devices', {}, [node('device-list', {}, [node('device', { id: '0' })]), node('key-index-list', { ts: this.keyIndexTs })])];
       case 'lid':
         return isLidQuery ? [] : [node('lid', { val: lidJid(phone.lid) })];
       case 'contact':

@@ -11,7 +11,7 @@ import { WS_PATH } from '../server/websocket-server';
 
 export class InfoView {
   @ApiProperty({ example: 'ws://127.0.0.1:7010/ws/chat', description: "Baileys' waWebSocketUrl (WA_WS_URL)" }) wsUrl!: string;
-  @ApiProperty({ description: "Hex Curve25519 root key to assign to WA_CERT_DETAILS.PUBLIC_KEY (WA_TRUSTED_ROOT_PUBLIC_KEY)" })
+  @ApiProperty({ description: 'Hex Curve25519 root key to assign to WA_CERT_DETAILS.PUBLIC_KEY (WA_TRUSTED_ROOT_PUBLIC_KEY)' })
   rootPublicKey!: string;
   @ApiProperty({ example: 'https://127.0.0.1:7011', description: 'HTTPS media host (announced to companions in media_conn)' })
   mediaUrl!: string;

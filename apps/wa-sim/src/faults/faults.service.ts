@@ -37,9 +37,7 @@ export class FaultsService {
 
   private targets(phoneNumber: string, deviceId?: number): ClientConnection[] {
     this.phones.get(phoneNumber);
-    const targets = this.connections
-      .forAccount(phoneNumber)
-      .filter((connection) => deviceId === undefined || connection.device?.deviceId === deviceId);
+    const targets = this.connections.forAccount(phoneNumber).filter((connection) => deviceId === undefined || connection.device?.deviceId === deviceId);
     if (targets.length === 0) {
       throw SimError.conflict('NOT_CONNECTED', `no live connection for ${phoneNumber}${deviceId ? `:${deviceId}` : ''}`);
     }

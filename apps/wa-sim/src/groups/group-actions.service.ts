@@ -44,7 +44,11 @@ export class GroupActions {
     if (done.length === 0) return changes;
     const affected = done.map((phoneNumber) => findParticipant(group, phoneNumber) ?? before.get(phoneNumber)!);
     const removed = action === 'remove' ? done : [];
-    const content = node(action, {}, affected.map((participant) => participantNode(this.phones, group, participant)));
+    const content = node(
+      action,
+      {},
+      affected.map((participant) => participantNode(this.phones, group, participant)),
+    );
     this.notifier.notify(group, actor.phoneNumber, content, removed);
     if (removed.length) this.senderKeys.rotate(group.id);
     return changes;
@@ -94,9 +98,7 @@ export class GroupActions {
     this.requireMember(group, actor);
     this.groups.setDescription(group, id, text, actor);
     const content =
-      text === undefined
-        ? node('description', { id, delete: 'true' })
-        : node('description', { id }, [node('body', {}, Buffer.from(text, 'utf8'))]);
+      text === undefined ? node('description', { id, delete: 'true' }) : node('description', { id }, [node('body', {}, Buffer.from(text, 'utf8'))]);
     this.notifier.notify(group, actor.phoneNumber, content);
   }
 

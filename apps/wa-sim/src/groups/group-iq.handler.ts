@@ -38,7 +38,11 @@ export class GroupIqHandler implements OnModuleInit {
     this.on('create', (request, actor) => this.create(request.query, actor));
     this.on('query', ({ iq }, actor) => [groupNode(this.phones, this.memberGroup(iq, actor))]);
     this.on('participating', (_, actor) => [
-      node('groups', {}, this.groups.list(actor.phoneNumber).map((group) => groupNode(this.phones, group))),
+      node(
+        'groups',
+        {},
+        this.groups.list(actor.phoneNumber).map((group) => groupNode(this.phones, group)),
+      ),
     ]);
     for (const action of PARTICIPANT_ACTIONS) this.on(action, (request, actor) => this.participants(request, actor, action));
     this.on('invite', (request, actor) => this.invite(request, actor));
@@ -82,7 +86,12 @@ export class GroupIqHandler implements OnModuleInit {
     const group = this.groups.get(iq.attrs.to ?? '');
     const requested = children(query, 'participant').map((participant) => participant.attrs.jid ?? '');
     const targets = requested.map((jid) => this.phones.findByJid(jid, action === 'add'));
-    const changes = this.actions.changeParticipants(group, actor, action, targets.flatMap((phone) => phone ?? []));
+    const changes = this.actions.changeParticipants(
+      group,
+      actor,
+      action,
+      targets.flatMap((phone) => phone ?? []),
+    );
     const results = requested.map((jid, index) => {
       const phone = targets[index];
       const status = phone ? (changes.find((change) => change.phone === phone)?.status ?? 404) : 404;

@@ -45,13 +45,10 @@ export const groupIdOf = (idOrJid: string): string => (idOrJid.includes('@') ? (
 
 /** A member's JID as the group's stanzas name it, and the other form as its alternate. */
 export function memberJids(phone: Phone, mode: AddressingMode): { jid: string; alt: string } {
-  return mode === 'lid'
-    ? { jid: lidJid(phone.lid), alt: pnJid(phone.phoneNumber) }
-    : { jid: pnJid(phone.phoneNumber), alt: lidJid(phone.lid) };
+  return mode === 'lid' ? { jid: lidJid(phone.lid), alt: pnJid(phone.phoneNumber) } : { jid: pnJid(phone.phoneNumber), alt: lidJid(phone.lid) };
 }
 
 export const findParticipant = (group: Group, phoneNumber: string): GroupParticipant | undefined =>
   group.participants.find((participant) => participant.phoneNumber === phoneNumber);
 
-export const isAdmin = (participant: GroupParticipant | undefined): boolean =>
-  participant?.role === 'admin' || participant?.role === 'superadmin';
+export const isAdmin = (participant: GroupParticipant | undefined): boolean => participant?.role === 'admin' || participant?.role === 'superadmin';

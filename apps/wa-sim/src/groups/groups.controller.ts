@@ -79,7 +79,7 @@ export class GroupsController {
 
   @Post(':id/messages')
   @ApiOperation({
-    summary: "A member phone writes to the group (SKDM once per companion, then skmsg; queued while offline)",
+    summary: 'A member phone writes to the group (SKDM once per companion, then skmsg; queued while offline)',
     description: "The companions of every member account receive it; the writer's own companions as their own message (typed on the phone).",
   })
   @ApiResponse({ status: 201, type: GroupDeliveryResultView })

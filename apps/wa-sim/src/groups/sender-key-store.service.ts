@@ -4,14 +4,7 @@ import { deviceKey } from '../accounts/phone.model';
 import { fromBase64, toBase64 } from '../persistence/key-codec';
 import { SimStateStore } from '../persistence/sim-state-store';
 import type { DeviceAddress } from '../server/client-connection';
-import {
-  distributionMessage,
-  newSenderKey,
-  parseDistributionMessage,
-  senderKeyDecrypt,
-  senderKeyEncrypt,
-  type SenderKeyState,
-} from './sender-key';
+import { distributionMessage, newSenderKey, parseDistributionMessage, senderKeyDecrypt, senderKeyEncrypt, type SenderKeyState } from './sender-key';
 
 interface StoredSenderKey {
   keyId: number;

@@ -67,7 +67,13 @@ export class HistoryTrafficRecorder implements OnModuleInit {
       timestamp,
     });
     if (!record.groupJid && record.toPhoneNumber) {
-      this.history.add(record.toPhoneNumber, { id: record.messageId, chat: pnJid(record.fromPhoneNumber), fromMe: false, message: record.rawMessage, timestamp });
+      this.history.add(record.toPhoneNumber, {
+        id: record.messageId,
+        chat: pnJid(record.fromPhoneNumber),
+        fromMe: false,
+        message: record.rawMessage,
+        timestamp,
+      });
     }
   }
 

@@ -24,7 +24,8 @@ export class HistoryController {
   @Post('history')
   @ApiOperation({
     summary: 'Put past messages into a chat on the phone (before companions link)',
-    description: 'A companion linked later gets the newest of them in its initial history sync (WA_SIM_HISTORY_SYNC_MESSAGES per chat) and the older ones on demand.',
+    description:
+      'A companion linked later gets the newest of them in its initial history sync (WA_SIM_HISTORY_SYNC_MESSAGES per chat) and the older ones on demand.',
   })
   @ApiResponse({ status: 201, type: SeededHistoryView })
   seed(@Param('phoneNumber') phoneNumber: string, @Body() body: SeedHistoryDto): SeededHistoryView {
@@ -66,7 +67,7 @@ export class HistoryController {
 
   @Post('messages')
   @ApiOperation({
-    summary: 'The phone\'s owner types a text to a contact on the handset',
+    summary: "The phone's owner types a text to a contact on the handset",
     description: "The account's companions receive it as their own message (fromMe); for a group, use POST /groups/{id}/messages with `from` = this account.",
   })
   @ApiResponse({ status: 201, type: DeliveryResultView })

@@ -46,8 +46,7 @@ export function unsignedInteger(bytes: Buffer): Buffer {
 export const smallInteger = (value: number): Buffer => unsignedInteger(Buffer.from([value]));
 
 /** BIT STRING with no unused bits (keys, signatures, key-usage flags built by the caller). */
-export const bitString = (bytes: Buffer, unusedBits = 0): Buffer =>
-  tlv(UNIVERSAL.bitString, Buffer.from([unusedBits]), bytes);
+export const bitString = (bytes: Buffer, unusedBits = 0): Buffer => tlv(UNIVERSAL.bitString, Buffer.from([unusedBits]), bytes);
 
 export function oid(dotted: string): Buffer {
   const [first = 0, second = 0, ...rest] = dotted.split('.').map(Number);
@@ -62,7 +61,10 @@ export function oid(dotted: string): Buffer {
 
 /** X.509 validity time: UTCTime before 2050, GeneralizedTime from then on (RFC 5280 §4.1.2.5). */
 export function time(date: Date): Buffer {
-  const text = date.toISOString().replace(/[-:T]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  const text = date
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
   return date.getUTCFullYear() < 2050
     ? tlv(UNIVERSAL.utcTime, Buffer.from(text.slice(2), 'ascii'))
     : tlv(UNIVERSAL.generalizedTime, Buffer.from(text, 'ascii'));

@@ -108,10 +108,7 @@ function signCertificate(signer: KeyObject, fields: CertificateFields): X509Cert
 }
 
 const name = (commonName: string): Buffer =>
-  sequence(
-    set(sequence(oid(OID.organization), utf8String('wa-sim'))),
-    set(sequence(oid(OID.commonName), utf8String(commonName))),
-  );
+  sequence(set(sequence(oid(OID.organization), utf8String('wa-sim'))), set(sequence(oid(OID.commonName), utf8String(commonName))));
 
 /** The CA's subject exactly as encoded in its certificate, so chain building matches byte for byte. */
 function nameOf(certificate: X509Certificate): Buffer {
@@ -124,7 +121,7 @@ function nameOf(certificate: X509Certificate): Buffer {
 function elementsOf(der: Buffer): Buffer[] {
   const outer = header(der, 0);
   const elements: Buffer[] = [];
-  for (let cursor = outer.headerLength; cursor < outer.headerLength + outer.length; ) {
+  for (let cursor = outer.headerLength; cursor < outer.headerLength + outer.length;) {
     const inner = header(der, cursor);
     elements.push(der.subarray(cursor, cursor + inner.headerLength + inner.length));
     cursor += inner.headerLength + inner.length;
@@ -139,8 +136,7 @@ function header(der: Buffer, offset: number): { headerLength: number; length: nu
   return { headerLength: 2 + count, length: der.readUIntBE(offset + 2, count) };
 }
 
-const extension = (id: string, critical: boolean, value: Buffer): Buffer =>
-  sequence(oid(id), ...(critical ? [boolean(true)] : []), octetString(value));
+const extension = (id: string, critical: boolean, value: Buffer): Buffer => sequence(oid(id), ...(critical ? [boolean(true)] : []), octetString(value));
 
 /** KeyUsage flags in the first byte; DER drops trailing zero bits. */
 function keyUsage(flags: number): Buffer {

@@ -174,16 +174,14 @@ export class DeliveryService implements OnModuleInit {
     const key = deviceKey(device.phoneNumber, device.deviceId);
     const previous = this.sendChains.get(key) ?? Promise.resolve();
     const next = previous.then(() => this.encryptAndSend(connection, device, item, offline));
-    this.sendChains.set(key, next.catch(() => undefined));
+    this.sendChains.set(
+      key,
+      next.catch(() => undefined),
+    );
     return next;
   }
 
-  private async encryptAndSend(
-    connection: ClientConnection,
-    device: CompanionDevice,
-    item: PendingDelivery,
-    offline: boolean,
-  ): Promise<void> {
+  private async encryptAndSend(connection: ClientConnection, device: CompanionDevice, item: PendingDelivery, offline: boolean): Promise<void> {
     const from = this.phones.get(item.fromPhoneNumber);
     const builder = this.envelopeBuilders.get(jidDecode(item.extraAttrs?.from)?.server ?? '');
     const encs = builder ? await builder(from, device, item) : [await this.pairwiseEnvelope(from, device, item.message)];

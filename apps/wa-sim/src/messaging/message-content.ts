@@ -34,12 +34,9 @@ export interface MessageContent {
 
 const MEDIA_FIELDS = ['imageMessage', 'videoMessage', 'audioMessage', 'documentMessage', 'stickerMessage'] as const;
 
-type MediaMessage = proto.Message.IImageMessage &
-  proto.Message.IDocumentMessage &
-  proto.Message.IAudioMessage & { contextInfo?: proto.IContextInfo | null };
+type MediaMessage = proto.Message.IImageMessage & proto.Message.IDocumentMessage & proto.Message.IAudioMessage & { contextInfo?: proto.IContextInfo | null };
 
-const base64 = (bytes: Uint8Array | null | undefined): string | undefined =>
-  bytes?.length ? Buffer.from(bytes).toString('base64') : undefined;
+const base64 = (bytes: Uint8Array | null | undefined): string | undefined => (bytes?.length ? Buffer.from(bytes).toString('base64') : undefined);
 
 /** What a test wants to assert about a message: its text, quote, mentions and media fields. */
 export function describeMessage(raw: proto.IMessage): MessageContent {

@@ -32,10 +32,7 @@ export class DeviceLinker {
         keyIndex: deviceId,
       }).finish(),
     );
-    const accountSignature = Curve.sign(
-      phone.identity.private,
-      Buffer.concat([ACCOUNT_SIGNATURE_PREFIX, details, pending.identityKey]),
-    );
+    const accountSignature = Curve.sign(phone.identity.private, Buffer.concat([ACCOUNT_SIGNATURE_PREFIX, details, pending.identityKey]));
     const signedIdentity = Buffer.from(
       proto.ADVSignedDeviceIdentity.encode({ details, accountSignatureKey: phone.identity.public, accountSignature }).finish(),
     );

@@ -28,7 +28,11 @@ export class PairingService {
     this.pending.add(registration);
     connection.onClose(() => this.pending.delete(registration));
     const pairDevice = node('iq', { from: SERVER_JID, type: 'set', xmlns: 'md' }, [
-      node('pair-device', {}, refs.map((ref) => node('ref', {}, Buffer.from(ref, 'utf8')))),
+      node(
+        'pair-device',
+        {},
+        refs.map((ref) => node('ref', {}, Buffer.from(ref, 'utf8'))),
+      ),
     ]);
     // Baileys only acknowledges pair-device; the ack carries nothing to act on.
     connection.request(pairDevice).catch(() => undefined);

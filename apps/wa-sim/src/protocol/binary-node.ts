@@ -10,14 +10,11 @@ export const unixNow = (): string => Math.floor(Date.now() / 1000).toString();
 export const node = (tag: string, attrs: Record<string, string> = {}, content?: BinaryNode['content']): BinaryNode =>
   content === undefined ? { tag, attrs } : { tag, attrs, content };
 
-export const childNodes = (parent: BinaryNode | undefined): BinaryNode[] =>
-  Array.isArray(parent?.content) ? parent.content : [];
+export const childNodes = (parent: BinaryNode | undefined): BinaryNode[] => (Array.isArray(parent?.content) ? parent.content : []);
 
-export const child = (parent: BinaryNode | undefined, tag: string): BinaryNode | undefined =>
-  getBinaryNodeChild(parent, tag);
+export const child = (parent: BinaryNode | undefined, tag: string): BinaryNode | undefined => getBinaryNodeChild(parent, tag);
 
-export const children = (parent: BinaryNode | undefined, tag: string): BinaryNode[] =>
-  getBinaryNodeChildren(parent, tag);
+export const children = (parent: BinaryNode | undefined, tag: string): BinaryNode[] => getBinaryNodeChildren(parent, tag);
 
 export function bytesOf(parent: BinaryNode | undefined): Buffer | undefined {
   const content = parent?.content;
@@ -26,8 +23,7 @@ export function bytesOf(parent: BinaryNode | undefined): Buffer | undefined {
   return undefined;
 }
 
-export const childBytes = (parent: BinaryNode | undefined, tag: string): Buffer | undefined =>
-  bytesOf(child(parent, tag));
+export const childBytes = (parent: BinaryNode | undefined, tag: string): Buffer | undefined => bytesOf(child(parent, tag));
 
 /** Big-endian unsigned integer from the bytes of a child node (registration ids, key ids). */
 export function childUInt(parent: BinaryNode | undefined, tag: string): number | undefined {

@@ -130,10 +130,12 @@ export class ClientConnection {
       return;
     }
     for (const frame of frames) {
-      this.processing = this.processing.then(() => this.handleFrame(frame)).catch((error: Error) => {
-        this.logger.warn(`${this.label}: dropping connection after error: ${error.stack}`);
-        this.socket.terminate();
-      });
+      this.processing = this.processing
+        .then(() => this.handleFrame(frame))
+        .catch((error: Error) => {
+          this.logger.warn(`${this.label}: dropping connection after error: ${error.stack}`);
+          this.socket.terminate();
+        });
     }
   }
 

@@ -23,11 +23,7 @@ export interface IqRequest {
 /** Returns the children of the `<iq type='result'>` reply (none for an empty result). */
 export type IqHandler = (request: IqRequest) => BinaryNode[] | void | Promise<BinaryNode[] | void>;
 export type StanzaHandler = (connection: ClientConnection, stanza: BinaryNode) => void | Promise<void>;
-export type HandshakeHandler = (
-  connection: ClientConnection,
-  clientStaticKey: Buffer,
-  payload: proto.ClientPayload,
-) => void | Promise<void>;
+export type HandshakeHandler = (connection: ClientConnection, clientStaticKey: Buffer, payload: proto.ClientPayload) => void | Promise<void>;
 
 const ANY_CHILD = '*';
 
@@ -77,8 +73,7 @@ export class StanzaRouter {
       return;
     }
     const query = childNodes(iq)[0];
-    const handler =
-      this.iqHandlers.get(`${xmlns}|${query?.tag ?? ''}`) ?? this.iqHandlers.get(`${xmlns}|${ANY_CHILD}`);
+    const handler = this.iqHandlers.get(`${xmlns}|${query?.tag ?? ''}`) ?? this.iqHandlers.get(`${xmlns}|${ANY_CHILD}`);
     if (!handler) {
       this.logger.warn(`unhandled iq xmlns=${xmlns} type=${type} child=${query?.tag} from ${connection.label}`);
       connection.replyIqError(iq, new IqError(501, 'feature-not-implemented'));

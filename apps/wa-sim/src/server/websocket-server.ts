@@ -29,11 +29,7 @@ export class SimWebSocketServer {
         return;
       }
       this.wss.handleUpgrade(request, socket, head, (ws) => {
-        const connection = new ClientConnection(
-          ws,
-          new NoiseHandshake(this.identity.serverStatic, this.identity.certificateChain),
-          this.router,
-        );
+        const connection = new ClientConnection(ws, new NoiseHandshake(this.identity.serverStatic, this.identity.certificateChain), this.router);
         this.connections.track(connection);
         this.logger.debug(`${connection.label} connected`);
       });

@@ -39,9 +39,7 @@ export class PhoneSignalService {
   async decrypt(phone: Phone, sender: Pick<CompanionDevice, 'phoneNumber' | 'deviceId'>, envelope: Envelope): Promise<Buffer> {
     const cipher = new SessionCipher(this.storeOf(phone), this.companionAddress(sender));
     const padded =
-      envelope.type === 'pkmsg'
-        ? await cipher.decryptPreKeyWhisperMessage(envelope.ciphertext)
-        : await cipher.decryptWhisperMessage(envelope.ciphertext);
+      envelope.type === 'pkmsg' ? await cipher.decryptPreKeyWhisperMessage(envelope.ciphertext) : await cipher.decryptWhisperMessage(envelope.ciphertext);
     return Buffer.from(unpadRandomMax16(padded));
   }
 

@@ -20,9 +20,7 @@ export class PrekeysHandler implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.router.onIq('encrypt', 'count', (request) => [
-      node('count', { value: String(this.deviceOf(request).preKeys.size) }),
-    ]);
+    this.router.onIq('encrypt', 'count', (request) => [node('count', { value: String(this.deviceOf(request).preKeys.size) })]);
     this.router.onIq('encrypt', 'digest', (request) => this.digest(this.deviceOf(request)));
     this.router.onIq('encrypt', 'registration', (request) => this.upload(request));
     this.router.onIq('encrypt', 'rotate', (request) => this.rotate(request));
@@ -89,11 +87,7 @@ export class PrekeysHandler implements OnModuleInit {
       node('registration', {}, uintBytes(phone.registrationId, 4)),
       node('type', {}, KEY_TYPE_DJB),
       node('identity', {}, phone.identity.public),
-      node('skey', {}, [
-        node('id', {}, uintBytes(keyId, 3)),
-        node('value', {}, keyPair.public),
-        node('signature', {}, signature),
-      ]),
+      node('skey', {}, [node('id', {}, uintBytes(keyId, 3)), node('value', {}, keyPair.public), node('signature', {}, signature)]),
     ];
   }
 }

@@ -23,7 +23,13 @@ export interface AgentSettingsChange {
 
 const SELECT = { id: true, clientUserId: true, aiEndpointUrl: true, aiApiKeyCipher: true, aiEnabled: true } as const;
 
-const toSettings = (row: { id: string; clientUserId: string; aiEndpointUrl: string | null; aiApiKeyCipher: string | null; aiEnabled: boolean }): AgentSettings => ({
+const toSettings = (row: {
+  id: string;
+  clientUserId: string;
+  aiEndpointUrl: string | null;
+  aiApiKeyCipher: string | null;
+  aiEnabled: boolean;
+}): AgentSettings => ({
   sessionId: row.id,
   clientUserId: row.clientUserId,
   endpointUrl: row.aiEndpointUrl,

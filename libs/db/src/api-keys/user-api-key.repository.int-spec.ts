@@ -39,7 +39,7 @@ describe('UserApiKeyRepository', () => {
     }
   });
 
-  it('revokes idempotently, only the owner\'s key, keeping the first revocation time', async () => {
+  it("revokes idempotently, only the owner's key, keeping the first revocation time", async () => {
     const key = await create();
     const first = await keys.revoke(userId, key.id, new Date('2026-01-01T00:00:00Z'));
     const again = await keys.revoke(userId, key.id, new Date('2026-02-01T00:00:00Z'));

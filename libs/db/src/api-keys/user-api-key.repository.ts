@@ -6,7 +6,14 @@ import { RowCaches } from '../row-changes/row-caches';
 import type { NewUserApiKey, UserApiKeyRecord } from './user-api-key.record';
 
 const RECORD_FIELDS = {
-  id: true, userId: true, name: true, prefix: true, lastUsedAt: true, expiresAt: true, revokedAt: true, createdAt: true,
+  id: true,
+  userId: true,
+  name: true,
+  prefix: true,
+  lastUsedAt: true,
+  expiresAt: true,
+  revokedAt: true,
+  createdAt: true,
 } as const;
 
 /** Per-user API keys (seed 001), stored as hashes. */

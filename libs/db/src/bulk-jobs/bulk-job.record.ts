@@ -57,6 +57,4 @@ export interface BulkJobFilter {
 export type BulkItemOutcome = 'success' | 'error';
 
 export type CancelBulkJobResult =
-  | { outcome: 'not-found' }
-  | { outcome: 'cancelled'; record: BulkJobRecord; cancelledMessages: number }
-  | { outcome: 'finished'; record: BulkJobRecord };
+  { outcome: 'not-found' } | { outcome: 'cancelled'; record: BulkJobRecord; cancelledMessages: number } | { outcome: 'finished'; record: BulkJobRecord };

@@ -58,7 +58,10 @@ describe('bulk job and schedule repositories', () => {
     expect(first.created).toBe(true);
     expect(again).toEqual({ record: first.record, created: false });
     expect(first.record).toMatchObject({ status: 'queued', total: 2, currentIndex: 0, successCount: 0, errorCount: 0, delayMs: 0 });
-    expect(await jobs.items(first.record.id)).toEqual([{ to, content: text('item 0') }, { to, content: text('item 1') }]);
+    expect(await jobs.items(first.record.id)).toEqual([
+      { to, content: text('item 0') },
+      { to, content: text('item 1') },
+    ]);
   });
 
   it('counts an item once however often it is reported', async () => {
@@ -121,7 +124,10 @@ describe('bulk job and schedule repositories', () => {
 
     const waiting = (await create()).record;
     const message = await enqueueFor(waiting.id);
-    expect(await schedules.cancel(sessionId, waiting.id, waId())).toMatchObject({ outcome: 'cancelled', record: { message: { id: message.record.id, status: 'cancelled' } } });
+    expect(await schedules.cancel(sessionId, waiting.id, waId())).toMatchObject({
+      outcome: 'cancelled',
+      record: { message: { id: message.record.id, status: 'cancelled' } },
+    });
 
     const sending = (await create()).record;
     const inFlight = await enqueueFor(sending.id);

@@ -2,14 +2,24 @@ import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../generated/client';
 import { PrismaService } from '../prisma.service';
 import { isUniqueViolation } from '../users/unique-violation';
-import type {
-  BulkItemOutcome, BulkJobFilter, BulkJobItem, BulkJobRecord, BulkJobStatus, CancelBulkJobResult, NewBulkJob,
-} from './bulk-job.record';
+import type { BulkItemOutcome, BulkJobFilter, BulkJobItem, BulkJobRecord, BulkJobStatus, CancelBulkJobResult, NewBulkJob } from './bulk-job.record';
 
 /** Every column but the items, which only the runner needs. */
 const RECORD_FIELDS = {
-  id: true, sessionId: true, kind: true, status: true, total: true, currentIndex: true, successCount: true,
-  errorCount: true, delayMs: true, idempotencyKey: true, error: true, createdAt: true, updatedAt: true, finishedAt: true,
+  id: true,
+  sessionId: true,
+  kind: true,
+  status: true,
+  total: true,
+  currentIndex: true,
+  successCount: true,
+  errorCount: true,
+  delayMs: true,
+  idempotencyKey: true,
+  error: true,
+  createdAt: true,
+  updatedAt: true,
+  finishedAt: true,
 } as const;
 
 const UNFINISHED: BulkJobStatus[] = ['queued', 'processing'];
@@ -124,16 +134,18 @@ export class BulkJobRepository {
       const { count } = await tx.outboundMessage.updateMany({ where: { jobId: id, status: 'queued' }, data: { status: 'cancelled', retryAt: null } });
       if (row.item) {
         await tx.outboundMessage.createMany({
-          data: [{
-            sessionId,
-            waMessageId: placeholderWaMessageId,
-            toJid: row.item.to,
-            kind: row.item.content.kind,
-            content: row.item.content as unknown as Prisma.InputJsonValue,
-            jobId: id,
-            jobIndex: row.current_index,
-            status: 'cancelled',
-          }],
+          data: [
+            {
+              sessionId,
+              waMessageId: placeholderWaMessageId,
+              toJid: row.item.to,
+              kind: row.item.content.kind,
+              content: row.item.content as unknown as Prisma.InputJsonValue,
+              jobId: id,
+              jobIndex: row.current_index,
+              status: 'cancelled',
+            },
+          ],
           skipDuplicates: true,
         });
       }

@@ -4,8 +4,20 @@ import { PrismaService } from '../prisma.service';
 import type { ChatSummary, HistoryFilter, HistoryMessage, HistoryPage, HistoryParty, HistoryStats } from './history-message.record';
 
 const SELECT = {
-  sessionId: true, waMessageId: true, chatJid: true, senderJid: true, direction: true, type: true, text: true, caption: true,
-  mimeType: true, fileName: true, quotedId: true, mentions: true, pushName: true, sentAt: true,
+  sessionId: true,
+  waMessageId: true,
+  chatJid: true,
+  senderJid: true,
+  direction: true,
+  type: true,
+  text: true,
+  caption: true,
+  mimeType: true,
+  fileName: true,
+  quotedId: true,
+  mentions: true,
+  pushName: true,
+  sentAt: true,
 } as const;
 
 const GROUP_SUFFIX = '@g.us';
@@ -63,7 +75,10 @@ export class MessageHistoryRepository {
   async chatMessages(sessionId: string, chatJid: string, before: string | undefined, limit: number): Promise<HistoryMessage[] | null> {
     let older: Prisma.MessageWhereInput = {};
     if (before) {
-      const cursor = await this.prisma.message.findUnique({ where: { sessionId_waMessageId: { sessionId, waMessageId: before } }, select: { id: true, sentAt: true } });
+      const cursor = await this.prisma.message.findUnique({
+        where: { sessionId_waMessageId: { sessionId, waMessageId: before } },
+        select: { id: true, sentAt: true },
+      });
       if (!cursor) return null;
       older = { OR: [{ sentAt: { lt: cursor.sentAt } }, { sentAt: cursor.sentAt, id: { lt: cursor.id } }] };
     }

@@ -15,7 +15,14 @@ describe('MediaRepository', () => {
     media.create({ sessionId, sha256: 'not-checked-here', mimeType: 'text/plain', fileName: `${text}.txt`, bytes: Buffer.from(text) });
   const outbound = (mediaId: string, status: 'queued' | 'sending' | 'sent' | 'failed') =>
     fixtures.prisma.outboundMessage.create({
-      data: { sessionId, waMessageId: randomUUID(), toJid: '6281234567890@s.whatsapp.net', kind: 'document', status, content: { kind: 'document', mediaId, mimeType: 'text/plain' } },
+      data: {
+        sessionId,
+        waMessageId: randomUUID(),
+        toJid: '6281234567890@s.whatsapp.net',
+        kind: 'document',
+        status,
+        content: { kind: 'document', mediaId, mimeType: 'text/plain' },
+      },
     });
 
   beforeAll(async () => {
@@ -29,7 +36,15 @@ describe('MediaRepository', () => {
   it('round-trips the bytes and reports the size without them', async () => {
     const bytes = Buffer.from([0, 1, 2, 254, 255]);
     const record = await media.create({ sessionId, sha256: 'abc', mimeType: 'application/pdf', fileName: null, bytes });
-    expect(record).toEqual({ id: expect.any(String), sessionId, sha256: 'abc', mimeType: 'application/pdf', fileName: null, size: 5, createdAt: expect.any(Date) });
+    expect(record).toEqual({
+      id: expect.any(String),
+      sessionId,
+      sha256: 'abc',
+      mimeType: 'application/pdf',
+      fileName: null,
+      size: 5,
+      createdAt: expect.any(Date),
+    });
     const found = await media.findWithBytes(record.id);
     expect(Buffer.isBuffer(found!.bytes) && found!.bytes.equals(bytes)).toBe(true);
     expect(await media.findWithBytes(randomUUID())).toBeNull();
@@ -41,7 +56,14 @@ describe('MediaRepository', () => {
     await outbound(sending!.id, 'sending');
     await outbound(sent!.id, 'sent');
     await fixtures.prisma.scheduledMessage.create({
-      data: { sessionId, toJid: '6281234567890@s.whatsapp.net', kind: 'document', content: { kind: 'document', mediaId: scheduled!.id }, sendAt: new Date(Date.now() + 60_000), timezone: 'Asia/Jakarta' },
+      data: {
+        sessionId,
+        toJid: '6281234567890@s.whatsapp.net',
+        kind: 'document',
+        content: { kind: 'document', mediaId: scheduled!.id },
+        sendAt: new Date(Date.now() + 60_000),
+        timezone: 'Asia/Jakarta',
+      },
     });
     await new Promise((resolve) => setTimeout(resolve, 5));
     const young = await stored('young');

@@ -70,7 +70,11 @@ describe('OutboxSendRepository', () => {
   it('refuses rows of a stale lease epoch and of a session that does not exist, writing nothing', async () => {
     const { id: sessionId } = await fixtures.session(userId);
     await fixtures.prisma.session.update({ where: { id: sessionId }, data: { leaseEpoch: 3n } });
-    const outcomes = await sends.accept([row(sessionId, 'stale', { epoch: 2 }), row('no-such-session', 'gone', { epoch: null }), row(sessionId, 'fresh', { epoch: 3 })]);
+    const outcomes = await sends.accept([
+      row(sessionId, 'stale', { epoch: 2 }),
+      row('no-such-session', 'gone', { epoch: null }),
+      row(sessionId, 'fresh', { epoch: 3 }),
+    ]);
     expect(outcomes.map((outcome) => outcome.outcome)).toEqual(['stale', 'stale', 'created']);
     expect((await outbox.counts(sessionId)).queued).toBe(1);
   });
@@ -78,7 +82,11 @@ describe('OutboxSendRepository', () => {
   it('accepts with no owner asking (epoch null) and refuses past the queue limit, counting the batch', async () => {
     const { id: sessionId } = await fixtures.session(userId);
     await created(row(sessionId, 'waiting', { epoch: null }));
-    const outcomes = await sends.accept([row(sessionId, 'a', { queueLimit: 3 }), row(sessionId, 'b', { queueLimit: 3 }), row(sessionId, 'c', { queueLimit: 3 })]);
+    const outcomes = await sends.accept([
+      row(sessionId, 'a', { queueLimit: 3 }),
+      row(sessionId, 'b', { queueLimit: 3 }),
+      row(sessionId, 'c', { queueLimit: 3 }),
+    ]);
     expect(outcomes.map((outcome) => outcome.outcome)).toEqual(['created', 'created', 'queue-full']);
     expect(outcomes[2]).toEqual({ outcome: 'queue-full', pending: 3 });
   });
@@ -109,7 +117,10 @@ describe('OutboxSendRepository', () => {
     const a = await created(row(sessionId, 'a', { claim: true }));
     const b = await created(row(sessionId, 'b', { claim: true }));
     const handedOver = new Date(Date.now() - 5_000);
-    await sends.markSent([{ id: a.id, sentAt: handedOver }, { id: b.id, sentAt: new Date() }]);
+    await sends.markSent([
+      { id: a.id, sentAt: handedOver },
+      { id: b.id, sentAt: new Date() },
+    ]);
     expect(await outbox.find(a.id)).toMatchObject({ status: 'sent', sentAt: handedOver });
 
     const outcomes = await sends.applyReceipts([

@@ -46,7 +46,7 @@ describe('row caches over the row-change feed (real PostgreSQL)', () => {
     expect(feed.listening).toBe(true);
   });
 
-  it("drops a cached session when another process changes it, and at once after its own write", async () => {
+  it('drops a cached session when another process changes it, and at once after its own write', async () => {
     const { id } = await fixtures.session(userId);
     expect((await sessions.findById(id))?.name).toBe('Test session');
     await elsewhere.query(`UPDATE sessions SET name = 'renamed elsewhere' WHERE id = $1`, [id]);

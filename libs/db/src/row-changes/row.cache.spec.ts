@@ -1,6 +1,8 @@
 import { RowCache } from './row.cache';
 
-const loaded = <V>(value: V, ...rows: string[]) => async () => ({ value, rows });
+const loaded =
+  <V>(value: V, ...rows: string[]) =>
+  async () => ({ value, rows });
 
 describe('RowCache', () => {
   const listening = <V>(ttlMs = 60_000, maxEntries = 100, clock?: () => number) => {

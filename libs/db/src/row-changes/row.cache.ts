@@ -85,4 +85,3 @@ export class RowCache<V> implements RowChangeListener {
     }
   }
 }
-

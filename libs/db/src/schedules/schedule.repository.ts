@@ -6,8 +6,18 @@ import { isUniqueViolation } from '../users/unique-violation';
 import type { CancelScheduleResult, NewSchedule, ScheduleFilter, ScheduleRecord, ScheduleStatus } from './schedule.record';
 
 const SELECT = {
-  id: true, sessionId: true, toJid: true, kind: true, content: true, sendAt: true, timezone: true, status: true,
-  idempotencyKey: true, error: true, createdAt: true, updatedAt: true,
+  id: true,
+  sessionId: true,
+  toJid: true,
+  kind: true,
+  content: true,
+  sendAt: true,
+  timezone: true,
+  status: true,
+  idempotencyKey: true,
+  error: true,
+  createdAt: true,
+  updatedAt: true,
   outboundMessage: { select: { id: true, waMessageId: true, status: true } },
 } as const;
 
@@ -108,20 +118,25 @@ export class ScheduleRepository {
       if (row.status !== 'pending') return { outcome: 'too-late', record: await current() };
       const schedule = await current();
       const placed = await tx.outboundMessage.createMany({
-        data: [{
-          sessionId,
-          waMessageId: placeholderWaMessageId,
-          toJid: schedule.toJid,
-          kind: schedule.kind,
-          content: schedule.content as unknown as Prisma.InputJsonValue,
-          scheduleId: id,
-          status: 'cancelled',
-        }],
+        data: [
+          {
+            sessionId,
+            waMessageId: placeholderWaMessageId,
+            toJid: schedule.toJid,
+            kind: schedule.kind,
+            content: schedule.content as unknown as Prisma.InputJsonValue,
+            scheduleId: id,
+            status: 'cancelled',
+          },
+        ],
         skipDuplicates: true,
       });
       if (placed.count === 0) {
         // Its message is in the outbox already: it can be stopped only while it waits there.
-        const stopped = await tx.outboundMessage.updateMany({ where: { scheduleId: id, status: { in: ['queued', 'cancelled'] } }, data: { status: 'cancelled', retryAt: null } });
+        const stopped = await tx.outboundMessage.updateMany({
+          where: { scheduleId: id, status: { in: ['queued', 'cancelled'] } },
+          data: { status: 'cancelled', retryAt: null },
+        });
         if (stopped.count === 0) return { outcome: 'too-late', record: schedule };
       }
       await tx.scheduledMessage.update({ where: { id }, data: { status: 'cancelled' } });

@@ -6,9 +6,24 @@ import { RowCaches } from '../row-changes/row-caches';
 import type { NewSession, SessionFilter, SessionPlacementState, SessionRecord, StatusChange, StatusTransition } from './session.record';
 
 const RECORD_FIELDS = {
-  id: true, userId: true, clientUserId: true, name: true, status: true, phone: true, ownerWorkerId: true, autoConnect: true,
-  lastError: true, aiEndpointUrl: true, aiApiKeyCipher: true, aiEnabled: true, webhookUrl: true,
-  webhookEvents: true, lastConnectedAt: true, lastDisconnectedAt: true, createdAt: true, updatedAt: true,
+  id: true,
+  userId: true,
+  clientUserId: true,
+  name: true,
+  status: true,
+  phone: true,
+  ownerWorkerId: true,
+  autoConnect: true,
+  lastError: true,
+  aiEndpointUrl: true,
+  aiApiKeyCipher: true,
+  aiEnabled: true,
+  webhookUrl: true,
+  webhookEvents: true,
+  lastConnectedAt: true,
+  lastDisconnectedAt: true,
+  createdAt: true,
+  updatedAt: true,
 } as const;
 
 /** Statuses in which a session no longer holds its phone number. */

@@ -91,7 +91,16 @@ export class WebhookDeliveryQueue {
     await this.prisma.$transaction([
       this.prisma.webhookDelivery.updateMany({
         where: { id: claim.id, claimToken: claim.claimToken },
-        data: { status: 'delivered', attempts: { increment: 1 }, lastStatusCode: statusCode, lastError: null, deliveredAt: new Date(), nextAttemptAt: null, claimedUntil: null, claimToken: null },
+        data: {
+          status: 'delivered',
+          attempts: { increment: 1 },
+          lastStatusCode: statusCode,
+          lastError: null,
+          deliveredAt: new Date(),
+          nextAttemptAt: null,
+          claimedUntil: null,
+          claimToken: null,
+        },
       }),
       this.prisma.webhookEndpoint.updateMany({
         where: { url, consecutiveFailures: { gt: 0 } },
@@ -122,7 +131,14 @@ export class WebhookDeliveryQueue {
       const pausedUntil = endpoint!.paused_until;
       await tx.webhookDelivery.updateMany({
         where: { id: claim.id, claimToken: claim.claimToken },
-        data: { attempts: { increment: 1 }, lastStatusCode: attempt.statusCode, lastError: attempt.error, nextAttemptAt: pausedUntil, claimedUntil: null, claimToken: null },
+        data: {
+          attempts: { increment: 1 },
+          lastStatusCode: attempt.statusCode,
+          lastError: attempt.error,
+          nextAttemptAt: pausedUntil,
+          claimedUntil: null,
+          claimToken: null,
+        },
       });
       const windowMs = schedule.windowUnits * schedule.unitMs;
       await tx.$executeRaw`
@@ -142,7 +158,15 @@ export class WebhookDeliveryQueue {
   async recordGivenUp(claim: ClaimedDelivery, attempt: FailedAttempt): Promise<void> {
     await this.prisma.webhookDelivery.updateMany({
       where: { id: claim.id, claimToken: claim.claimToken },
-      data: { status: 'failed', attempts: { increment: 1 }, lastStatusCode: attempt.statusCode, lastError: attempt.error, nextAttemptAt: null, claimedUntil: null, claimToken: null },
+      data: {
+        status: 'failed',
+        attempts: { increment: 1 },
+        lastStatusCode: attempt.statusCode,
+        lastError: attempt.error,
+        nextAttemptAt: null,
+        claimedUntil: null,
+        claimToken: null,
+      },
     });
   }
 }

@@ -31,8 +31,20 @@ export interface NewWebhookDelivery {
 }
 
 const RECORD = {
-  id: true, eventId: true, sessionId: true, event: true, url: true, payload: true, status: true, attempts: true,
-  lastStatusCode: true, lastError: true, nextAttemptAt: true, deliveredAt: true, occurredAt: true, createdAt: true,
+  id: true,
+  eventId: true,
+  sessionId: true,
+  event: true,
+  url: true,
+  payload: true,
+  status: true,
+  attempts: true,
+  lastStatusCode: true,
+  lastError: true,
+  nextAttemptAt: true,
+  deliveredAt: true,
+  occurredAt: true,
+  createdAt: true,
 } as const;
 
 /** Back to the queue: pending, no claim (an attempt in flight may no longer record its outcome), due now. */

@@ -56,5 +56,11 @@ export const liveEventOf = {
 } as const;
 
 function qrEvent(data: SessionQrEvent): LiveEvent<'session.qr'> {
-  return { id: `session.qr:${data.sessionId}:${data.kind}:${Date.parse(data.at)}`, event: LIVE_EVENTS.sessionQr, sessionId: data.sessionId, occurredAt: data.at, data };
+  return {
+    id: `session.qr:${data.sessionId}:${data.kind}:${Date.parse(data.at)}`,
+    event: LIVE_EVENTS.sessionQr,
+    sessionId: data.sessionId,
+    occurredAt: data.at,
+    data,
+  };
 }

@@ -46,7 +46,8 @@ describe('LiveEventPublisher (Redis stream)', () => {
     // Old enough entries to fill whole nodes, which is what MINID ~ can drop.
     await redis.xadd(key, '1000-0', FIELDS.event, 'message.received', FIELDS.sessionId, 's-1', FIELDS.body, '{}');
     const pipeline = redis.pipeline();
-    for (let index = 1; index < 300; index += 1) pipeline.xadd(key, `1000-${index}`, FIELDS.event, 'message.received', FIELDS.sessionId, 's-1', FIELDS.body, '{}');
+    for (let index = 1; index < 300; index += 1)
+      pipeline.xadd(key, `1000-${index}`, FIELDS.event, 'message.received', FIELDS.sessionId, 's-1', FIELDS.body, '{}');
     await pipeline.exec();
     await publisher.publish([sample.received('s-1', 'fresh')]);
     const remaining = await redis.xrange(key, '-', '+');

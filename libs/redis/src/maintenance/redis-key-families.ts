@@ -3,8 +3,25 @@ import { QUEUES, REDIS_KEY_FAMILIES, redisKeys } from '@app/contracts';
 
 /** Names BullMQ gives a queue's own keys (`<root>:<queue>:<name>`); any other single segment is a job id. */
 export const BULL_QUEUE_KEY_NAMES: ReadonlySet<string> = new Set([
-  '', 'active', 'wait', 'waiting-children', 'paused', 'id', 'delayed', 'prioritized', 'stalled-check', 'completed', 'failed',
-  'stalled', 'repeat', 'limiter', 'meta', 'events', 'pc', 'marker', 'de',
+  '',
+  'active',
+  'wait',
+  'waiting-children',
+  'paused',
+  'id',
+  'delayed',
+  'prioritized',
+  'stalled-check',
+  'completed',
+  'failed',
+  'stalled',
+  'repeat',
+  'limiter',
+  'meta',
+  'events',
+  'pc',
+  'marker',
+  'de',
 ]);
 
 export const KNOWN_QUEUES: readonly string[] = Object.values(QUEUES);

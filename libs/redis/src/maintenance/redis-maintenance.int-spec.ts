@@ -26,8 +26,13 @@ describe('Redis tools (redis:analyze, redis:clean)', () => {
   /** Finished jobs of the session-events queue: `old` finished 8 days ago (past the 7-day retention), the rest just now. */
   async function finishedJobs(old: number, recent: number): Promise<void> {
     const queue = new Queue(QUEUES.sessionEvents, { connection: redis, prefix: bull });
-    const jobs = await queue.addBulk(Array.from({ length: old + recent }, (_, index) => ({ name: JOBS.sessionStatusChanged, data: { index }, opts: { removeOnComplete: false } })));
-    const worker = new Worker(QUEUES.sessionEvents, async () => 'done', { connection: { url: requiredEnv('REDIS_URL'), maxRetriesPerRequest: null }, prefix: bull });
+    const jobs = await queue.addBulk(
+      Array.from({ length: old + recent }, (_, index) => ({ name: JOBS.sessionStatusChanged, data: { index }, opts: { removeOnComplete: false } })),
+    );
+    const worker = new Worker(QUEUES.sessionEvents, async () => 'done', {
+      connection: { url: requiredEnv('REDIS_URL'), maxRetriesPerRequest: null },
+      prefix: bull,
+    });
     while ((await queue.getCompletedCount()) < jobs.length) await new Promise((resolve) => setTimeout(resolve, 20));
     await worker.close();
     const ids = jobs.map((job) => job.id!);
@@ -40,16 +45,19 @@ describe('Redis tools (redis:analyze, redis:clean)', () => {
 
   beforeAll(async () => {
     const now = Date.now();
-    await redis.multi()
+    await redis
+      .multi()
       .set(redisKeys.workerInfo(prefix, 'w-live'), '{}', 'PX', 60_000)
       .set(redisKeys.workerInfo(prefix, 'w-ghost'), '{}')
       .zadd(redisKeys.workerIndex(prefix), now + 60_000, 'w-live', now - 60_000, 'w-dead')
       .set(redisKeys.sessionLease(prefix, 'held'), 'w-live:n1', 'PX', 60_000)
       .set(redisKeys.sessionLease(prefix, 'stuck-live'), 'w-live:n2')
       .set(redisKeys.sessionLease(prefix, 'stuck-dead'), 'w-dead:n3')
-      .hset(redisKeys.sendPacing(prefix, 's1'), 'last', now).pexpire(redisKeys.sendPacing(prefix, 's1'), 60_000)
+      .hset(redisKeys.sendPacing(prefix, 's1'), 'last', now)
+      .pexpire(redisKeys.sendPacing(prefix, 's1'), 60_000)
       .zadd(redisKeys.sendPacingLog(prefix, 's2'), now, 'm1')
-      .hset(redisKeys.inboundProgress(prefix, 's1', '3EB0A'), 'history', 'done').expire(redisKeys.inboundProgress(prefix, 's1', '3EB0A'), 3_600)
+      .hset(redisKeys.inboundProgress(prefix, 's1', '3EB0A'), 'history', 'done')
+      .expire(redisKeys.inboundProgress(prefix, 's1', '3EB0A'), 3_600)
       .hset(redisKeys.inboundProgress(prefix, 's1', '3EB0B'), 'history', 'done')
       .set(`${redisKeys.rateLimit(prefix, 'default', 'ip:127.0.0.1')}:hits`, '3', 'PX', 60_000)
       .set(redisKeys.sessionKeyResync(prefix, 's1'), '1', 'PX', 60_000)
@@ -57,13 +65,22 @@ describe('Redis tools (redis:analyze, redis:clean)', () => {
       .hset(`${events}:orphan-1`, 'name', JOBS.sessionStatusChanged, 'data', '{}')
       .exec();
     live.push(
-      redisKeys.workerInfo(prefix, 'w-live'), redisKeys.sessionLease(prefix, 'held'), redisKeys.sessionLease(prefix, 'stuck-live'),
-      redisKeys.sendPacing(prefix, 's1'), redisKeys.inboundProgress(prefix, 's1', '3EB0A'), `${redisKeys.rateLimit(prefix, 'default', 'ip:127.0.0.1')}:hits`,
-      redisKeys.sessionKeyResync(prefix, 's1'), `${prefix}:something-else`, redisKeys.workerIndex(prefix),
+      redisKeys.workerInfo(prefix, 'w-live'),
+      redisKeys.sessionLease(prefix, 'held'),
+      redisKeys.sessionLease(prefix, 'stuck-live'),
+      redisKeys.sendPacing(prefix, 's1'),
+      redisKeys.inboundProgress(prefix, 's1', '3EB0A'),
+      `${redisKeys.rateLimit(prefix, 'default', 'ip:127.0.0.1')}:hits`,
+      redisKeys.sessionKeyResync(prefix, 's1'),
+      `${prefix}:something-else`,
+      redisKeys.workerIndex(prefix),
     );
     stale.push(
-      redisKeys.workerInfo(prefix, 'w-ghost'), redisKeys.sessionLease(prefix, 'stuck-dead'), redisKeys.sendPacingLog(prefix, 's2'),
-      redisKeys.inboundProgress(prefix, 's1', '3EB0B'), `${events}:orphan-1`,
+      redisKeys.workerInfo(prefix, 'w-ghost'),
+      redisKeys.sessionLease(prefix, 'stuck-dead'),
+      redisKeys.sendPacingLog(prefix, 's2'),
+      redisKeys.inboundProgress(prefix, 's1', '3EB0B'),
+      `${events}:orphan-1`,
     );
     await finishedJobs(3, 2);
   });

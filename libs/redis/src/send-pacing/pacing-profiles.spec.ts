@@ -4,7 +4,7 @@ import { configuredPacing, effectivePacing } from './pacing-profiles';
 const env = { DATABASE_URL: 'postgresql://x', ENCRYPTION_KEY: 'a'.repeat(64) };
 
 describe('pacing profiles', () => {
-  it('default to seed 003\'s token bucket for single sends and seed 001\'s anti-spam queue for bulk jobs and schedules', () => {
+  it("default to seed 003's token bucket for single sends and seed 001's anti-spam queue for bulk jobs and schedules", () => {
     expect(configuredPacing(loadConfig(SendingConfig, env))).toEqual({
       single: { ratePerMinute: 100, burst: 100, delayMinMs: 0, delayMaxMs: 0, maxPerMinute: 0, maxPerHour: 0, maxPerRecipientPerHour: 0, maxAttempts: 3 },
       bulk: { ratePerMinute: 0, burst: 1, delayMinMs: 3_000, delayMaxMs: 7_000, maxPerMinute: 20, maxPerHour: 500, maxPerRecipientPerHour: 10, maxAttempts: 3 },
@@ -18,7 +18,7 @@ describe('pacing profiles', () => {
     expect(profiles.bulk).toMatchObject({ maxPerMinute: 20, maxPerHour: 100, maxAttempts: 5 });
   });
 
-  it('lay a session\'s settings over the configured ones field by field, keeping the bounds in order', () => {
+  it("lay a session's settings over the configured ones field by field, keeping the bounds in order", () => {
     const config = loadConfig(SendingConfig, env);
     const profiles = effectivePacing(config, { bulk: { delayMinMs: 9_000, maxPerMinute: 5 }, single: {} });
     expect(profiles.bulk).toMatchObject({ delayMinMs: 9_000, delayMaxMs: 9_000, maxPerMinute: 5, maxPerHour: 500 });

@@ -11,10 +11,19 @@ import { PACING_SETTINGS_REFRESH_MS, SendPacer, type PacingDecision } from './se
 import { SendPacingModule } from './send-pacing.module';
 
 const OFF = {
-  SEND_RATE_PER_MINUTE: '0', SEND_DELAY_MIN_MS: '0', SEND_DELAY_MAX_MS: '0',
-  SEND_MAX_PER_MINUTE: '0', SEND_MAX_PER_HOUR: '0', SEND_MAX_PER_RECIPIENT_PER_HOUR: '0', SEND_MAX_WAIT_MS: '0',
-  BULK_SEND_RATE_PER_MINUTE: '0', BULK_SEND_DELAY_MIN_MS: '0', BULK_SEND_DELAY_MAX_MS: '0',
-  BULK_SEND_MAX_PER_MINUTE: '0', BULK_SEND_MAX_PER_HOUR: '0', BULK_SEND_MAX_PER_RECIPIENT_PER_HOUR: '0',
+  SEND_RATE_PER_MINUTE: '0',
+  SEND_DELAY_MIN_MS: '0',
+  SEND_DELAY_MAX_MS: '0',
+  SEND_MAX_PER_MINUTE: '0',
+  SEND_MAX_PER_HOUR: '0',
+  SEND_MAX_PER_RECIPIENT_PER_HOUR: '0',
+  SEND_MAX_WAIT_MS: '0',
+  BULK_SEND_RATE_PER_MINUTE: '0',
+  BULK_SEND_DELAY_MIN_MS: '0',
+  BULK_SEND_DELAY_MAX_MS: '0',
+  BULK_SEND_MAX_PER_MINUTE: '0',
+  BULK_SEND_MAX_PER_HOUR: '0',
+  BULK_SEND_MAX_PER_RECIPIENT_PER_HOUR: '0',
 };
 const ALICE = '6281111111111@s.whatsapp.net';
 const BOB = '6282222222222@s.whatsapp.net';
@@ -80,7 +89,11 @@ describe('SendPacer', () => {
       ...(await Promise.all(Array.from({ length: 100 }, () => pacer.reserve(sessionId, ALICE)))),
       await pacer.reserve(sessionId, ALICE),
     ]);
-    expect(waits(decisions).slice(0, 100).every((wait) => wait === 0)).toBe(true);
+    expect(
+      waits(decisions)
+        .slice(0, 100)
+        .every((wait) => wait === 0),
+    ).toBe(true);
     expect(decisions[100]).toMatchObject({ allowed: true, limitedBy: 'rate' });
     // 100 per minute: the 101st is due 600 ms after the burst began.
     expect(waits(decisions)[100]).toBeGreaterThanOrEqual(600 - elapsed);
@@ -152,7 +165,10 @@ describe('SendPacer', () => {
       await newOwner.reserve(sessionId, ALICE),
       await newOwner.reserve(sessionId, ALICE),
     ]);
-    expect([first, second]).toEqual([{ allowed: true, waitMs: 0 }, { allowed: true, waitMs: 0 }]);
+    expect([first, second]).toEqual([
+      { allowed: true, waitMs: 0 },
+      { allowed: true, waitMs: 0 },
+    ]);
     expect(third).toMatchObject({ allowed: true, limitedBy: 'rate' });
     expect(third!.allowed && third!.waitMs).toBeGreaterThanOrEqual(1_000 - elapsed);
     expect(await oldOwner.reserve(sessionId, ALICE)).toMatchObject({ allowed: false, limitedBy: 'per_recipient' });
@@ -193,8 +209,15 @@ describe('SendPacer', () => {
       return session.id;
     };
 
-    it('paces bulk sends by seed 001\'s profile by default while single sends keep the token bucket', async () => {
-      const pacer = await pacerWith({ SEND_RATE_PER_MINUTE: '100', SEND_BURST: '100', BULK_SEND_DELAY_MIN_MS: '3000', BULK_SEND_DELAY_MAX_MS: '7000', BULK_SEND_MAX_PER_MINUTE: '20', SEND_MAX_WAIT_MS: '60000' });
+    it("paces bulk sends by seed 001's profile by default while single sends keep the token bucket", async () => {
+      const pacer = await pacerWith({
+        SEND_RATE_PER_MINUTE: '100',
+        SEND_BURST: '100',
+        BULK_SEND_DELAY_MIN_MS: '3000',
+        BULK_SEND_DELAY_MAX_MS: '7000',
+        BULK_SEND_MAX_PER_MINUTE: '20',
+        SEND_MAX_WAIT_MS: '60000',
+      });
       const sessionId = session();
       const [singles, elapsed] = await timed(() => reserveMany(pacer, sessionId, 3));
       expect(waits(singles)).toEqual([0, 0, 0]);
@@ -217,7 +240,7 @@ describe('SendPacer', () => {
       expect(await pacer.peek(sessionId, BOB, 'bulk')).toBe(0);
     });
 
-    it('applies a session\'s own settings over the configured ones, field by field and origin by origin', async () => {
+    it("applies a session's own settings over the configured ones, field by field and origin by origin", async () => {
       const pacer = await pacerWith({ SEND_RATE_PER_MINUTE: '100', SEND_BURST: '100', BULK_SEND_MAX_PER_RECIPIENT_PER_HOUR: '10', SEND_MAX_WAIT_MS: '60000' });
       const sessionId = await sessionWith({ single: { maxPerRecipientPerHour: 1, maxAttempts: 5 }, bulk: { maxPerRecipientPerHour: 0, ratePerMinute: 0 } });
       expect(await pacer.reserve(sessionId, ALICE)).toEqual({ allowed: true, waitMs: 0 });
@@ -231,7 +254,10 @@ describe('SendPacer', () => {
 
     it('needs no permit at all for a session whose settings switch every limit off', async () => {
       const pacer = await pacerWith({ SEND_RATE_PER_MINUTE: '100', BULK_SEND_DELAY_MAX_MS: '7000' });
-      const sessionId = await sessionWith({ single: { ratePerMinute: 0 }, bulk: { delayMinMs: 0, delayMaxMs: 0, maxPerMinute: 0, maxPerHour: 0, maxPerRecipientPerHour: 0 } });
+      const sessionId = await sessionWith({
+        single: { ratePerMinute: 0 },
+        bulk: { delayMinMs: 0, delayMaxMs: 0, maxPerMinute: 0, maxPerHour: 0, maxPerRecipientPerHour: 0 },
+      });
       expect(await pacer.paced(sessionId)).toBe(false);
       expect(await pacer.paced(session())).toBe(true);
     });

@@ -16,7 +16,7 @@ type DataClass = new () => object;
  */
 function envelopeOf<E extends LiveEventName>(event: E, data: DataClass, description: string) {
   class Envelope {
-    @ApiProperty({ description: 'The event\'s own id, the same as its webhook delivery\'s (not the SSE id, which is its stream position)' })
+    @ApiProperty({ description: "The event's own id, the same as its webhook delivery's (not the SSE id, which is its stream position)" })
     id!: string;
 
     @ApiProperty({ enum: [event], description })
@@ -34,14 +34,14 @@ function envelopeOf<E extends LiveEventName>(event: E, data: DataClass, descript
   return Envelope;
 }
 
-export class SessionStatusLiveEventDto extends envelopeOf(LIVE_EVENTS.sessionStatus, SessionStatusEventDataDto, 'A session\'s status changed') {}
+export class SessionStatusLiveEventDto extends envelopeOf(LIVE_EVENTS.sessionStatus, SessionStatusEventDataDto, "A session's status changed") {}
 export class SessionQrLiveEventDto extends envelopeOf(LIVE_EVENTS.sessionQr, SessionQrEventDataDto, 'A new QR value, or a pairing code') {}
 export class MessageReceivedLiveEventDto extends envelopeOf(LIVE_EVENTS.messageReceived, InboundMessageEventDataDto, 'A session received a message') {}
-export class MessageStatusLiveEventDto extends envelopeOf(LIVE_EVENTS.messageStatus, MessageStatusEventDataDto, 'A sent message\'s delivery status changed') {}
+export class MessageStatusLiveEventDto extends envelopeOf(LIVE_EVENTS.messageStatus, MessageStatusEventDataDto, "A sent message's delivery status changed") {}
 export class JobProgressLiveEventDto extends envelopeOf(LIVE_EVENTS.jobProgress, JobProgressEventDataDto, 'A bulk job advanced or ended') {}
 
 export class LiveStreamGapDto implements LiveStreamGap {
-  @ApiProperty({ description: 'The Last-Event-ID the client resumed from; events after it up to this message\'s id are gone' })
+  @ApiProperty({ description: "The Last-Event-ID the client resumed from; events after it up to this message's id are gone" })
   lastEventId!: string;
 }
 

@@ -8,7 +8,10 @@ import { STREAM_ID_PATTERN } from '../live-event.frames';
 const ToList = () =>
   Transform(({ value }) => {
     const items = Array.isArray(value) ? value : [value];
-    return items.flatMap((item) => (typeof item === 'string' ? item.split(',') : [item])).map((item) => (typeof item === 'string' ? item.trim() : item)).filter((item) => item !== '');
+    return items
+      .flatMap((item) => (typeof item === 'string' ? item.split(',') : [item]))
+      .map((item) => (typeof item === 'string' ? item.trim() : item))
+      .filter((item) => item !== '');
   });
 
 export class LiveEventsQueryDto {

@@ -8,8 +8,7 @@ const MAX_PARTICIPANTS = 1023;
 const PEOPLE = 'Numbers (+62…, 62…, 0… with the default country code) or user JIDs (…@s.whatsapp.net, …@lid)';
 
 /** A list of one or more numbers or JIDs, no more than a group can hold. */
-const PersonList = () =>
-  applyDecorators(IsArray(), ArrayMinSize(1), ArrayMaxSize(MAX_PARTICIPANTS), IsString({ each: true }), Length(3, 100, { each: true }));
+const PersonList = () => applyDecorators(IsArray(), ArrayMinSize(1), ArrayMaxSize(MAX_PARTICIPANTS), IsString({ each: true }), Length(3, 100, { each: true }));
 
 /** Seed 002 create group. */
 export class CreateGroupDto {

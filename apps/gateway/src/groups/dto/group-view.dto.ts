@@ -1,12 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import {
-  GROUP_ROLES,
-  PARTICIPANT_ACTIONS,
-  PARTICIPANT_OUTCOMES,
-  type GroupRole,
-  type ParticipantAction,
-  type ParticipantOutcome,
-} from '@app/contracts';
+import { GROUP_ROLES, PARTICIPANT_ACTIONS, PARTICIPANT_OUTCOMES, type GroupRole, type ParticipantAction, type ParticipantOutcome } from '@app/contracts';
 
 export class GroupParticipantDto {
   @ApiProperty({ example: '100000000000001@lid', description: 'How the group names the member: a LID in LID-addressed groups, else the phone JID' })
@@ -42,7 +35,7 @@ export class GroupDto {
   @ApiProperty({ example: 3, description: 'Number of members' })
   size!: number;
 
-  @ApiProperty({ enum: ['lid', 'pn'], description: 'How WhatsApp names members: by LID (today\'s default) or by phone number' })
+  @ApiProperty({ enum: ['lid', 'pn'], description: "How WhatsApp names members: by LID (today's default) or by phone number" })
   addressingMode!: 'lid' | 'pn';
 
   @ApiProperty({ description: 'Only admins may send messages' })

@@ -27,14 +27,22 @@ const JobItems = (docs: Pick<ApiPropertyOptions, 'description' | 'example'>): Pr
 export class CreateBulkJobDto {
   @JobItems({
     description: 'The messages, sent in this order; text and media may be mixed. Give `items` or `messages`.',
-    example: [{ to: '6281234567890', message: 'Halo 1' }, { to: '6281234567891', mediaType: 'image', url: 'https://example.com/promo.jpg', caption: 'Promo' }],
+    example: [
+      { to: '6281234567890', message: 'Halo 1' },
+      { to: '6281234567891', mediaType: 'image', url: 'https://example.com/promo.jpg', caption: 'Promo' },
+    ],
   })
   items?: BulkJobItemDto[];
 
   @JobItems({ description: 'Seed 002 name of `items` (bulk text)' })
   messages?: BulkJobItemDto[];
 
-  @ApiPropertyOptional({ example: 3, minimum: 0, maximum: 3600, description: 'Seconds between two messages (decimals allowed, 0 = none); default a random 2-5 s each time (seed 002)' })
+  @ApiPropertyOptional({
+    example: 3,
+    minimum: 0,
+    maximum: 3600,
+    description: 'Seconds between two messages (decimals allowed, 0 = none); default a random 2-5 s each time (seed 002)',
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)

@@ -6,7 +6,13 @@ import { plainMessageId } from '@app/sending';
 import { toBoolean } from '../../http/text-boolean.transform';
 
 /** Multipart fields arrive as strings. */
-const toList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value);
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : value;
 
 /** Whom a message goes to, in every way of sending: right away, as a bulk job item, or scheduled. */
 export class RecipientDto {
@@ -17,7 +23,7 @@ export class RecipientDto {
 }
 
 class RecipientFields extends RecipientDto {
-  @ApiPropertyOptional({ description: 'WhatsApp id of the message to reply to (seed 003\'s whatsapp-web.js names `true_<chat>@c.us_<id>` work too)' })
+  @ApiPropertyOptional({ description: "WhatsApp id of the message to reply to (seed 003's whatsapp-web.js names `true_<chat>@c.us_<id>` work too)" })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? plainMessageId(value) : value))
   @IsString()

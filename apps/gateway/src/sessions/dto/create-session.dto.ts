@@ -22,7 +22,7 @@ export class CreateSessionDto {
     description:
       "Seed 003's `userId`: your own identifier of the end user this session serves (not an account of this gateway). " +
       "The session's AI key is the latest active `access_token` of this user in the shared `api_keys` table. " +
-      'Default: the owner\'s id (on an update: unchanged).',
+      "Default: the owner's id (on an update: unchanged).",
   })
   @IsOptional()
   @Transform(numberAsString)
@@ -32,7 +32,8 @@ export class CreateSessionDto {
 
   @ApiPropertyOptional({
     format: 'uuid',
-    description: 'Gateway user who owns the session. Default: the caller; admins may name any user (the bootstrap ADMIN_API_KEY, which is no user, must). Ownership never changes on an update.',
+    description:
+      'Gateway user who owns the session. Default: the caller; admins may name any user (the bootstrap ADMIN_API_KEY, which is no user, must). Ownership never changes on an update.',
   })
   @IsOptional()
   @IsUUID()
@@ -48,7 +49,10 @@ export class CreateSessionDto {
   @Length(8, 512)
   apikey?: string;
 
-  @ApiPropertyOptional({ example: 'https://ai.example.com/agents/support-bot/execute', description: 'AI endpoint (default: ${AI_BACKEND_URL}/agents/{agentId}/execute)' })
+  @ApiPropertyOptional({
+    example: 'https://ai.example.com/agents/support-bot/execute',
+    description: 'AI endpoint (default: ${AI_BACKEND_URL}/agents/{agentId}/execute)',
+  })
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   endpointUrl?: string;

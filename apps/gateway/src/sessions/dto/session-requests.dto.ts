@@ -4,7 +4,7 @@ import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'cla
 import { SESSION_STATUSES, type SessionStatus } from '@app/contracts';
 
 export class ListSessionsQueryDto {
-  @ApiPropertyOptional({ description: "Only sessions created for this seed 003 `userId` (among the ones you may see)" })
+  @ApiPropertyOptional({ description: 'Only sessions created for this seed 003 `userId` (among the ones you may see)' })
   @IsOptional()
   @IsString()
   @Length(1, 100)

@@ -73,7 +73,10 @@ export class SessionDto {
   @ApiProperty({ example: 'support-bot', description: 'Seed 003 name of `id`' })
   agentId!: string;
 
-  @ApiProperty({ example: 'USER_ID', description: "Seed 003's `userId`: your identifier of the end user; keys the `api_keys` lookup (default: the owner's id)" })
+  @ApiProperty({
+    example: 'USER_ID',
+    description: "Seed 003's `userId`: your identifier of the end user; keys the `api_keys` lookup (default: the owner's id)",
+  })
   userId!: string;
 
   @ApiProperty({ format: 'uuid', description: 'Gateway user who owns the session' })

@@ -92,7 +92,7 @@ async function reopen(companion: { auth: AuthenticationState; socket: Socket }):
 const now = (): number => performance.timeOrigin + performance.now();
 
 async function send(index: number, to: string, text: string): Promise<BareReply> {
-  const socket = companions[index]!.socket;
+  const socket = companions[index].socket;
   const startedAtMs = now();
   await socket.sendMessage(to, { text });
   return { type: 'sent', startedAtMs, resolvedAtMs: now(), failures: [] };
@@ -111,7 +111,7 @@ async function burst(command: Extract<BareCommand, { type: 'burst' }>): Promise<
         const item = next++;
         const index = item % count;
         const text = benchText(prefix, index, Math.floor(item / count));
-        await companions[index]!.socket.sendMessage(to, { text }).catch((error: Error) => void failures.push(error.message));
+        await companions[index].socket.sendMessage(to, { text }).catch((error: Error) => void failures.push(error.message));
       }
     }),
   );

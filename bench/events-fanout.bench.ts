@@ -57,7 +57,7 @@ interface Tenant {
 }
 
 function percentile(sorted: Float64Array, p: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 async function main(): Promise<void> {
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     const apiUrl = `http://127.0.0.1:${port}`;
     await waitForHttp(`${apiUrl}/docs-json`);
     const gc = () => collectGarbage(inspectorUrlIn(gateway!.output)!);
-    const tenants = await createTenants(apiUrl, env.ADMIN_API_KEY!, pool);
+    const tenants = await createTenants(apiUrl, env.ADMIN_API_KEY, pool);
 
     await sleep(1_000);
     await gc();
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     const measuredEvents = Math.round(SIZES.seconds * SIZES.rate);
     const eventTenant = (seq: number) => seq % tenants.length;
     const clientsOfTenant = tenants.map((_, index) => Math.ceil((SIZES.clients - index) / tenants.length));
-    const expected = Array.from({ length: measuredEvents }, (_, index) => clientsOfTenant[eventTenant(warmupEvents + index)]!).reduce((sum, n) => sum + n, 0);
+    const expected = Array.from({ length: measuredEvents }, (_, index) => clientsOfTenant[eventTenant(warmupEvents + index)]).reduce((sum, n) => sum + n, 0);
     const latencies = new Float64Array(expected);
     let measured = 0;
     let duplicatesOrStray = 0;
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
       async (index) => {
         const client = new SseLoadClient(onEvent);
         clients.push(client);
-        await client.connect(`${apiUrl}/events?event=message.received`, { 'x-api-key': tenants[index % tenants.length]!.apiKey });
+        await client.connect(`${apiUrl}/events?event=message.received`, { 'x-api-key': tenants[index % tenants.length].apiKey });
       },
     );
     await pollUntil(async () => (clients.every((client) => client.ready) ? true : undefined), 60_000, 'every client ready');
@@ -139,8 +139,8 @@ async function main(): Promise<void> {
         const wait = started + index * interval - nowMs();
         if (wait > 1) await sleep(wait);
         const seq = from + index;
-        const tenantSessions = sessions[eventTenant(seq)]!;
-        const event = liveEventOf.messageReceived(benchMessage(tenantSessions[seq % tenantSessions.length]!, seq));
+        const tenantSessions = sessions[eventTenant(seq)];
+        const event = liveEventOf.messageReceived(benchMessage(tenantSessions[seq % tenantSessions.length], seq));
         void publisher.publish([event]);
       }
     };

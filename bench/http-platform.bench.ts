@@ -23,7 +23,7 @@ async function measure(platform: 'express' | 'fastify') {
   try {
     await new Promise<void>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`${platform} app exited with ${code}`)));
-      child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
     });
     const agent = new Agent({ connections: CONCURRENCY, pipelining: 1 });
     const run = async (count: number) => {

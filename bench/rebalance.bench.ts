@@ -54,7 +54,7 @@ interface ListedWorker {
 
 function percentile(sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 /** The moves a worker received, as it logged them ("moved session connected"). */
@@ -183,7 +183,7 @@ async function measure(suite: SuiteUnderBench) {
         met: connections.maxPerAccount <= GOALS.maxConnectionsPerAccount,
       },
     },
-    loadAverage1m: round(loadavg()[0]!),
+    loadAverage1m: round(loadavg()[0]),
   };
 }
 

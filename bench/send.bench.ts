@@ -27,10 +27,10 @@
  */
 import { loadavg } from 'node:os';
 import type { AppProcess } from '../test/support/app-process';
-import { BARE_PHONE_PREFIX, BareBaileysProcess, benchText, type BareSent } from './support/bare-baileys-process';
+import { BARE_PHONE_PREFIX, type BareBaileysProcess, benchText, type BareSent } from './support/bare-baileys-process';
 import { log, machine, round, runBenchmark, writeResult } from './support/bench-report';
 import { CpuMeter, decrypted, distribution, gatewayBurst, gatewaySend, now } from './support/send-measure';
-import { sessionId, sleep, SuiteUnderBench, withSuiteAndBare, WORKER_PHONE_PREFIX } from './support/suite-under-bench';
+import { sessionId, sleep, type SuiteUnderBench, withSuiteAndBare, WORKER_PHONE_PREFIX } from './support/suite-under-bench';
 
 const setting = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const SIZES = {
@@ -130,7 +130,7 @@ async function measureLatency(suite: SuiteUnderBench, bare: BareBaileysProcess) 
     gateway: { ...gateway, answeredQueued202: queued },
     bare: bareResult,
     overheadMs,
-    loadAverage1m: round(loadavg()[0]!),
+    loadAverage1m: round(loadavg()[0]),
   };
 }
 
@@ -156,7 +156,7 @@ async function burstRun(suite: SuiteUnderBench, pids: Record<string, number>, to
     firstFailures: sent.failures.slice(0, 3),
     ...(sent.queued === undefined ? {} : { answeredQueued202: sent.queued }),
     cpuSeconds,
-    loadAverage1m: round(loadavg()[0]!),
+    loadAverage1m: round(loadavg()[0]),
   };
 }
 

@@ -33,11 +33,11 @@
  */
 import { loadavg } from 'node:os';
 import type { AppProcess } from '../test/support/app-process';
-import { BARE_PHONE_PREFIX, BareBaileysProcess } from './support/bare-baileys-process';
+import { BARE_PHONE_PREFIX, type BareBaileysProcess } from './support/bare-baileys-process';
 import { log, machine, round, runBenchmark, writeResult } from './support/bench-report';
 import { sample } from './support/process-sample';
 import { burstThroughput, CpuMeter, decrypted, gatewayBurst, PACING_OFF } from './support/send-measure';
-import { pollUntil, sessionId, sleep, SuiteUnderBench, withSuiteAndBare, WORKER_PHONE_PREFIX } from './support/suite-under-bench';
+import { pollUntil, sessionId, sleep, type SuiteUnderBench, withSuiteAndBare, WORKER_PHONE_PREFIX } from './support/suite-under-bench';
 
 const setting = (name: string, fallback: number): number => Number(process.env[`SESSIONS_BENCH_${name}`] ?? fallback);
 const DEFAULT_SIZES = { steps: '500,1000,2000', sendSessions: 100, sendPerSession: 30, restore: 1000, failover: 100 };
@@ -157,21 +157,21 @@ async function linkStep(
       linkSeconds: workerLinkSeconds,
       linkRetries: workerLink.retries,
       ...perSession({ rssMiB: asRead.worker, rssAfterGcMiB: afterGc.worker }, baseline.worker, linked.worker),
-      idleCpuPercent: idle.percentOfOneCore.worker!,
+      idleCpuPercent: idle.percentOfOneCore.worker,
     },
     bare: {
       linked: linked.bare,
       linkSeconds: round(bareLink.seconds, 1),
       linkRetries: bareLink.retries ?? 0,
       ...perSession({ rssMiB: asRead.bare, rssAfterGcMiB: afterGc.bare }, baseline.bare, linked.bare),
-      idleCpuPercent: idle.percentOfOneCore.bare!,
+      idleCpuPercent: idle.percentOfOneCore.bare,
     },
   };
   log(`${target}: worker ${JSON.stringify(step.worker)}, bare ${JSON.stringify(step.bare)}`);
   return {
     ...step,
     idle,
-    loadAverage1m: round(loadavg()[0]!),
+    loadAverage1m: round(loadavg()[0]),
     liveOnSimulator,
     linkFailures: workerLink.failures,
     ratio: round(step.worker.mibPerSession / step.bare.mibPerSession),
@@ -232,7 +232,7 @@ async function measureSends(suite: SuiteUnderBench, bare: BareBaileysProcess, wo
     gateway,
     bare: bareResult,
     ratio: round(gateway.messagesPerSecond / bareResult.messagesPerSecond, 3),
-    loadAverage1m: round(loadavg()[0]!),
+    loadAverage1m: round(loadavg()[0]),
   };
 }
 
@@ -249,11 +249,11 @@ async function measureRestore(suite: SuiteUnderBench, bare: BareBaileysProcess, 
   log(`bare restored ${bareRestore.count} in ${round(bareRestore.seconds, 1)} s (${bareRestore.retries} sockets reopened after closing first)`);
   const stopping = Date.now();
   const { WORKER_DRAIN_GRACE_MS, LEASE_TTL_MS } = suite.workerSettings() as Record<string, number>;
-  await suite.stopWorker('bench-w1', 'SIGTERM', WORKER_DRAIN_GRACE_MS! + 10_000);
+  await suite.stopWorker('bench-w1', 'SIGTERM', WORKER_DRAIN_GRACE_MS + 10_000);
   log(`bench-w1 stopped in ${seconds(stopping)} s`);
   await pollUntil(async () => ((await suite.connectionsOf(WORKER_PHONE_PREFIX)).live === 0 ? true : undefined), 120_000, 'old connections closed');
   // Should it have been killed holding leases, they lapse before the clock runs.
-  await sleep(LEASE_TTL_MS!);
+  await sleep(LEASE_TTL_MS);
   await suite.keepOnlyFirst(SIZES.restore);
   const since = new Date();
   const worker = await suite.startWorker('bench-w2');
@@ -280,7 +280,7 @@ async function measureRestore(suite: SuiteUnderBench, bare: BareBaileysProcess, 
       ...perSession({ rssMiB: asRead.worker, rssAfterGcMiB: afterGc.worker }, baseline.worker, sessions),
     },
     ratio: round(restoreSeconds / bareRestore.seconds),
-    loadAverage1m: round(loadavg()[0]!),
+    loadAverage1m: round(loadavg()[0]),
   };
 }
 
@@ -317,7 +317,7 @@ async function measureFailover(suite: SuiteUnderBench) {
     firstSeconds,
     liveOnSimulator: onSim.live,
     maxConnectionsPerAccount: onSim.maxPerAccount,
-    loadAverage1m: round(loadavg()[0]!),
+    loadAverage1m: round(loadavg()[0]),
   };
 }
 

@@ -69,7 +69,7 @@ export async function gatewayBurst(
   await forEachLimited(items, concurrency, async (item) => {
     const index = item % sessionIds.length;
     try {
-      const { sent } = await gatewaySend(suite, sessionIds[index]!, to, benchText(prefix, index, Math.floor(item / sessionIds.length)));
+      const { sent } = await gatewaySend(suite, sessionIds[index], to, benchText(prefix, index, Math.floor(item / sessionIds.length)));
       if (!sent) queued += 1;
     } catch (error) {
       failures.push((error as Error).message);
@@ -142,7 +142,7 @@ export class CpuMeter {
     const after = this.read();
     const own = process.cpuUsage(this.ownBefore);
     return {
-      ...Object.fromEntries(Object.entries(after).map(([name, seconds]) => [name, round(seconds - this.before[name]!)])),
+      ...Object.fromEntries(Object.entries(after).map(([name, seconds]) => [name, round(seconds - this.before[name])])),
       bench: round((own.user + own.system) / 1e6),
     };
   }

@@ -13,7 +13,7 @@ export async function startSimulator(stateDir: string, port: number): Promise<Ch
   });
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('wa-sim ready') && resolve());
+    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('wa-sim ready') && resolve());
   });
   return child;
 }

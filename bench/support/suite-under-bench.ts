@@ -36,7 +36,7 @@ export async function forEachLimited<T>(items: T[], limit: number, work: (item: 
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
+      while (next < items.length) await work(items[next++]);
     }),
   );
 }
@@ -231,7 +231,7 @@ export class SuiteUnderBench {
     const { rows } = await this.db!.query<{ count: number }>(`SELECT count(*)::int AS count FROM sessions WHERE id <= $1 AND status = 'connected'`, [
       sessionId(count - 1),
     ]);
-    return rows[0]!.count;
+    return rows[0].count;
   }
 
   /**
@@ -254,7 +254,7 @@ export class SuiteUnderBench {
       `SELECT count(*)::int AS count FROM sessions WHERE owner_worker_id = $1 AND status = 'connected' AND last_connected_at >= $2`,
       [workerId, since],
     );
-    return rows[0]!.count;
+    return rows[0].count;
   }
 
   /**

@@ -56,7 +56,7 @@ describe('docker-compose.yml', () => {
 
   it('is checked strictly enough to catch a misspelt or mistyped key', () => {
     const broken = structuredClone(compose);
-    (broken.services.gateway as Record<string, unknown>).helthcheck = broken.services.gateway!.healthcheck;
+    (broken.services.gateway as Record<string, unknown>).helthcheck = broken.services.gateway.healthcheck;
     (broken.services['session-worker'] as Record<string, unknown>).deploy = { replicas: [2] };
     expect(validate(broken)).toBe(false);
     expect(validate.errors?.map((error) => `${error.instancePath} ${error.message}`)).toEqual(
@@ -70,22 +70,22 @@ describe('docker-compose.yml', () => {
       expect({ name, test: services[name]?.healthcheck?.test?.length }).toEqual({ name, test: expect.any(Number) });
     }
     for (const name of APP_SERVICES) {
-      const service = services[name]!;
+      const service = services[name];
       expect(service.depends_on).toEqual({ migrate: { condition: 'service_completed_successfully' }, redis: { condition: 'service_healthy' } });
       expect(service.environment?.DATABASE_URL).toContain('@postgres:5432/');
     }
-    expect(services.migrate!.command).toEqual(['npm', 'run', 'db:migrate']);
-    expect(services.migrate!.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    expect(services.migrate.command).toEqual(['npm', 'run', 'db:migrate']);
+    expect(services.migrate.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
   });
 
   it('requires ENCRYPTION_KEY and JWT_SECRET, saying how to make one', () => {
     const required = (name: string) => expect.stringMatching(new RegExp(`^\\$\\{${name}:\\?set ${name}, e\\.g\\. openssl rand -hex 32\\}$`));
-    for (const name of [...APP_SERVICES, 'migrate']) expect(services[name]!.environment!.ENCRYPTION_KEY).toEqual(required('ENCRYPTION_KEY'));
-    expect(services.gateway!.environment!.JWT_SECRET).toEqual(required('JWT_SECRET'));
+    for (const name of [...APP_SERVICES, 'migrate']) expect(services[name].environment!.ENCRYPTION_KEY).toEqual(required('ENCRYPTION_KEY'));
+    expect(services.gateway.environment!.JWT_SECRET).toEqual(required('JWT_SECRET'));
   });
 
   it('scales session workers with --scale: no fixed worker id, name or published port, a stop timeout longer than the drain', () => {
-    const worker = services['session-worker']!;
+    const worker = services['session-worker'];
     expect(worker.deploy?.replicas).toBeGreaterThanOrEqual(2);
     expect(worker.environment).not.toHaveProperty('WORKER_ID');
     expect(worker).not.toHaveProperty('container_name');
@@ -96,11 +96,11 @@ describe('docker-compose.yml', () => {
   });
 
   it('lets the scheduler clean the media previews the gateway writes', () => {
-    const tempMount = (name: string) => services[name]!.volumes?.find((volume) => volume.endsWith(':/app/tmp'));
+    const tempMount = (name: string) => services[name].volumes?.find((volume) => volume.endsWith(':/app/tmp'));
     expect(tempMount('gateway')).toBe('media-temp:/app/tmp');
     expect(tempMount('scheduler')).toBe('media-temp:/app/tmp');
-    expect(services.gateway!.environment!.TEMP_DIR).toBe('/app/tmp');
-    expect(services.scheduler!.environment!.TEMP_DIR).toBe('/app/tmp');
+    expect(services.gateway.environment!.TEMP_DIR).toBe('/app/tmp');
+    expect(services.scheduler.environment!.TEMP_DIR).toBe('/app/tmp');
   });
 
   const composeInstalled = spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0;
@@ -123,8 +123,8 @@ describe('docker-compose.yml', () => {
       expect(result.status).toBe(0);
       const resolved = parse(result.stdout).services as Record<string, ComposeService>;
       expect(Object.keys(resolved).sort()).toEqual(Object.keys(services).sort());
-      expect(resolved['session-worker']!.environment!.ENCRYPTION_KEY).toBe('a'.repeat(64));
-      expect(resolved.gateway!.environment!.JWT_SECRET).toBe('b'.repeat(64));
+      expect(resolved['session-worker'].environment!.ENCRYPTION_KEY).toBe('a'.repeat(64));
+      expect(resolved.gateway.environment!.JWT_SECRET).toBe('b'.repeat(64));
     });
 
     it.each([

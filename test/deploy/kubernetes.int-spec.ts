@@ -62,7 +62,7 @@ function schemaProblems(models: Map<string, ModelClass>, object: K8sObject): str
   }
 }
 
-const envNames = (text: string) => [...text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]!);
+const envNames = (text: string) => [...text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]);
 
 /** The base's sources, checked without kubectl: the rendered objects are checked below where it is installed. */
 describe('Kubernetes settings sources (deploy/base/settings.env, secrets.env)', () => {
@@ -170,7 +170,7 @@ if (!kubectlInstalled) console.warn('kubectl is not installed: the Kubernetes ma
     expect(inConfigMap.filter(isSecretName)).toEqual([]);
     expect(Object.keys(NOT_IN_CONFIGMAP).filter((name) => inConfigMap.includes(name) || inSecret.includes(name))).toEqual([]);
     // The overlay's secrets are merged over the base's blank names.
-    for (const [name, value] of Object.entries(testSecrets)) expect(Buffer.from(secret().data![name]!, 'base64').toString()).toBe(value);
+    for (const [name, value] of Object.entries(testSecrets)) expect(Buffer.from(secret().data![name], 'base64').toString()).toBe(value);
   });
 
   it('serves the gateway behind a Service, ready on /health and alive on /health/live', () => {
@@ -221,6 +221,6 @@ if (!kubectlInstalled) console.warn('kubectl is not installed: the Kubernetes ma
   it('ships the Grafana dashboard for the dashboard sidecar', () => {
     const dashboard = find('ConfigMap', 'wagw-grafana-dashboard');
     expect(dashboard.metadata.labels).toMatchObject({ grafana_dashboard: '1' });
-    expect(JSON.parse(dashboard.data!['wa-gateway-dashboard.json']!)).toMatchObject({ uid: 'wa-gateway' });
+    expect(JSON.parse(dashboard.data!['wa-gateway-dashboard.json'])).toMatchObject({ uid: 'wa-gateway' });
   });
 });

@@ -32,7 +32,7 @@ export async function knownSeriesNames(): Promise<Set<string>> {
   const defaults = new Registry();
   collectDefaultMetrics({ register: defaults });
   const defaultMetrics = (await defaults.getMetricsAsJSON()).map((metric) => ({ name: metric.name, type: String(metric.type) }));
-  const declared = Object.values(METRICS).map((metric) => ({ name: metric.name, type: metric.type as string }));
+  const declared = Object.values(METRICS).map((metric) => ({ name: metric.name, type: metric.type }));
   const names = new Set(['up']);
   for (const { name, type } of [...declared, ...defaultMetrics]) {
     names.add(name);

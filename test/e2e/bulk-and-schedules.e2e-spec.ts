@@ -47,7 +47,7 @@ describe('bulk jobs and scheduled messages', () => {
       timeoutMs,
       `"${text}" received`,
     );
-    return Date.parse(record!.receivedAt) - sendAt.getTime();
+    return Date.parse(record.receivedAt) - sendAt.getTime();
   };
 
   beforeAll(async () => {

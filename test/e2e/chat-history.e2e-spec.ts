@@ -76,7 +76,7 @@ describe('chat history of a session: store, server, auto and the stored history'
     expect(first).toMatchObject({ source: 'server', fetchedOnDemand: 5 });
     expect(texts(first.messages)).toEqual(past(5, 29));
     expect(first.messages.slice(-5).every((message) => message.origin === 'on-demand')).toBe(true);
-    expect(first.nextCursor).toBe(first.messages[24]!.waMessageId);
+    expect(first.nextCursor).toBe(first.messages[24].waMessageId);
 
     const rest = await page(contact, `source=server&waitSeconds=15&limit=10&before=${first.nextCursor}`);
     expect(texts(rest.messages)).toEqual(past(0, 4));

@@ -163,8 +163,8 @@ describe('inbound messages and the AI agent (end to end)', () => {
     await received(contact, 'echo: sekali saja');
     const jobId = inboundJobId('bot', messageId);
     const job = await eventually(async () => ((await inboundQueue.getJob(jobId))?.finishedOn ? inboundQueue.getJob(jobId) : undefined), 10_000, 'job finished');
-    const data = job!.data;
-    await job!.remove();
+    const data = job.data;
+    await job.remove();
     await inboundQueue.add(JOBS.messageReceived, data, { jobId });
     await eventually(async () => ((await inboundQueue.getJob(jobId))?.finishedOn ? true : undefined), 10_000, 'the re-added job finished');
     await new Promise((resolve) => setTimeout(resolve, 1_500));

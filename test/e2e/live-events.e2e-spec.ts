@@ -61,7 +61,7 @@ describe('live events from the running suite (GET /events)', () => {
     const qrs = ownerStream.events('session.qr').map((event) => event.data);
     expect(new Set(qrs.map((qr) => qr.qr)).size).toBe(qrs.length);
     expect(qrs.every((qr) => qr.kind === 'qr' && qr.sessionId === sessionId)).toBe(true);
-    await suite.sim.client.scanQr(phone, qrs[qrs.length - 1]!.qr!);
+    await suite.sim.client.scanQr(phone, qrs[qrs.length - 1].qr!);
     await ownerStream.waitFor(() => ownerStream.events('session.status').some((event) => event.data.status === 'connected'), 20_000, 'connected');
 
     expect(ownerStream.events('session.status').map((event) => event.data.status)).toEqual(['connecting', 'awaiting_qr', 'connecting', 'connected']);
@@ -94,7 +94,7 @@ describe('live events from the running suite (GET /events)', () => {
     await suite.sim.client.sendInbound({ from: contact, to: (await suite.api.get(`/sessions/${sessionId}`)).body.phone, text: 'balas' });
     await stream.waitFor(() => statusesOf(stream, messageId).includes('read') && stream.events('message.received').length === 1, 15_000, 'read and received');
     expect(RECEIPT_SEQUENCES).toContainEqual(statusesOf(stream, messageId));
-    expect(stream.events('message.received')[0]!.data).toMatchObject({ sessionId, text: 'balas', kind: 'text', senderPhone: contact });
+    expect(stream.events('message.received')[0].data).toMatchObject({ sessionId, text: 'balas', kind: 'text', senderPhone: contact });
     stream.close();
   });
 
@@ -138,12 +138,12 @@ describe('live events from the running suite (GET /events)', () => {
     const following = (async () => {
       const baseUrls = [suite.api.baseUrl, replica.baseUrl];
       for await (const message of streamLiveEvents({
-        baseUrl: baseUrls[0]!,
+        baseUrl: baseUrls[0],
         apiKey: owner.key,
         events: ['message.status'],
         signal: abort.signal,
         reconnectDelayMs: 200,
-        nextBaseUrl: (attempt) => baseUrls[attempt % 2]!,
+        nextBaseUrl: (attempt) => baseUrls[attempt % 2],
       }))
         received.push(message);
     })();

@@ -47,8 +47,8 @@ describe('sending messages', () => {
     expect(reply.status).toBe(201);
     const [record] = await sent({ messageId: reply.body.waMessageId });
     expect(record).toMatchObject({ text: `a reply for @${contact}`, quotedMessageId: first.body.waMessageId });
-    expect(record!.mentions).toHaveLength(1);
-    expect(record!.mentions[0]).toMatch(/@(s\.whatsapp\.net|lid)$/);
+    expect(record.mentions).toHaveLength(1);
+    expect(record.mentions[0]).toMatch(/@(s\.whatsapp\.net|lid)$/);
   });
 
   it("updates the delivery status from the contact's receipts up to read", async () => {
@@ -145,7 +145,7 @@ describe('sending messages', () => {
         10_000,
         'media downloaded and decrypted by the contact',
       );
-      return { record: record!, bytes: (await suite.sim.client.sentMedia(waMessageId)).bytes };
+      return { record: record, bytes: (await suite.sim.client.sentMedia(waMessageId)).bytes };
     };
 
     it.each([
@@ -253,7 +253,7 @@ describe('per-session send limits', () => {
     // The bucket holds 100 and refills one every 600 ms, so the (k+1)-th message cannot go out before
     // (k + 1 - 100) × 600 ms after the first, however slowly the burst itself went out.
     const sentAt = async (index: number) => {
-      const [record] = await suite.sim.client.sentMessages({ messageId: accepted[index]!.waMessageId });
+      const [record] = await suite.sim.client.sentMessages({ messageId: accepted[index].waMessageId });
       return record ? Date.parse(record.receivedAt) : undefined;
     };
     const firstSent = await eventually(() => sentAt(0), 10_000, 'first message sent');
@@ -266,7 +266,7 @@ describe('per-session send limits', () => {
 
     const cleared = await suite.api.delete('/sessions/busy/queue');
     expect(cleared.body.cleared).toBeGreaterThan(400);
-    const status = await suite.api.get(`/sessions/busy/messages/${accepted[accepted.length - 1]!.messageId}`);
+    const status = await suite.api.get(`/sessions/busy/messages/${accepted[accepted.length - 1].messageId}`);
     expect(status.body.status).toBe('cancelled');
   }, 120_000);
 });

@@ -21,7 +21,7 @@ describe('send pacing of bulk jobs and single sends', () => {
       timeoutMs,
       `${count} "${prefix}" texts at ${contact}`,
     );
-  const gaps = (times: number[]) => times.slice(1).map((time, index) => time - times[index]!);
+  const gaps = (times: number[]) => times.slice(1).map((time, index) => time - times[index]);
   const job = async (id: string) => (await suite.api.get(`/sessions/${session}/jobs/${id}`)).body;
   const startJob = async (items: Array<{ to: string; message: string }>) => {
     const created = await suite.api.post(`/sessions/${session}/jobs`, { items, delay: 0 });
@@ -70,7 +70,7 @@ describe('send pacing of bulk jobs and single sends', () => {
     ]);
     const [firstCapped, secondCapped] = await arrivals(capped, 'own ', 2, 20_000);
     const [toOther] = await arrivals(other, 'own ', 1, 5_000);
-    for (const gap of gaps([firstCapped!, toOther!, secondCapped!])) {
+    for (const gap of gaps([firstCapped, toOther, secondCapped])) {
       expect(gap).toBeGreaterThanOrEqual(400 - 50);
       expect(gap).toBeLessThanOrEqual(600 + 1_000);
     }

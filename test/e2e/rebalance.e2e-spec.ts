@@ -68,7 +68,7 @@ describe('rebalancing, drain and SIGTERM under traffic', () => {
     let next = 0;
     await Promise.all(
       Array.from({ length: LINK_CONCURRENCY }, async () => {
-        while (next < ids.length) linked.push(await suite.linkSession(ids[next++]!, userId));
+        while (next < ids.length) linked.push(await suite.linkSession(ids[next++], userId));
       }),
     );
     phones = new Set(linked);
@@ -82,7 +82,7 @@ describe('rebalancing, drain and SIGTERM under traffic', () => {
 
   it('moves sessions to a third worker until each holds 20 ± 1, losing and repeating nothing', async () => {
     const before = await held();
-    expect(before.w1! + before.w2!).toBe(SESSIONS);
+    expect(before.w1 + before.w2).toBe(SESSIONS);
     // Counters of the two workers so far (linking 60 sessions may have evened them out with a move or two).
     const both = async (name: string, labels: Record<string, string> = {}) =>
       (await workerMetric('w1', name, labels)) + (await workerMetric('w2', name, labels));
@@ -107,8 +107,8 @@ describe('rebalancing, drain and SIGTERM under traffic', () => {
     // hardly more moved than w3 needed (a giver may top up the other one within the ±1 band).
     const all = async (name: string, labels: Record<string, string> = {}) => (await both(name, labels)) + (await workerMetric('w3', name, labels));
     const moved = (await all('session_moves_total', { reason: 'rebalance' })) - movedBefore;
-    expect(moved).toBeGreaterThanOrEqual(balanced.w3!);
-    expect(moved).toBeLessThanOrEqual(balanced.w3! + 2);
+    expect(moved).toBeGreaterThanOrEqual(balanced.w3);
+    expect(moved).toBeLessThanOrEqual(balanced.w3 + 2);
     const timed = async () => (await all('session_move_duration_seconds_count')) - arrivedBefore;
     await eventually(async () => ((await timed()) === moved ? true : undefined), 5_000, 'every move timed by its receiver');
     expect(await workerMetric('w3', 'sessions_held', { status: 'connected' })).toBe(balanced.w3);
@@ -127,7 +127,7 @@ describe('rebalancing, drain and SIGTERM under traffic', () => {
   it('drains a worker to 0 into the others, then takes sessions again after uncordon', async () => {
     await suite.sim.client.resetMaxConnections();
     const sent = traffic();
-    const w3Before = (await held()).w3!;
+    const w3Before = (await held()).w3;
     const drained = await suite.api.post('/workers/w3/drain');
     expect(drained.status).toBe(200);
     expect(drained.body).toMatchObject({ id: 'w3', state: 'draining', reachable: true });
@@ -139,8 +139,8 @@ describe('rebalancing, drain and SIGTERM under traffic', () => {
       60_000,
       'w3 drained',
     );
-    expect(counts.w1! + counts.w2!).toBe(SESSIONS);
-    expect(Math.abs(counts.w1! - counts.w2!)).toBeLessThanOrEqual(2);
+    expect(counts.w1 + counts.w2).toBe(SESSIONS);
+    expect(Math.abs(counts.w1 - counts.w2)).toBeLessThanOrEqual(2);
     expect((await workers()).find((worker) => worker.id === 'w3')).toMatchObject({ state: 'draining', sessionsHeld: 0 });
     expect(await workerMetric('w3', 'session_worker_state', { state: 'draining' })).toBe(1);
     expect(await workerMetric('w3', 'session_moves_total', { reason: 'drain' })).toBe(w3Before);
@@ -172,7 +172,7 @@ describe('rebalancing, drain and SIGTERM under traffic', () => {
 
   it('hands every session over on SIGTERM under traffic, losing nothing', async () => {
     await suite.sim.client.resetMaxConnections();
-    const leaving = (await held()).w2!;
+    const leaving = (await held()).w2;
     // Moves that arrived on w1 and w3, less those the two made between themselves.
     const sum = async (name: string) => (await workerMetric('w1', name)) + (await workerMetric('w3', name));
     const arrivals = async () => (await sum('session_move_duration_seconds_count')) - (await sum('session_moves_total'));
@@ -191,7 +191,7 @@ describe('rebalancing, drain and SIGTERM under traffic', () => {
       'w2 sessions on w1 and w3',
     );
     await sent.stop();
-    expect(counts.w1! + counts.w3!).toBe(SESSIONS);
+    expect(counts.w1 + counts.w3).toBe(SESSIONS);
     // Planned hand-overs, not lease expiry: the worker was gone well within its drain grace, and
     // every one of its sessions arrived on a worker chosen for it (timed there as a move).
     expect(exitedInMs).toBeLessThan(10_000);

@@ -216,14 +216,14 @@ describe('seed 003 conformance', () => {
     expect(run.body).toMatchObject({ reply: 'Halo! Ada yang bisa dibantu?', replySent: true, traceId: expect.any(String) });
     const [request] = aiBackend.requests;
     expect(request).toMatchObject({ method: 'POST', url: `/agents/${AGENT_ID}/execute` });
-    expect(request!.headers.authorization).toBe(`Bearer ${token}`);
-    expect(JSON.parse(request!.body)).toMatchObject({ input: 'Hello assistant!', session_id: `${contact}@s.whatsapp.net`, parameters: { max_steps: 5 } });
+    expect(request.headers.authorization).toBe(`Bearer ${token}`);
+    expect(JSON.parse(request.body)).toMatchObject({ input: 'Hello assistant!', session_id: `${contact}@s.whatsapp.net`, parameters: { max_steps: 5 } });
     await received((record) => record.text === 'Halo! Ada yang bisa dibantu?');
 
     // `message` instead of `input`, and the default parameters.
     aiBackend.requests.length = 0;
     await call('POST', `/agents/${AGENT_ID}/run`, { message: 'Apa kabar?', session_id: contact }, bearer(token));
-    expect(JSON.parse(aiBackend.requests[0]!.body)).toMatchObject({ input: 'Apa kabar?', parameters: { max_steps: 5 } });
+    expect(JSON.parse(aiBackend.requests[0].body)).toMatchObject({ input: 'Apa kabar?', parameters: { max_steps: 5 } });
 
     aiBackend.answerWith(() => ({ delayMs: 5_000, body: { reply: 'too late' } }));
     expectError(await call('POST', `/agents/${AGENT_ID}/run`, { input: 'slow', session_id: contact }, bearer(token)), 504, 'AI_TIMEOUT');

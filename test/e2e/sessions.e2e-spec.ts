@@ -155,7 +155,7 @@ describe('sessions on scaled workers', () => {
 
   it('marks a session logged out when the phone unlinks it, and never reconnects it', async () => {
     const phone = await link('unlinked-by-phone');
-    const device = (await suite.sim.client.phone(phone)).devices[0]!;
+    const device = (await suite.sim.client.phone(phone)).devices[0];
     await suite.sim.client.unlink(phone, device.deviceId);
     const loggedOut = await waitForStatus('unlinked-by-phone', 'logged_out');
     expect(loggedOut).toMatchObject({ autoConnect: false, live: null });

@@ -20,7 +20,7 @@ describe('the suite started by the launcher', () => {
   beforeAll(async () => {
     await retireEarlierSessions();
     const [gateway, worker, agentRunner, scheduler] = await freePorts(5);
-    ports = { gateway: gateway!, worker: worker!, agentRunner: agentRunner!, scheduler: scheduler! };
+    ports = { gateway: gateway, worker: worker, agentRunner: agentRunner, scheduler: scheduler };
     scratch = await mkdtemp(join(tmpdir(), 'wagw-suite-'));
     // Everything comes from the environment; the launcher's settings file is empty.
     await writeFile(join(scratch, '.env'), '');

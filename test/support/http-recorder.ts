@@ -41,7 +41,7 @@ export class HttpRecorder {
           body: Buffer.concat(chunks).toString('utf8'),
         };
         this.requests.push(recorded);
-        const answer = this.handler?.(recorded) ?? { status: this.statuses.length > 1 ? this.statuses.shift()! : this.statuses[0]! };
+        const answer = this.handler?.(recorded) ?? { status: this.statuses.length > 1 ? this.statuses.shift()! : this.statuses[0] };
         const send = () => {
           if (!res.destroyed) res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body ?? {}));
         };

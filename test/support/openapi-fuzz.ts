@@ -54,7 +54,7 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 export function fuzzOperations(document: OpenApiDocument): FuzzOperation[] {
   return Object.entries(document.paths).flatMap(([path, item]) =>
     METHODS.filter((method) => item[method]).map((method) => {
-      const operation = item[method]!;
+      const operation = item[method];
       const content = operation.requestBody?.content ?? {};
       return {
         method,
@@ -208,7 +208,7 @@ export const WRONG_CONTENT_TYPES: Array<{ type: string; body: string }> = [
 export function spoiledCredentials(valid: { apiKey: string; jwt: string }): Array<Record<string, string>> {
   const [header, payload] = valid.jwt.split('.');
   const tamperedPayload = Buffer.from(
-    JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), role: 'admin', sub: randomUUID() }),
+    JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), role: 'admin', sub: randomUUID() }),
   ).toString('base64url');
   const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
   return [

@@ -50,7 +50,7 @@ export async function startSandbox(label: string, settings: Record<string, strin
   };
   try {
     const adminKey = (await launcher.waitForOutput(/sandbox: admin key for this run/, 60_000)).split(': ').pop()!.trim();
-    const simulator = /at (\S+)\/docs/.exec(await launcher.waitForOutput(/sandbox: WhatsApp simulator at/, 60_000))![1]!;
+    const simulator = /at (\S+)\/docs/.exec(await launcher.waitForOutput(/sandbox: WhatsApp simulator at/, 60_000))![1];
     await launcher.waitForOutput(/suite ready in \d+ ms/, 90_000);
     return { launcher, gateway: `http://127.0.0.1:${port}`, simulator, adminKey, stop };
   } catch (error) {

@@ -83,7 +83,7 @@ export class SendTraffic {
   private async lane(): Promise<void> {
     while (!this.stopping) {
       const index = this.next++;
-      const sessionId = this.options.sessionIds[index % this.options.sessionIds.length]!;
+      const sessionId = this.options.sessionIds[index % this.options.sessionIds.length];
       await this.sendOne(sessionId, `${this.textPrefix}#${index}`);
       await sleep(this.options.pauseMs);
     }

@@ -174,10 +174,10 @@ describe('gateway HTTP surface', () => {
       expect(scripts.length).toBeGreaterThan(0);
       for (const [, attributes, inline] of scripts) {
         expect(attributes).toMatch(/src=["'](\.\/|\/docs\/)?[\w.-]+\.js["']/);
-        expect(inline!.trim()).toBe('');
+        expect(inline.trim()).toBe('');
       }
-      for (const [, src] of scripts.map(([, attributes]) => /src=["']([^"']+)["']/.exec(attributes!)!)) {
-        await request(app.getHttpServer()).get(new URL(src!, 'http://gw/docs/').pathname).expect(200);
+      for (const [, src] of scripts.map(([, attributes]) => /src=["']([^"']+)["']/.exec(attributes)!)) {
+        await request(app.getHttpServer()).get(new URL(src, 'http://gw/docs/').pathname).expect(200);
       }
     });
 

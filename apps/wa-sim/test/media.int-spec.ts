@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { downloadContentFromMessage, downloadMediaMessage, proto, type AnyMessageContent, type WAMessage } from '@whiskeysockets/baileys';
 import type { SentMessageRecord } from '../src/messaging/message-log.service';
-import { Companion, linkByQr, startTestSim, waitUntil, type TestSim } from './baileys-companion';
+import { type Companion, linkByQr, startTestSim, waitUntil, type TestSim } from './baileys-companion';
 
 const run = promisify(execFile);
 const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -94,14 +94,14 @@ describe('wa-sim media (real Baileys)', () => {
       results.map(({ messageId }) => companion.waitForUpsert((entry) => entry.message.key.id === messageId).then((entry) => entry.message)),
     );
 
-    expect(imageMessage!.message?.imageMessage).toMatchObject({ caption: 'Promo hari ini', mimetype: 'image/jpeg' });
-    expect(documentMessage!.message?.documentMessage).toMatchObject({ fileName: 'katalog.pdf', mimetype: 'application/pdf' });
-    expect(voiceMessage!.message?.audioMessage).toMatchObject({ ptt: true, mimetype: 'audio/ogg; codecs=opus' });
-    expect((await download(imageMessage!)).equals(image)).toBe(true);
-    expect((await download(documentMessage!)).equals(document)).toBe(true);
-    expect((await download(voiceMessage!)).equals(voice)).toBe(true);
+    expect(imageMessage.message?.imageMessage).toMatchObject({ caption: 'Promo hari ini', mimetype: 'image/jpeg' });
+    expect(documentMessage.message?.documentMessage).toMatchObject({ fileName: 'katalog.pdf', mimetype: 'application/pdf' });
+    expect(voiceMessage.message?.audioMessage).toMatchObject({ ptt: true, mimetype: 'audio/ogg; codecs=opus' });
+    expect((await download(imageMessage)).equals(image)).toBe(true);
+    expect((await download(documentMessage)).equals(document)).toBe(true);
+    expect((await download(voiceMessage)).equals(voice)).toBe(true);
     const inbound = await sim.client.inboundMessages(ACCOUNT);
-    expect(inbound.find((record) => record.messageId === results[1]!.messageId)).toMatchObject({
+    expect(inbound.find((record) => record.messageId === results[1].messageId)).toMatchObject({
       kind: 'document',
       media: { fileName: 'katalog.pdf' },
     });
@@ -173,7 +173,7 @@ describe('wa-sim media (real Baileys)', () => {
       });
       request.on('error', (error) => { console.log(JSON.stringify({ error: error.code })); });
       request.end(bytes);`;
-    const argument = JSON.stringify({ host: grant.hosts[0]!.hostname, auth: grant.auth, body: body.toString('base64') });
+    const argument = JSON.stringify({ host: grant.hosts[0].hostname, auth: grant.auth, body: body.toString('base64') });
     const env = { PATH: process.env.PATH ?? '' };
 
     const trusted = await run(process.execPath, ['-e', script, argument], { env: { ...env, NODE_EXTRA_CA_CERTS: sim.caCertificatePath } });

@@ -1,6 +1,6 @@
 // Imported, not global: the build compiles this folder too, without jest's types.
 import { afterAll, afterEach, beforeAll } from '@jest/globals';
-import { Companion, linkByQr, startTestSim, type TestSim } from './baileys-companion';
+import { type Companion, linkByQr, startTestSim, type TestSim } from './baileys-companion';
 
 export interface SimTestSetup {
   /** The file's simulator; usable from the first test (and the spec's own beforeAll) on. */

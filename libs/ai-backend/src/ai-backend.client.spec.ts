@@ -1,6 +1,6 @@
 import { Agent } from 'undici';
 import { AiBackendConfig, loadConfig } from '@app/config';
-import { AppError } from '@app/contracts';
+import { type AppError } from '@app/contracts';
 import { AddressPolicy, SafeUrlFetcher } from '@app/safe-fetch';
 import { HttpRecorder } from '../../../test/support/http-recorder';
 import { AiBackendClient } from './ai-backend.client';
@@ -57,8 +57,8 @@ describe('AiBackendClient', () => {
     expect(await client.execute(call(client.defaultEndpoint('bot')!))).toEqual({ reply: 'Hai!' });
     const [request] = backend.requests;
     expect(request).toMatchObject({ method: 'POST', url: '/agents/bot/execute' });
-    expect(request!.headers).toMatchObject({ authorization: 'Bearer sk-1', 'x-request-id': 'trace-ai-1', 'content-type': 'application/json' });
-    expect(JSON.parse(request!.body)).toMatchObject({ input: 'Halo', session_id: '6281234567890@s.whatsapp.net' });
+    expect(request.headers).toMatchObject({ authorization: 'Bearer sk-1', 'x-request-id': 'trace-ai-1', 'content-type': 'application/json' });
+    expect(JSON.parse(request.body)).toMatchObject({ input: 'Halo', session_id: '6281234567890@s.whatsapp.net' });
   });
 
   it.each([
@@ -68,7 +68,7 @@ describe('AiBackendClient', () => {
   ])('treats %j as no reply', async (body, expected) => {
     backend.answerWith(() => ({ body }));
     expect((await clientWith({ AI_BACKEND_URL: url }).execute(call(`${url}/x`, null))).reply).toBe(expected);
-    expect(backend.requests[0]!.headers.authorization).toBeUndefined();
+    expect(backend.requests[0].headers.authorization).toBeUndefined();
   });
 
   it('maps an HTTP error, a body that is not a reply and an unreachable backend to AI_DOWNSTREAM_ERROR', async () => {

@@ -171,5 +171,5 @@ export class GatewayConfig extends AiBackendConfig {
 export function jwtExpirySeconds(config: GatewayConfig): number {
   const match = /^(\d+)([smhd]?)$/.exec(config.JWT_EXPIRES_IN);
   if (!match) throw new Error(`JWT_EXPIRES_IN is not a duration: ${config.JWT_EXPIRES_IN}`);
-  return Number(match[1]) * SECONDS_PER_UNIT[match[2] || 's']!;
+  return Number(match[1]) * SECONDS_PER_UNIT[match[2] || 's'];
 }

@@ -12,7 +12,7 @@ function NotBelow(other: string): PropertyDecorator {
       constraints: [other],
       options: { message: `must not be below ${other}` },
       validator: {
-        validate: (value: unknown, args: ValidationArguments) => typeof value === 'number' && value >= (args.object as Record<string, number>)[other]!,
+        validate: (value: unknown, args: ValidationArguments) => typeof value === 'number' && value >= (args.object as Record<string, number>)[other],
       },
     });
 }

@@ -17,8 +17,8 @@ describe('SecretBox', () => {
 
   it('refuses a tampered ciphertext', () => {
     const [version, iv, tag, data] = box.seal('secret').split('.');
-    const flipped = Buffer.from(data!, 'base64url');
-    flipped[0] = flipped[0]! ^ 1;
+    const flipped = Buffer.from(data, 'base64url');
+    flipped[0] = flipped[0] ^ 1;
     expect(() => box.open([version, iv, tag, flipped.toString('base64url')].join('.'))).toThrow();
   });
 

@@ -74,7 +74,7 @@ describe('storageFaultOf', () => {
     try {
       const { rows } = await victim.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       const killer = await live.connect();
-      await killer.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+      await killer.query('SELECT pg_terminate_backend($1)', [rows[0].pid]);
       killer.release();
       expect(storageFaultOf(await failureOf(() => victim.query('SELECT 1')))).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     } finally {

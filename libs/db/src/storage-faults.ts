@@ -41,8 +41,8 @@ function objectOf(value: unknown): Record<string, unknown> | undefined {
 
 function adapterCauseOf(error: Record<string, unknown>): AdapterCause | undefined {
   const fromMeta = objectOf(objectOf(objectOf(error.meta)?.driverAdapterError)?.cause);
-  if (fromMeta) return fromMeta as AdapterCause;
-  return error.name === 'DriverAdapterError' ? (objectOf(error.cause) as AdapterCause | undefined) : undefined;
+  if (fromMeta) return fromMeta;
+  return error.name === 'DriverAdapterError' ? objectOf(error.cause) : undefined;
 }
 
 const camelCase = (column: string): string => column.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());

@@ -31,7 +31,7 @@ function fromJid(input: string, local: string, domain: string): Recipient {
   if (local === '') fail(input, 'the part before @ is empty');
   if (USER_DOMAINS.has(domain)) {
     // A device JID (`628…:12@s.whatsapp.net`) addresses one linked device; sends go to the account.
-    const user = local.split(':')[0]!;
+    const user = local.split(':')[0];
     if (!/^\d+$/.test(user)) fail(input, 'a user JID must be digits before @s.whatsapp.net');
     const phone = checkE164(input, user);
     return { jid: `${phone}@s.whatsapp.net`, kind: 'user', phone };
@@ -43,7 +43,7 @@ function fromJid(input: string, local: string, domain: string): Recipient {
   }
   if (domain === 'lid') {
     // Baileys 7 addresses many contacts by their LID (WhatsApp's privacy id) instead of a number.
-    const user = local.split(':')[0]!;
+    const user = local.split(':')[0];
     if (!/^\d{1,30}$/.test(user)) fail(input, 'a LID must be digits before @lid');
     return { jid: `${user}@lid`, kind: 'user' };
   }

@@ -1,4 +1,4 @@
-import { OnApplicationShutdown } from '@nestjs/common';
+import { type OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 
 /** The process's shared Redis connection for leases, registry and caches (not pub/sub, not BullMQ). */

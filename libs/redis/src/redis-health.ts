@@ -1,4 +1,4 @@
-import { RedisClient } from './redis-client';
+import { type RedisClient } from './redis-client';
 
 /** Round-trips a PING on the shared client (no new connection per health check). */
 export async function pingRedis(redis: RedisClient, timeoutMs = 2_000): Promise<void> {

@@ -1,5 +1,5 @@
 import type { LookupAddress } from 'node:dns';
-import { lookup as dnsLookup } from 'node:dns';
+import { type lookup as dnsLookup } from 'node:dns';
 import { AddressPolicy, BlockedDestinationError } from './address.policy';
 
 /** A resolver answering from a table, standing in for DNS (e.g. a public name pointed at 127.0.0.1). */

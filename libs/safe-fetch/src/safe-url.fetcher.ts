@@ -135,7 +135,7 @@ export class SafeUrlFetcher implements OnApplicationShutdown {
       return await this.dispatcher.request({
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
-        method: options.method as Dispatcher.HttpMethod,
+        method: options.method,
         headers: options.headers,
         body: options.body ?? null,
         signal: options.deadline,

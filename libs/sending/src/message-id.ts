@@ -13,5 +13,5 @@ export const newWhatsAppMessageId = (): string => `3EB0${randomBytes(9).toString
  */
 export function plainMessageId(value: string): string {
   const serialized = /^(?:true|false)_[^_\s@]+@[a-z.]+_([0-9A-Za-z]+)(?:_[^_\s@]+@[a-z.]+)?$/.exec(value);
-  return serialized ? serialized[1]! : value;
+  return serialized ? serialized[1] : value;
 }

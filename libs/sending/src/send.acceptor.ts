@@ -67,13 +67,13 @@ export class SendAcceptor {
   private async queue(sessionId: string, draft: OutboundDraft): Promise<SendAcceptance> {
     const limit = this.config.SEND_QUEUE_MAX;
     const [outcome] = await this.outbox.accept([{ ...draft, id: randomUUID(), sessionId, epoch: null, claim: false, queueLimit: limit }]);
-    switch (outcome!.outcome) {
+    switch (outcome.outcome) {
       case 'created':
       case 'duplicate':
-        return { ...deliveryStateOf(outcome!.record), created: outcome!.outcome === 'created' };
+        return { ...deliveryStateOf(outcome.record), created: outcome.outcome === 'created' };
       case 'queue-full':
-        throw new AppError('RATE_LIMITED', `Session ${sessionId} already has ${outcome!.pending} messages waiting to be sent`, {
-          queued: outcome!.pending,
+        throw new AppError('RATE_LIMITED', `Session ${sessionId} already has ${outcome.pending} messages waiting to be sent`, {
+          queued: outcome.pending,
           limit,
         });
       case 'stale':

@@ -138,9 +138,9 @@ describe('inbound messages (agent-runner)', () => {
 
     const [call] = aiCalls(event);
     expect(call).toBeDefined();
-    expect(call!.url).toBe(`/agents/${target.id}/execute`);
-    expect(call!.headers.authorization).toBe(`Bearer ${SESSION_KEY}`);
-    expect(JSON.parse(call!.body)).toEqual({
+    expect(call.url).toBe(`/agents/${target.id}/execute`);
+    expect(call.headers.authorization).toBe(`Bearer ${SESSION_KEY}`);
+    expect(JSON.parse(call.body)).toEqual({
       input: 'Berapa harga paket A?',
       session_id: event.senderJid,
       parameters: { max_steps: 5 },
@@ -160,7 +160,7 @@ describe('inbound messages (agent-runner)', () => {
       traceId: event.traceId,
       content: { kind: 'text', text: 'echo: Berapa harga paket A?' },
     });
-    expect((reply!.content as { quotedMessageId?: string }).quotedMessageId).toBeUndefined();
+    expect((reply.content as { quotedMessageId?: string }).quotedMessageId).toBeUndefined();
   });
 
   it('answers in groups only when mentioned or named by number, quoting the message', async () => {
@@ -222,8 +222,8 @@ describe('inbound messages (agent-runner)', () => {
 
     const messages = await outbox(target.id);
     expect(messages).toHaveLength(1);
-    expect(messages[0]!.toJid).toBe(`${DEVELOPER}@s.whatsapp.net`);
-    const alert = (messages[0]!.content as { text: string }).text;
+    expect(messages[0].toJid).toBe(`${DEVELOPER}@s.whatsapp.net`);
+    const alert = (messages[0].content as { text: string }).text;
     expect(alert).toContain(`agent: ${target.id}`);
     expect(alert).toContain(`from: ${event.senderJid} (Sari)`);
     expect(alert).toContain(`reason: ${reason}`);
@@ -245,7 +245,7 @@ describe('inbound messages (agent-runner)', () => {
     await processed(blocked);
     const alerts = (await outbox(target.id)).filter((row) => row.toJid === `${DEVELOPER}@s.whatsapp.net`);
     expect(alerts).toHaveLength(1);
-    expect((alerts[0]!.content as { text: string }).text).toMatch(/AI_DOWNSTREAM_ERROR: The AI endpoint could not be called: destination refused/);
+    expect((alerts[0].content as { text: string }).text).toMatch(/AI_DOWNSTREAM_ERROR: The AI endpoint could not be called: destination refused/);
   });
 
   it('answers a message processed twice once, and a retry after the AI call does not ask the AI again', async () => {
@@ -300,9 +300,9 @@ describe('inbound messages (agent-runner)', () => {
     const event = inbound(target, { text: 'webhook me' });
     await processed(event);
     const [request] = await hooks.waitForRequests(1);
-    expect(request!.headers[WEBHOOK_HEADERS.event]).toBe('message.received');
-    expect(verifySignature('whsec-inbound-0001', request!.body, String(request!.headers[WEBHOOK_HEADERS.signature]))).toBe(true);
-    expect(JSON.parse(request!.body)).toMatchObject({
+    expect(request.headers[WEBHOOK_HEADERS.event]).toBe('message.received');
+    expect(verifySignature('whsec-inbound-0001', request.body, String(request.headers[WEBHOOK_HEADERS.signature]))).toBe(true);
+    expect(JSON.parse(request.body)).toMatchObject({
       id: `message.received:${target.id}:${event.waMessageId}`,
       event: 'message.received',
       sessionId: target.id,

@@ -139,11 +139,11 @@ describe('webhooks through a receiver outage', () => {
     );
 
     // An owner's redelivery request sends one again, under the same delivery id.
-    const again = after.find((delivery) => delivery.sessionId === onGlobal[0]!.id)!;
+    const again = after.find((delivery) => delivery.sessionId === onGlobal[0].id)!;
     expect(await deliveries.redeliver(again.sessionId, again.id)).toMatchObject({ id: again.id, status: 'pending' });
     const [redelivered] = (await receiver.waitForRequests(published.length + 1)).slice(published.length);
-    expect(redelivered!.headers[WEBHOOK_HEADERS.delivery]).toBe(again.id);
-    expect(JSON.parse(redelivered!.body).id).toBe(JSON.parse(JSON.stringify(again.payload)).id);
-    expect(verifySignature(GLOBAL_SECRET, redelivered!.body, String(redelivered!.headers[WEBHOOK_HEADERS.signature]))).toBe(true);
+    expect(redelivered.headers[WEBHOOK_HEADERS.delivery]).toBe(again.id);
+    expect(JSON.parse(redelivered.body).id).toBe(JSON.parse(JSON.stringify(again.payload)).id);
+    expect(verifySignature(GLOBAL_SECRET, redelivered.body, String(redelivered.headers[WEBHOOK_HEADERS.signature]))).toBe(true);
   }, 60_000);
 });

@@ -84,17 +84,17 @@ describe('session event webhooks (agent-runner)', () => {
     await events.add(JOBS.sessionStatusChanged, statusEvent(session.id));
 
     const [request] = await receiver.waitForRequests(1);
-    expect(request!.url).toBe('/hook');
-    expect(request!.headers[WEBHOOK_HEADERS.event]).toBe('session.status');
-    expect(verifySignature('whsec-1', request!.body, String(request!.headers[WEBHOOK_HEADERS.signature]))).toBe(true);
-    expect(JSON.parse(request!.body)).toMatchObject({
+    expect(request.url).toBe('/hook');
+    expect(request.headers[WEBHOOK_HEADERS.event]).toBe('session.status');
+    expect(verifySignature('whsec-1', request.body, String(request.headers[WEBHOOK_HEADERS.signature]))).toBe(true);
+    expect(JSON.parse(request.body)).toMatchObject({
       event: 'session.status',
       sessionId: session.id,
       data: { status: 'connected', phone: '6281234567890', traceId: 'trace-webhook-1' },
     });
     const delivery = await settled(session.id);
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 1, lastStatusCode: 200 });
-    expect(request!.headers[WEBHOOK_HEADERS.delivery]).toBe(delivery.id);
+    expect(request.headers[WEBHOOK_HEADERS.delivery]).toBe(delivery.id);
   });
 
   it('pauses a failing endpoint on the schedule and delivers once it accepts', async () => {
@@ -106,9 +106,9 @@ describe('session event webhooks (agent-runner)', () => {
     expect(await settled(session.id)).toMatchObject({ status: 'delivered', attempts: 3, lastStatusCode: 200 });
     const [first, second, third] = receiver.requests.map((request) => request.receivedAt);
     // Paused 10 then 60 units (50 ms, 300 ms) after the 1st and 2nd failure: not hammered.
-    expect(second! - first!).toBeGreaterThanOrEqual(50);
-    expect(third! - second!).toBeGreaterThanOrEqual(300);
-    expect(receiver.requests[0]!.headers[WEBHOOK_HEADERS.signature]).toBeUndefined();
+    expect(second - first).toBeGreaterThanOrEqual(50);
+    expect(third - second).toBeGreaterThanOrEqual(300);
+    expect(receiver.requests[0].headers[WEBHOOK_HEADERS.signature]).toBeUndefined();
   });
 
   it('gives up at once on a private destination that is not allow-listed, and records why', async () => {

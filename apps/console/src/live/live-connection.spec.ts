@@ -46,7 +46,7 @@ describe("the console's live connection", () => {
       EventSource: ScriptedEventSource,
     });
     await settle();
-    const first = ScriptedEventSource.opened[0]!;
+    const first = ScriptedEventSource.opened[0];
     expect(first.url).toBe('http://gateway.test/events?ticket=ticket-1');
 
     first.emit('stream.ready', '1-0', { lastEventId: '1-0' });
@@ -60,7 +60,7 @@ describe("the console's live connection", () => {
     first.emit('session.qr', '2-0', qr);
     first.fail();
     await settle();
-    const second = ScriptedEventSource.opened[1]!;
+    const second = ScriptedEventSource.opened[1];
     expect(second.url).toBe('http://gateway.test/events?ticket=ticket-2&lastEventId=2-0');
     second.emit('stream.gap', '3-0', { lastEventId: '2-0' });
     second.emit('stream.ready', '3-0', { lastEventId: '3-0' });

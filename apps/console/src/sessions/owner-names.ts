@@ -8,7 +8,7 @@ import { isAdmin, useConsole, type UserDto } from '../state/console-context';
  */
 export function useKnownUsers(): UserDto[] {
   const { api, me } = useConsole();
-  const [users, setUsers] = useState<UserDto[]>(me.user ? [me.user as UserDto] : []);
+  const [users, setUsers] = useState<UserDto[]>(me.user ? [me.user] : []);
   useEffect(() => {
     if (!isAdmin(me)) return;
     unwrap(api.client.GET('/users', { params: { query: { limit: 500 } } }))

@@ -81,7 +81,7 @@ function rowFrom(session: SessionDto): SessionRow {
     id: session.id,
     name: session.name,
     ownerId: session.ownerId,
-    status: session.status as SessionStatus,
+    status: session.status,
     phone: session.phone ?? null,
     workerId: session.workerId ?? null,
     lastError: session.lastError ?? null,
@@ -211,7 +211,7 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
         outboundId: result.messageId,
         to,
         summary,
-        status: result.status as DeliveryStatus,
+        status: result.status,
         error: result.error ?? null,
         at: new Date().toISOString(),
       };

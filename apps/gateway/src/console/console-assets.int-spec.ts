@@ -31,11 +31,11 @@ describe('the web console at /console', () => {
       expect(scripts.length).toBeGreaterThan(0);
       for (const [, attributes, body] of scripts) {
         expect(attributes).toMatch(/src="\.\/assets\/[^"]+\.js"/);
-        expect(body!.trim()).toBe('');
+        expect(body.trim()).toBe('');
       }
       expect(page.text).not.toMatch(/<style\b|\sstyle="|\son[a-z]+="/i);
 
-      const assets = [...page.text.matchAll(/(?:src|href)="\.\/(assets\/[^"]+)"/g)].map((match) => match[1]!);
+      const assets = [...page.text.matchAll(/(?:src|href)="\.\/(assets\/[^"]+)"/g)].map((match) => match[1]);
       expect(assets.some((asset) => asset.endsWith('.css'))).toBe(true);
       for (const asset of assets) {
         const file = await request(app.getHttpServer()).get(`/console/${asset}`).expect(200);

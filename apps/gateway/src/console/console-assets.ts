@@ -48,7 +48,7 @@ export function serveConsole(app: NestExpressApplication, dir: string): boolean 
   if (!existsSync(join(dir, 'index.html'))) return false;
   app.use(CONSOLE_PATH, (request: Request, response: Response, next: NextFunction) => {
     const [path, query] = request.originalUrl.split('?', 2);
-    if (request.path === '/' && !path!.endsWith('/')) return response.redirect(301, `console/${query ? `?${query}` : ''}`);
+    if (request.path === '/' && !path.endsWith('/')) return response.redirect(301, `console/${query ? `?${query}` : ''}`);
     next();
   });
   app.useStaticAssets(dir, { prefix: CONSOLE_PATH, index: 'index.html', setHeaders: setConsoleHeaders, redirect: false });

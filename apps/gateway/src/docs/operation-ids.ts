@@ -45,7 +45,7 @@ const ACTIONS: Record<string, string> = {
   'PrometheusController.index': 'metrics.scrape',
 };
 
-export const METRICS_OPERATION_ID = ACTIONS['PrometheusController.index']!;
+export const METRICS_OPERATION_ID = ACTIONS['PrometheusController.index'];
 
 const lowerFirst = (text: string): string => text.charAt(0).toLowerCase() + text.slice(1);
 

@@ -145,7 +145,7 @@ describe('GET /events (live events over SSE) and POST /events/tickets', () => {
 
     const resumed = await SseRecorder.ready(eventsUrl(), { ...asOwner(), 'last-event-id': watcher.lastEventId! });
     expect(resumed.messages.map((message) => message.event)).toEqual(['stream.gap', 'message.received', 'stream.ready']);
-    expect(JSON.parse(resumed.messages[0]!.data)).toEqual({ lastEventId: watcher.lastEventId });
+    expect(JSON.parse(resumed.messages[0].data)).toEqual({ lastEventId: watcher.lastEventId });
     expect(resumed.events().map((event) => (event.data as { text: string }).text)).toEqual(['kept']);
 
     // An id the stream never issued is a gap too, and the stream goes on from now.

@@ -42,7 +42,7 @@ export function entryFields(fields: string[]): { event: LiveEventName; sessionId
   let sessionId: string | undefined;
   let body: string | undefined;
   for (let index = 0; index + 1 < fields.length; index += 2) {
-    const value = fields[index + 1]!;
+    const value = fields[index + 1];
     if (fields[index] === FIELDS.event) event = value;
     else if (fields[index] === FIELDS.sessionId) sessionId = value;
     else if (fields[index] === FIELDS.body) body = value;

@@ -132,7 +132,7 @@ export class LiveEventHub implements BeforeApplicationShutdown {
       }
     }
     // Only now: a client that joined meanwhile starts before this batch, and was offered it.
-    this.lastDispatchedId = entries[entries.length - 1]![0];
+    this.lastDispatchedId = entries[entries.length - 1][0];
   }
 
   beforeApplicationShutdown(): void {
@@ -164,7 +164,7 @@ export class LiveEventHub implements BeforeApplicationShutdown {
         if (subscriber.isClosed) return;
       }
       if (entries.length < REPLAY_BATCH) return;
-      from = entries[entries.length - 1]![0];
+      from = entries[entries.length - 1][0];
     }
   }
 

@@ -55,7 +55,7 @@ export class LiveEventReader implements OnApplicationBootstrap, BeforeApplicatio
         const entries = await this.stream.waitAfter(lastId, BLOCK_MS, READ_BATCH);
         if (entries.length === 0) continue;
         await this.hub.dispatch(entries);
-        lastId = entries[entries.length - 1]![0];
+        lastId = entries[entries.length - 1][0];
       } catch (error) {
         if (this.stopped) return;
         this.logger.warn({ err: error, lastId }, 'live events: reading the stream failed; retrying');

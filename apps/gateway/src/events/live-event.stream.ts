@@ -57,12 +57,12 @@ export class LiveEventStream implements OnApplicationShutdown {
 
   /** Up to `count` entries after `id` (exclusive), oldest first. */
   async after(id: string, count: number): Promise<StreamEntry[]> {
-    return (await this.redis.xrange(this.key, `(${id}`, '+', 'COUNT', count)) as StreamEntry[];
+    return await this.redis.xrange(this.key, `(${id}`, '+', 'COUNT', count);
   }
 
   /** Entries after `id`, waiting up to `blockMs` for the first; empty when none came. */
   async waitAfter(id: string, blockMs: number, count: number): Promise<StreamEntry[]> {
-    const result = (await this.blocking.xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.key, id)) as Array<[string, StreamEntry[]]> | null;
+    const result = await this.blocking.xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.key, id);
     return result?.[0]?.[1] ?? [];
   }
 

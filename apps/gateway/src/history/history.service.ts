@@ -41,7 +41,7 @@ export class HistoryService {
     if (source !== 'database') return this.live(sessionId, chatJid, source, { limit, before: query.before, waitMs: (query.waitSeconds ?? 5) * 1000 }, traceId);
     const messages = await this.history.chatMessages(sessionId, chatJid, query.before, limit);
     if (!messages) throw new AppError('NOT_FOUND', `Message ${query.before} is not in the history of session ${sessionId}`);
-    const nextCursor = messages.length === limit ? messages[messages.length - 1]!.waMessageId : null;
+    const nextCursor = messages.length === limit ? messages[messages.length - 1].waMessageId : null;
     return { chatJid, source, messages: messages.map(ChatMessageDto.fromStored), nextCursor };
   }
 

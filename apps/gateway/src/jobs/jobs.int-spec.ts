@@ -50,9 +50,9 @@ describe('/sessions/{id}/jobs (bulk jobs, seed 002)', () => {
     const row = await db.prisma.bulkJob.findUniqueOrThrow({ where: { id: response.body.id } });
     const items = row.items as Array<{ to: string; content: Record<string, unknown> }>;
     expect(items.map((item) => item.to)).toEqual(['6281234567890@s.whatsapp.net', '6281234567891@s.whatsapp.net', '6281234567892@s.whatsapp.net']);
-    expect(items[0]!.content).toEqual({ kind: 'text', text: 'Halo 1' });
-    expect(items[1]!.content).toMatchObject({ kind: 'image', mimeType: 'image/png', caption: 'Promo', mediaId: expect.any(String) });
-    expect(items[2]!.content.mediaId).toBe(items[1]!.content.mediaId);
+    expect(items[0].content).toEqual({ kind: 'text', text: 'Halo 1' });
+    expect(items[1].content).toMatchObject({ kind: 'image', mimeType: 'image/png', caption: 'Promo', mediaId: expect.any(String) });
+    expect(items[2].content.mediaId).toBe(items[1].content.mediaId);
     expect(row.delayMs).toBe(500);
 
     const job = await queue.getJob(response.body.id);

@@ -37,7 +37,7 @@ export class JobsService {
     const kinds = new Set(items.map((item) => (item.content.kind === 'text' ? 'text' : 'media')));
     const { record, created } = await this.jobs.create({
       sessionId,
-      kind: kinds.size > 1 ? 'mixed' : [...kinds][0]!,
+      kind: kinds.size > 1 ? 'mixed' : [...kinds][0],
       items,
       delayMs: body.delay === undefined ? null : Math.round(body.delay * 1000),
       idempotencyKey,

@@ -140,7 +140,7 @@ describe('MediaIntakeService', () => {
     it('stores the bytes in media_objects and writes a preview', async () => {
       const media = await accept(open, { source: { type: 'base64', data: PNG.toString('base64') } });
       expect(media).toMatchObject({ kind: 'image', mimeType: 'image/png', size: PNG.length, sha256: createHash('sha256').update(PNG).digest('hex') });
-      const stored = await modules[0]!.get(MediaRepository).findWithBytes(media.mediaId);
+      const stored = await modules[0].get(MediaRepository).findWithBytes(media.mediaId);
       expect(stored).toMatchObject({ sessionId, mimeType: 'image/png', size: PNG.length, fileName: null });
       expect(stored!.bytes.equals(PNG)).toBe(true);
       expect(media.previewPath).toBe(join(tempDir, `${media.mediaId}.png`));

@@ -38,7 +38,7 @@ export class SessionMessagesController {
       if (index > 0) await new Promise((resolve) => setTimeout(resolve, body.delay !== undefined ? body.delay * 1000 : defaultDelayMs()));
       const content = { kind: 'text' as const, text: item.message, quotedMessageId: item.quotedMessageId, mentions: this.messages.mentions(item.mentions) };
       const key = idempotencyKey ? `${idempotencyKey}#${index}` : undefined;
-      results.push(await this.messages.send({ sessionId, to: recipients[index]!, content, idempotencyKey: key, traceId }));
+      results.push(await this.messages.send({ sessionId, to: recipients[index], content, idempotencyKey: key, traceId }));
     }
     return results;
   }

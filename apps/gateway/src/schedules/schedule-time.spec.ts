@@ -51,7 +51,7 @@ describe('resolveScheduleTime', () => {
   it('refuses times not in the future, naming scheduleTime', () => {
     const fields = fieldsOf(() => resolveScheduleTime('2026-01-15 06:59:59', 'Asia/Jakarta', NOW));
     expect(fields).toEqual([{ field: 'scheduleTime', problems: [expect.stringContaining('not in the future')] }]);
-    expect(fieldsOf(() => resolveScheduleTime('2026-01-15T00:00:00Z', 'UTC', NOW))[0]!.field).toBe('scheduleTime');
+    expect(fieldsOf(() => resolveScheduleTime('2026-01-15T00:00:00Z', 'UTC', NOW))[0].field).toBe('scheduleTime');
     expect(resolveScheduleTime('2026-01-15 07:00:01', 'Asia/Jakarta', NOW).toISOString()).toBe('2026-01-15T00:00:01.000Z');
   });
 
@@ -59,9 +59,9 @@ describe('resolveScheduleTime', () => {
     expect(fieldsOf(() => resolveScheduleTime('2026-02-01 12:00:00', 'Mars/Olympus', NOW))).toEqual([
       { field: 'timezone', problems: [expect.stringContaining('not an IANA time zone')] },
     ]);
-    expect(fieldsOf(() => resolveScheduleTime('2026-02-01 12:00:00', '+07:00', NOW))[0]!.field).toBe('timezone');
+    expect(fieldsOf(() => resolveScheduleTime('2026-02-01 12:00:00', '+07:00', NOW))[0].field).toBe('timezone');
     for (const bad of ['tomorrow noon', '2026-02-01', '01/02/2026 12:00', '2026-02-30 12:00:00', '2026-02-01 25:00:00', '2026-02-01T12:00:00+25:00']) {
-      expect(fieldsOf(() => resolveScheduleTime(bad, 'Asia/Jakarta', NOW))[0]!.field).toBe('scheduleTime');
+      expect(fieldsOf(() => resolveScheduleTime(bad, 'Asia/Jakarta', NOW))[0].field).toBe('scheduleTime');
     }
   });
 });

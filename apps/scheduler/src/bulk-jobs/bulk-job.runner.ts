@@ -62,7 +62,7 @@ export class BulkJobRunner {
       // Gone: its session was deleted, and the job with it.
       if (status === null) return 'gone';
       if (status === 'cancelled') return this.cancelled(job);
-      const result = await this.runItem(job, index, items[index]!, context);
+      const result = await this.runItem(job, index, items[index], context);
       if (result === 'stopped') return 'stopped';
       if (result.outcome === 'cancelled') return this.cancelled(job);
       await this.jobs.advance(jobId, index, result.outcome);

@@ -141,7 +141,7 @@ describe('bulk jobs in the scheduler (BullMQ, PostgreSQL outbox)', () => {
     const redis = app.get(RedisClient);
     const entries = await redis.xrange(redisKeys.liveEvents(prefix), '-', '+');
     const progress = entries
-      .map(([, fields]) => JSON.parse(fields[fields.indexOf(LIVE_EVENT_STREAM_FIELDS.body) + 1]!) as LiveEvent)
+      .map(([, fields]) => JSON.parse(fields[fields.indexOf(LIVE_EVENT_STREAM_FIELDS.body) + 1]) as LiveEvent)
       .filter((event): event is LiveEvent<'job.progress'> => event.event === 'job.progress' && event.data.jobId === jobId);
     expect(progress.map((event) => [event.data.status, event.data.currentIndex, event.data.successCount])).toEqual([
       ['processing', 1, 1],
@@ -190,7 +190,7 @@ describe('bulk jobs in the scheduler (BullMQ, PostgreSQL outbox)', () => {
     expect(await runner.run(jobId, { traceId: 'test', signal: new AbortController().signal, onProgress: async () => undefined })).toBe('completed');
     const after = await rows(jobId);
     expect(after).toHaveLength(6);
-    expect(after[3]!.id).toBe(before[3]!.id);
+    expect(after[3].id).toBe(before[3].id);
     expect(after.every((row) => row.status === 'sent')).toBe(true);
     const delivered = sentOf(new Set(after.map((row) => row.id)));
     expect(delivered.map((entry) => entry.jobIndex)).toEqual([0, 1, 2, 3, 4, 5]);
@@ -245,7 +245,7 @@ describe('bulk jobs in the scheduler (BullMQ, PostgreSQL outbox)', () => {
     expect(failed).toMatchObject({ currentIndex: 1, successCount: 0, errorCount: 1, error: 'Item 0 was given up (not sent within 4000 ms); the job stopped' });
     const messages = await rows(jobId);
     expect(messages.map((row) => [row.jobIndex, row.status])).toEqual([[0, 'failed']]);
-    expect(messages[0]!.error).toContain('not sent within');
+    expect(messages[0].error).toContain('not sent within');
   });
 
   it('holds an item back while bulk pacing would make it wait past half the settle timeout, and sends it once its slot is near', async () => {
@@ -261,7 +261,7 @@ describe('bulk jobs in the scheduler (BullMQ, PostgreSQL outbox)', () => {
     const done = await finished(jobId);
     expect(done).toMatchObject({ successCount: 1, errorCount: 0 });
     const [entry] = sentOf(new Set((await rows(jobId)).map((row) => row.id)));
-    expect(entry!.at - previousSendAt).toBeGreaterThanOrEqual(1_500);
+    expect(entry.at - previousSendAt).toBeGreaterThanOrEqual(1_500);
   });
 
   it('ends the hold at a cancel, with nothing put into the outbox', async () => {

@@ -90,7 +90,7 @@ describe('scheduler maintenance (BullMQ)', () => {
 
     await eventually(async () => ((await exists.record(expired.scope)) ? undefined : true), 10_000, 'expired record purged');
     expect(await exists.record(fresh.scope)).toBe(true);
-    const purges = await apps[0]!.get<Queue>(getQueueToken(QUEUES.maintenance)).getJobs(['completed']);
+    const purges = await apps[0].get<Queue>(getQueueToken(QUEUES.maintenance)).getJobs(['completed']);
     expect(purges.filter((done) => done.name === JOBS.purgeUnreferencedMedia).length).toBeGreaterThan(0);
     expect(await exists.media()).toBe(true);
 
@@ -99,7 +99,7 @@ describe('scheduler maintenance (BullMQ)', () => {
   });
 
   it('reports the depths of every queue of the suite as queue_jobs', async () => {
-    const app = apps[apps.length - 1]!;
+    const app = apps[apps.length - 1];
     await app.get<Queue>(getQueueToken(QUEUES.bulkJobs)).add('depth-probe', {}, { delay: 3_600_000, jobId: `probe-${randomUUID()}` });
     // Consumed by the agent-runner, which does not run here: the scheduler reports it all the same.
     await app.get<Queue>(getQueueToken(QUEUES.inboundMessages)).add('depth-probe', {}, { delay: 3_600_000, jobId: `probe-${randomUUID()}` });

@@ -90,7 +90,7 @@ describe('scheduled messages in the scheduler (BullMQ delayed jobs, sweep)', () 
     await settled(record.id, 'sent');
     const sends = sendsOf(record.id);
     expect(sends).toHaveLength(1);
-    const lateness = sends[0]!.at - record.sendAt.getTime();
+    const lateness = sends[0].at - record.sendAt.getTime();
     expect(lateness).toBeGreaterThanOrEqual(0);
     expect(lateness).toBeLessThan(500);
     expect(await db.prisma.outboundMessage.count({ where: { scheduleId: record.id } })).toBe(1);
@@ -145,6 +145,6 @@ describe('scheduled messages in the scheduler (BullMQ delayed jobs, sweep)', () 
     expect(await statusOf(record.id)).toBe('sent');
     const sends = sendsOf(record.id);
     expect(sends).toHaveLength(1);
-    expect(sends[0]!.at - record.sendAt.getTime()).toBeLessThan(500);
+    expect(sends[0].at - record.sendAt.getTime()).toBeLessThan(500);
   });
 });

@@ -21,7 +21,7 @@ describe('TickBatcher', () => {
     const results = [batcher.add(1), batcher.add(2), batcher.add(3)];
     await turn();
     expect(batches).toEqual([[1, 2, 3]]);
-    pending[0]!.resolve();
+    pending[0].resolve();
     expect(await Promise.all(results)).toEqual(['stored 1', 'stored 2', 'stored 3']);
   });
 
@@ -33,7 +33,7 @@ describe('TickBatcher', () => {
     await turn();
     await turn();
     expect(acknowledged).toBe(false);
-    pending[0]!.resolve();
+    pending[0].resolve();
     await write;
     expect(acknowledged).toBe(true);
   });
@@ -46,11 +46,11 @@ describe('TickBatcher', () => {
     const later = [batcher.add(2), batcher.add(3)];
     await turn();
     expect(batches).toEqual([[1]]);
-    pending[0]!.resolve();
+    pending[0].resolve();
     await first;
     await turn();
     expect(batches).toEqual([[1], [2, 3]]);
-    pending[1]!.resolve();
+    pending[1].resolve();
     expect(await Promise.all(later)).toEqual(['stored 2', 'stored 3']);
   });
 
@@ -60,11 +60,11 @@ describe('TickBatcher', () => {
     const failing = [batcher.add(1), batcher.add(2)];
     await turn();
     const next = batcher.add(3);
-    pending[0]!.reject(new Error('database down'));
+    pending[0].reject(new Error('database down'));
     await expect(Promise.all(failing)).rejects.toThrow('database down');
     await turn();
     expect(batches).toEqual([[1, 2], [3]]);
-    pending[1]!.resolve();
+    pending[1].resolve();
     expect(await next).toBe('stored 3');
   });
 
@@ -74,7 +74,7 @@ describe('TickBatcher', () => {
     const all = [1, 2, 3, 4, 5].map((item) => batcher.add(item));
     for (let index = 0; index < 3; index += 1) {
       await turn();
-      pending[index]!.resolve();
+      pending[index].resolve();
       await turn();
     }
     expect(batches).toEqual([[1, 2], [3, 4], [5]]);
@@ -90,7 +90,7 @@ describe('TickBatcher', () => {
     expect(batches).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, 40));
     expect(batches).toEqual([[1, 2]]);
-    pending[0]!.resolve();
+    pending[0].resolve();
     expect(await Promise.all([first, second])).toEqual(['stored 1', 'stored 2']);
   });
 

@@ -48,7 +48,7 @@ export class TickBatcher<Item, Result> {
     try {
       const results = await this.flush(batch.map((entry) => entry.item));
       if (results.length !== batch.length) throw new Error(`flush returned ${results.length} results for ${batch.length} items`);
-      batch.forEach((entry, index) => entry.resolve(results[index]!));
+      batch.forEach((entry, index) => entry.resolve(results[index]));
     } catch (error) {
       for (const entry of batch) entry.reject(error);
     } finally {

@@ -1,4 +1,4 @@
-import { AppError, type ChatMessage } from '@app/contracts';
+import { type AppError, type ChatMessage } from '@app/contracts';
 import type { HistoryBatch, SeenMessage } from '../whatsapp/whatsapp-connection';
 import type { PhoneMessagePublisher } from './phone-message.publisher';
 import { SessionChatHistory } from './session-chat-history';

@@ -115,7 +115,7 @@ export class Rebalancer {
       if (waitMs > 0) return this.resumeIn(waitMs);
       if (this.stopped || this.state.current !== state) return;
       void this.mover
-        .handOver(sessionId, receivers[index]!, draining ? 'drain' : 'rebalance')
+        .handOver(sessionId, receivers[index], draining ? 'drain' : 'rebalance')
         .catch((error: Error) => this.logger.warn({ err: error, sessionId }, 'move failed'))
         .finally(() => this.runSoon());
     }

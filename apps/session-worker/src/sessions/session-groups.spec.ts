@@ -61,7 +61,7 @@ describe('SessionGroups', () => {
       answers.map((answer) => answer.jid),
     );
     expect(results.map((result) => result.outcome)).toEqual(['done', 'already_member', 'not_found', 'not_allowed', 'recently_left', 'failed']);
-    expect(results[0]).toEqual({ jid: answers[0]!.jid, status: 200, outcome: 'done' });
+    expect(results[0]).toEqual({ jid: answers[0].jid, status: 200, outcome: 'done' });
   });
 
   it('lists groups by subject', async () => {

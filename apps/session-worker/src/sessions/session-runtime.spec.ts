@@ -134,7 +134,7 @@ function setUp(options: { linked?: boolean; stale?: boolean; phoneTakenBy?: stri
 /** Starts the session and lets WhatsApp report it open. */
 async function connected(setup: ReturnType<typeof setUp>) {
   await setup.runtime.start();
-  setup.sockets[0]!.listener.onOpen({ jid: '6281111111111@s.whatsapp.net', phone: '6281111111111', name: null });
+  setup.sockets[0].listener.onOpen({ jid: '6281111111111@s.whatsapp.net', phone: '6281111111111', name: null });
   await settle();
   return setup;
 }
@@ -144,13 +144,13 @@ describe('SessionRuntime', () => {
     const setup = setUp({ linked: false });
     const firstQr = setup.runtime.awaitQr(1_000);
     await settle();
-    setup.sockets[0]!.listener.onQr('qr-1');
+    setup.sockets[0].listener.onQr('qr-1');
     expect((await firstQr).qr).toBe('qr-1');
-    setup.sockets[0]!.listener.onQr('qr-2');
+    setup.sockets[0].listener.onQr('qr-2');
     await settle();
     expect(setup.runtime.state()).toMatchObject({ status: 'awaiting_qr', qr: 'qr-2', connected: false });
 
-    setup.sockets[0]!.listener.onOpen({ jid: '6281111111111@s.whatsapp.net', phone: '6281111111111', name: null });
+    setup.sockets[0].listener.onOpen({ jid: '6281111111111@s.whatsapp.net', phone: '6281111111111', name: null });
     await settle();
     expect(setup.statuses()).toEqual(['connecting', 'awaiting_qr', 'connected']);
     expect(setup.runtime.state()).toMatchObject({ status: 'connected', connected: true, qr: null, phone: '6281111111111' });
@@ -160,7 +160,7 @@ describe('SessionRuntime', () => {
 
   it('refuses sends while not connected: retry soon while it reconnects, 409 once it needs someone to act', async () => {
     const setup = await connected(setUp());
-    setup.sockets[0]!.listener.onClose('connection_lost', '428: lost');
+    setup.sockets[0].listener.onClose('connection_lost', '428: lost');
     await settle();
     const draft = { waMessageId: 'X', toJid: 'x@s.whatsapp.net', content: { kind: 'text' as const, text: 'hi' }, traceId: 't' };
     expect(() => setup.runtime.send(draft, 0)).toThrow(
@@ -169,19 +169,19 @@ describe('SessionRuntime', () => {
 
     const waiting = setUp({ linked: false });
     await waiting.runtime.start();
-    waiting.sockets[0]!.listener.onQr('qr');
+    waiting.sockets[0].listener.onQr('qr');
     await settle();
     expect(() => waiting.runtime.send(draft, 0)).toThrow(expect.objectContaining({ code: 'SESSION_NOT_CONNECTED', details: { status: 'awaiting_qr' } }));
   });
 
   it('reconnects with backoff after a dropped connection, and gives up for good after the last attempt', async () => {
     const setup = await connected(setUp());
-    setup.sockets[0]!.listener.onClose('connection_lost', '428: lost');
+    setup.sockets[0].listener.onClose('connection_lost', '428: lost');
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(setup.sockets).toHaveLength(2);
-    setup.sockets[1]!.listener.onClose('connection_lost', '428: lost again');
+    setup.sockets[1].listener.onClose('connection_lost', '428: lost again');
     await new Promise((resolve) => setTimeout(resolve, 50));
-    setup.sockets[2]!.listener.onClose('connection_lost', '428: and again');
+    setup.sockets[2].listener.onClose('connection_lost', '428: and again');
     await settle();
     expect(setup.statuses().slice(-1)).toEqual(['error']);
     expect(setup.transitions.at(-1)?.reason).toContain('gave up after 2 reconnect attempts');
@@ -190,7 +190,7 @@ describe('SessionRuntime', () => {
 
   it('unlinked from the phone: forgets the credentials, ends logged out, never reconnects', async () => {
     const setup = await connected(setUp());
-    setup.sockets[0]!.listener.onClose('logged_out', '401: logged out');
+    setup.sockets[0].listener.onClose('logged_out', '401: logged out');
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(setup.statuses().slice(-1)).toEqual(['logged_out']);
     expect(setup.cleared()).toBe(1);
@@ -203,7 +203,7 @@ describe('SessionRuntime', () => {
   it('refuses a phone another session holds: unlinks this device and ends in error', async () => {
     const setup = setUp({ phoneTakenBy: 'other-session' });
     await connected(setup);
-    expect(setup.sockets[0]!.loggedOut).toBe(true);
+    expect(setup.sockets[0].loggedOut).toBe(true);
     expect(setup.cleared()).toBe(1);
     expect(setup.statuses().slice(-1)).toEqual(['error']);
     expect(setup.runtime.connected).toBe(false);
@@ -212,7 +212,7 @@ describe('SessionRuntime', () => {
   it('lets the session go when a transition finds its ownership epoch stale', async () => {
     const setup = await connected(setUp());
     setup.goStale();
-    setup.sockets[0]!.listener.onClose('connection_lost', '428: lost');
+    setup.sockets[0].listener.onClose('connection_lost', '428: lost');
     await settle();
     expect(setup.lost).toEqual([SESSION.sessionId]);
   });
@@ -220,7 +220,7 @@ describe('SessionRuntime', () => {
   it('logout unlinks the device, clears the credentials and ends logged out', async () => {
     const setup = await connected(setUp());
     const state = await setup.runtime.logout('trace');
-    expect(setup.sockets[0]!.loggedOut).toBe(true);
+    expect(setup.sockets[0].loggedOut).toBe(true);
     expect(setup.cleared()).toBe(1);
     expect(state).toMatchObject({ status: 'logged_out', connected: false });
     expect(setup.ended).toEqual(['logged out by request']);
@@ -230,8 +230,8 @@ describe('SessionRuntime', () => {
   it('stop closes the socket and keeps the link (hand-over)', async () => {
     const setup = await connected(setUp());
     setup.runtime.stop();
-    expect(setup.sockets[0]!.closed).toBe(true);
-    expect(setup.sockets[0]!.loggedOut).toBe(false);
+    expect(setup.sockets[0].closed).toBe(true);
+    expect(setup.sockets[0].loggedOut).toBe(false);
     expect(setup.cleared()).toBe(0);
     expect(setup.runtime.connected).toBe(false);
     expect(setup.abandoned).toEqual([]);
@@ -241,7 +241,7 @@ describe('SessionRuntime', () => {
     const setup = setUp({ linked: false });
     const code = setup.runtime.pairingCode('6281111111111');
     await settle();
-    setup.sockets[0]!.listener.onQr('qr-1');
+    setup.sockets[0].listener.onQr('qr-1');
     expect(await code).toEqual({ code: 'ABCD-1234' });
     expect(setup.runtime.state().status).toBe('pairing');
     expect(setup.published).toEqual(['qr qr-1', 'code ABCD-1234 for 6281111111111']);

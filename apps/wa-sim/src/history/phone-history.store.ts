@@ -46,7 +46,7 @@ export class PhoneHistoryStore {
     const entries = chats.get(entry.chat) ?? [];
     if (entries.some((existing) => existing.id === entry.id)) return false;
     let at = entries.length;
-    while (at > 0 && entries[at - 1]!.timestamp > entry.timestamp) at -= 1;
+    while (at > 0 && entries[at - 1].timestamp > entry.timestamp) at -= 1;
     entries.splice(at, 0, entry);
     if (entries.length > MAX_PER_CHAT) entries.splice(0, entries.length - MAX_PER_CHAT);
     chats.set(entry.chat, entries);

@@ -113,8 +113,8 @@ const name = (commonName: string): Buffer =>
 /** The CA's subject exactly as encoded in its certificate, so chain building matches byte for byte. */
 function nameOf(certificate: X509Certificate): Buffer {
   // Certificate → TBSCertificate → [version, serial, algorithm, issuer, validity, subject, …]
-  const tbs = elementsOf(certificate.raw)[0]!;
-  return elementsOf(tbs)[5]!;
+  const tbs = elementsOf(certificate.raw)[0];
+  return elementsOf(tbs)[5];
 }
 
 /** The elements inside a constructed DER element (definite lengths only, as DER requires). */
@@ -130,7 +130,7 @@ function elementsOf(der: Buffer): Buffer[] {
 }
 
 function header(der: Buffer, offset: number): { headerLength: number; length: number } {
-  const first = der[offset + 1]!;
+  const first = der[offset + 1];
   if (first < 0x80) return { headerLength: 2, length: first };
   const count = first & 0x7f;
   return { headerLength: 2 + count, length: der.readUIntBE(offset + 2, count) };

@@ -3,7 +3,7 @@ import { decodeBinaryNode, encodeBinaryNode } from '@whiskeysockets/baileys';
 import type { WebSocket } from 'ws';
 import { encodeFrame, FrameReader } from '../protocol/frame-codec';
 import { node, SERVER_JID, type BinaryNode } from '../protocol/binary-node';
-import { NoiseHandshake } from '../protocol/noise-handshake';
+import { type NoiseHandshake } from '../protocol/noise-handshake';
 import type { NoiseTransport } from '../protocol/noise-transport';
 import type { IqError, StanzaRouter } from './stanza-router.service';
 

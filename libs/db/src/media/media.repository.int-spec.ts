@@ -52,15 +52,15 @@ describe('MediaRepository', () => {
 
   it('purges old media that no waiting message or schedule refers to', async () => {
     const [queued, sending, sent, scheduled, orphan] = await Promise.all(['queued', 'sending', 'sent', 'scheduled', 'orphan'].map(stored));
-    await outbound(queued!.id, 'queued');
-    await outbound(sending!.id, 'sending');
-    await outbound(sent!.id, 'sent');
+    await outbound(queued.id, 'queued');
+    await outbound(sending.id, 'sending');
+    await outbound(sent.id, 'sent');
     await fixtures.prisma.scheduledMessage.create({
       data: {
         sessionId,
         toJid: '6281234567890@s.whatsapp.net',
         kind: 'document',
-        content: { kind: 'document', mediaId: scheduled!.id },
+        content: { kind: 'document', mediaId: scheduled.id },
         sendAt: new Date(Date.now() + 60_000),
         timezone: 'Asia/Jakarta',
       },
@@ -71,11 +71,11 @@ describe('MediaRepository', () => {
     await media.purgeUnreferenced(new Date(young.createdAt.getTime()));
 
     const left = async (id: string) => (await media.findWithBytes(id)) !== null;
-    expect(await left(queued!.id)).toBe(true);
-    expect(await left(sending!.id)).toBe(true);
-    expect(await left(scheduled!.id)).toBe(true);
+    expect(await left(queued.id)).toBe(true);
+    expect(await left(sending.id)).toBe(true);
+    expect(await left(scheduled.id)).toBe(true);
     expect(await left(young.id)).toBe(true);
-    expect(await left(sent!.id)).toBe(false);
-    expect(await left(orphan!.id)).toBe(false);
+    expect(await left(sent.id)).toBe(false);
+    expect(await left(orphan.id)).toBe(false);
   });
 });

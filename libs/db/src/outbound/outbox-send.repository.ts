@@ -152,7 +152,7 @@ export class OutboxSendRepository {
         if (!row.current) return { outcome: 'stale' };
         if (row.full) return { outcome: 'queue-full', pending: Number(row.pending_before) };
         if (row.id) return { outcome: 'created', record: fromSqlRow(row) };
-        const earlier = await this.findSame(rows[index]!);
+        const earlier = await this.findSame(rows[index]);
         // Gone between the two statements (a cancel removed nothing, but a session delete cascades).
         return earlier ? { outcome: 'duplicate', record: earlier } : { outcome: 'stale' };
       }),

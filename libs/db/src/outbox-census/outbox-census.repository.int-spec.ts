@@ -24,8 +24,8 @@ describe('OutboxCensusRepository', () => {
       const { id } = await fixtures.outboundMessage(sessionId);
       await fixtures.prisma.outboundMessage.update({ where: { id }, data: { status } });
     };
-    for (const status of ['queued', 'queued', 'sending', 'sent', 'failed'] as const) await add(sessions[0]!.id, status);
-    for (const status of ['queued', 'sending', 'sending', 'cancelled'] as const) await add(sessions[1]!.id, status);
+    for (const status of ['queued', 'queued', 'sending', 'sent', 'failed'] as const) await add(sessions[0].id, status);
+    for (const status of ['queued', 'sending', 'sending', 'cancelled'] as const) await add(sessions[1].id, status);
     expect(await census.pending()).toEqual({ queued: before.queued + 3, sending: before.sending + 3 });
   });
 });

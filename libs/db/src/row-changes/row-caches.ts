@@ -32,7 +32,7 @@ export class RowCaches implements OnModuleInit {
   /** A cache for values read from `table` (inert when caching is off). */
   cacheFor<V>(table: CachedTable): RowCache<V> {
     const cache = new RowCache<V>(this.options?.ttlMs ?? 0, this.options?.maxEntries ?? 0);
-    this.caches.set(table, [...(this.caches.get(table) ?? []), cache as RowCache<unknown>]);
+    this.caches.set(table, [...(this.caches.get(table) ?? []), cache]);
     return cache;
   }
 

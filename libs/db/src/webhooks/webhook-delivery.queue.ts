@@ -119,7 +119,7 @@ export class WebhookDeliveryQueue {
       const delays = [...schedule.delays];
       const [endpoint] = await tx.$queryRaw<Array<{ paused_until: Date }>>`
         INSERT INTO webhook_endpoints AS e (url, consecutive_failures, failing_since, paused_until, last_error, updated_at)
-        VALUES (${url}, 1, now(), now() + ${delays[0]! * schedule.unitMs} * interval '1 millisecond', ${attempt.error}, now())
+        VALUES (${url}, 1, now(), now() + ${delays[0] * schedule.unitMs} * interval '1 millisecond', ${attempt.error}, now())
         ON CONFLICT (url) DO UPDATE SET
           consecutive_failures = CASE WHEN e.paused_until > now() THEN e.consecutive_failures ELSE e.consecutive_failures + 1 END,
           failing_since = COALESCE(e.failing_since, now()),
@@ -128,7 +128,7 @@ export class WebhookDeliveryQueue {
           last_error = EXCLUDED.last_error,
           updated_at = now()
         RETURNING e.paused_until`;
-      const pausedUntil = endpoint!.paused_until;
+      const pausedUntil = endpoint.paused_until;
       await tx.webhookDelivery.updateMany({
         where: { id: claim.id, claimToken: claim.claimToken },
         data: {

@@ -38,7 +38,7 @@ describe('LiveEventPublisher (Redis stream)', () => {
     expect(length).toBeGreaterThanOrEqual(100);
     expect(length).toBeLessThanOrEqual(200);
     const [[, newest]] = (await redis.xrevrange(key, '+', '-', 'COUNT', 1)) as [[string, string[]]];
-    expect(JSON.parse(newest[5]!).data.text).toBe('9-99');
+    expect(JSON.parse(newest[5]).data.text).toBe('9-99');
   });
 
   it('trims events older than LIVE_EVENTS_RETENTION_MS', async () => {
@@ -52,7 +52,7 @@ describe('LiveEventPublisher (Redis stream)', () => {
     await publisher.publish([sample.received('s-1', 'fresh')]);
     const remaining = await redis.xrange(key, '-', '+');
     expect(remaining.length).toBeLessThan(300);
-    expect(JSON.parse(remaining[remaining.length - 1]![1][5]!).data.text).toBe('fresh');
+    expect(JSON.parse(remaining[remaining.length - 1][1][5]).data.text).toBe('fresh');
   });
 
   it('never fails its caller: a failed append is dropped (live events sit beside the durable record)', async () => {

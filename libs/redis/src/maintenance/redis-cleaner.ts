@@ -84,7 +84,7 @@ export class RedisCleaner {
       const stale: typeof withoutTtl = [];
       for (const entry of withoutTtl) {
         // A lease is `<workerId>:<nonce>`: one held by a live worker is in use, however it lost its TTL.
-        const holder = entry.family === 'session-lease' ? ((await this.redis.get(entry.key)) ?? '').split(':')[0]! : null;
+        const holder = entry.family === 'session-lease' ? ((await this.redis.get(entry.key)) ?? '').split(':')[0] : null;
         if (holder === null || !live.has(holder)) stale.push(entry);
       }
       if (stale.length > 0 && !this.options.dryRun) await this.redis.del(...stale.map(({ key }) => key));

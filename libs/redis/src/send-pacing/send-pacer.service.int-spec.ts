@@ -74,9 +74,9 @@ describe('SendPacer', () => {
     // One token per second: the 4th is due 1 s after the first, each later one a second more.
     expect(fourth).toBeGreaterThanOrEqual(1_000 - elapsed);
     expect(fourth).toBeLessThanOrEqual(1_000);
-    expect(fifth! - fourth!).toBeGreaterThanOrEqual(1_000 - elapsed);
-    expect(fifth! - fourth!).toBeLessThanOrEqual(1_000);
-    expect(sixth! - fifth!).toBeGreaterThanOrEqual(1_000 - elapsed);
+    expect(fifth - fourth).toBeGreaterThanOrEqual(1_000 - elapsed);
+    expect(fifth - fourth).toBeLessThanOrEqual(1_000);
+    expect(sixth - fifth).toBeGreaterThanOrEqual(1_000 - elapsed);
     expect(decisions[3]).toMatchObject({ allowed: true, limitedBy: 'rate' });
   });
 
@@ -170,7 +170,7 @@ describe('SendPacer', () => {
       { allowed: true, waitMs: 0 },
     ]);
     expect(third).toMatchObject({ allowed: true, limitedBy: 'rate' });
-    expect(third!.allowed && third!.waitMs).toBeGreaterThanOrEqual(1_000 - elapsed);
+    expect(third.allowed && third.waitMs).toBeGreaterThanOrEqual(1_000 - elapsed);
     expect(await oldOwner.reserve(sessionId, ALICE)).toMatchObject({ allowed: false, limitedBy: 'per_recipient' });
   });
 

@@ -80,6 +80,33 @@ async function rssAfterGc(suite: SuiteUnderBench, worker: AppProcess, bare: Bare
   return { worker: rss(worker.pid), bare: rss(bare.pid) };
 }
 
+/**
+ * The inspector's forced collection runs several full GCs back to back: with thousands of sessions
+ * that stalls the worker past its lease TTL, and it lets its sessions go and claims them again (no
+ * worker does that on its own: V8 collects incrementally, and MemorySettler runs one GC). Waits
+ * until every linked session is connected again, so the next phases start from a settled worker,
+ * and reports how long that took and how many sessions the stall cost.
+ */
+async function settleAfterForcedGc(suite: SuiteUnderBench, target: number, linked: number) {
+  const started = Date.now();
+  // Leases that ran out during the stall are noticed at the next renewal (a third of the TTL).
+  await sleep(5_000);
+  let fewestConnected = linked;
+  await pollUntil(
+    async () => {
+      const connected = await suite.connectedAmongFirst(target);
+      fewestConnected = Math.min(fewestConnected, connected);
+      return connected >= linked ? true : undefined;
+    },
+    15 * 60_000,
+    `all ${linked} sessions connected again after the forced GC`,
+    1_000,
+  );
+  const settled = { seconds: seconds(started), sessionsDropped: linked - fewestConnected };
+  log(`after the forced GC: ${settled.sessionsDropped} sessions dropped and connected again; settled in ${settled.seconds} s`);
+  return settled;
+}
+
 /** MiB per session above the 0-session baseline, as read and after GC. */
 function perSession(reading: Reading, baseline: Reading, sessions: number) {
   return {
@@ -147,9 +174,9 @@ async function linkStep(
   const liveOnSimulator = { worker: (await suite.connectionsOf(WORKER_PHONE_PREFIX)).live, bare: (await suite.connectionsOf(BARE_PHONE_PREFIX)).live };
   log(`${target}: as read, worker ${asRead.worker} MiB, bare ${asRead.bare} MiB; idle window of ${IDLE_WINDOW_MS / 1000} s`);
   const idle = await idleCpu({ worker: worker.pid, bare: bare.pid, gateway: suite.gatewayPid, simulator: suite.simulator?.pid ?? -1 });
-  const afterGc = await rssAfterGc(suite, worker, bare);
-  // Per session of what each one holds: a session that never linked (of this step or an earlier one) is not counted.
   const linked = { worker: await suite.connectedAmongFirst(target), bare: bareLink.count };
+  const afterGc = await rssAfterGc(suite, worker, bare);
+  const settledAfterGc = await settleAfterForcedGc(suite, target, linked.worker);
   const step = {
     sessions: target,
     worker: {
@@ -170,6 +197,7 @@ async function linkStep(
   log(`${target}: worker ${JSON.stringify(step.worker)}, bare ${JSON.stringify(step.bare)}`);
   return {
     ...step,
+    settledAfterGc,
     idle,
     loadAverage1m: round(loadavg()[0]),
     liveOnSimulator,

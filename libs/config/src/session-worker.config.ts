@@ -21,7 +21,7 @@ export class SessionWorkerConfig extends SendingConfig {
   @ToNumber()
   @IsInt()
   @Min(1)
-  WORKER_CAPACITY = 500;
+  WORKER_CAPACITY = 1000;
 
   /** Registry heartbeat period; a worker missing WORKER_TTL_MS of heartbeats is gone. */
   @ToNumber()

@@ -43,7 +43,8 @@ async function link(command: Extract<BareCommand, { type: 'link' }>): Promise<Ba
             companions[index] = { auth, socket: await linkCompanion(client, wsUrl, phoneOf(index), auth) };
             break;
           } catch (error) {
-            if (attempt >= attempts) throw new Error(`companion ${phoneOf(index)} did not link in ${attempts} attempts: ${(error as Error).message}`);
+            if (attempt >= attempts)
+              throw new Error(`companion ${phoneOf(index)} did not link in ${attempts} attempts: ${(error as Error).message}`, { cause: error });
             retries += 1;
           }
         }
@@ -62,7 +63,7 @@ async function link(command: Extract<BareCommand, { type: 'link' }>): Promise<Ba
  */
 async function restore(count = companions.length): Promise<BareReply> {
   const closed = companions.map(({ socket }) => nextUpdate(socket, isClosed, 30_000));
-  for (const { socket } of companions) socket.end(undefined);
+  for (const { socket } of companions) void socket.end(undefined);
   await Promise.all(closed);
   companions.length = Math.min(count, companions.length);
   // Reopen only once the simulator has seen every close, so no login meets its own old connection.

@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 
-  for (const socket of sockets) socket.end(undefined);
+  for (const socket of sockets) void socket.end(undefined);
   simulator.kill('SIGTERM');
   rmSync(stateDir, { recursive: true, force: true });
   if (connections.authenticated !== COMPANIONS || received !== expected) {

@@ -74,7 +74,7 @@ export async function linkCompanion(client: WaSimClient, wsUrl: string, phoneNum
     await nextUpdate(socket, isOpen);
     return socket;
   } catch (error) {
-    for (const socket of sockets) socket.end(undefined);
+    for (const socket of sockets) void socket.end(undefined);
     throw error;
   }
 }

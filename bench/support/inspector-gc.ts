@@ -21,7 +21,7 @@ export async function collectGarbage(inspectorUrl: string): Promise<void> {
   const socket = new WebSocket(inspectorUrl);
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => socket.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' })));
-    socket.on('message', (data) => (JSON.parse(String(data)) as { id?: number }).id === 1 && resolve());
+    socket.on('message', (data) => (JSON.parse((data as Buffer).toString()) as { id?: number }).id === 1 && resolve());
     socket.once('error', reject);
   });
   socket.close();

@@ -302,7 +302,9 @@ export class SuiteUnderBench {
 
   /** Stops every process of the run and removes its database, Redis keys and simulator state. */
   async close(): Promise<void> {
-    await Promise.all([...this.workers.values(), this.gateway].map((process) => process?.stop(cpuProfiling ? 'SIGTERM' : 'SIGKILL')));
+    await Promise.all(
+      [...this.workers.values(), this.gateway].filter((process) => process !== undefined).map((process) => process.stop(cpuProfiling ? 'SIGTERM' : 'SIGKILL')),
+    );
     this.workers.clear();
     if (this.simulator && this.simulator.exitCode === null) {
       const exited = new Promise((resolve) => this.simulator!.once('exit', resolve));

@@ -6,6 +6,7 @@ import * as prometheusOperator from '@kubernetes-models/prometheus-operator';
 import * as kubernetes from 'kubernetes-models';
 import { parseAllDocuments } from 'yaml';
 import { SessionWorkerConfig } from '@app/config';
+import type { UntypedJson } from '../support/untyped-json';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -27,7 +28,7 @@ interface K8sObject {
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
   /** Objects of many kinds: their schemas check them, the tests read the fields they need. */
-  spec?: any;
+  spec?: UntypedJson;
   data?: Record<string, string>;
 }
 type ModelClass = (new (data: unknown) => { validate(): void }) & { apiVersion: string; kind: string };

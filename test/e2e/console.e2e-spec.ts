@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page, type Request } from 'playwright-core';
 import { startSandbox, type RunningSandbox } from '../support/sandbox-launcher';
 import { eventually } from '../support/suite-harness';
+import type { UntypedJson } from '../support/untyped-json';
 
 /** Debian's chromium, never a downloaded browser (`apt-get install chromium`; .ci/run installs it). */
 const CHROMIUM = '/usr/bin/chromium';
@@ -48,7 +49,7 @@ describeInBrowser('the web console in a browser, against npm run sandbox', () =>
       headers: { 'x-api-key': sandbox.adminKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as any };
+    return { status: response.status, body: (await response.json()) as UntypedJson };
   };
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   const statusBadge = () => page.locator('.session-status .badge');
@@ -100,13 +101,13 @@ describeInBrowser('the web console in a browser, against npm run sandbox', () =>
     const current = await call(`${sandbox.gateway}/sessions/shop/qr?format=raw&wait=0`);
     expect(shown).toBe(current.body.qr);
     // Drawn for real: a QR's share of dark modules, not a blank canvas.
-    const darkShare = (await page.evaluate(`(() => {
+    const darkShare = await page.evaluate<number>(`(() => {
       const canvas = document.querySelector('canvas.qr');
       const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
       let dark = 0;
       for (let i = 0; i < data.length; i += 4) if (data[i] < 128) dark += 1;
       return dark / (data.length / 4);
-    })()`)) as number;
+    })()`);
     expect(darkShare).toBeGreaterThan(0.25);
     expect(darkShare).toBeLessThan(0.75);
     await expect(statusBadge().textContent()).resolves.toBe('Waiting for QR scan');

@@ -8,6 +8,7 @@ import { WorkerRpcClient, WorkerRpcClientModule } from '@app/transport';
 import { DbFixtures } from '../support/db-fixtures';
 import { HttpRecorder, type RecordedRequest } from '../support/http-recorder';
 import { eventually, SuiteHarness } from '../support/suite-harness';
+import type { UntypedJson } from '../support/untyped-json';
 
 const SESSION_KEY = 'sk-e2e-session-key-0001';
 const WEBHOOK_SECRET = 'whsec-e2e-0123456789abcdef';
@@ -87,7 +88,7 @@ describe('inbound messages and the AI agent (end to end)', () => {
     });
     expect(reply.fromPhoneNumber).toBe(botPhone);
 
-    const hook = (event: string, match: (data: any) => boolean) =>
+    const hook = (event: string, match: (data: UntypedJson) => boolean) =>
       eventually(
         async () => hooks.requests.find((request) => request.headers[WEBHOOK_HEADERS.event] === event && match(JSON.parse(request.body).data)),
         15_000,
@@ -108,7 +109,7 @@ describe('inbound messages and the AI agent (end to end)', () => {
       10_000,
       'both messages in the history',
     );
-    expect(history.messages.map((message: any) => [message.direction, message.waMessageId, message.text])).toEqual([
+    expect(history.messages.map((message: UntypedJson) => [message.direction, message.waMessageId, message.text])).toEqual([
       ['outbound', reply.messageId, 'echo: Halo, ada promo?'],
       ['inbound', messageId, 'Halo, ada promo?'],
     ]);
@@ -120,7 +121,7 @@ describe('inbound messages and the AI agent (end to end)', () => {
     const conversation = await suite.api.get(`/messages?sender=${contact}&receiver=${botPhone}&bothWays=true`);
     expect(conversation.body.total).toBe(2);
     const deliveries = await suite.api.get('/sessions/bot/webhook/deliveries');
-    expect(deliveries.body.map((delivery: any) => delivery.event)).toEqual(expect.arrayContaining(['message.received', 'message.status']));
+    expect(deliveries.body.map((delivery: UntypedJson) => delivery.event)).toEqual(expect.arrayContaining(['message.received', 'message.status']));
   });
 
   it('in a group, ignores a message without mention and answers a mention with a quoted reply', async () => {
@@ -216,7 +217,7 @@ describe('inbound messages and the AI agent (end to end)', () => {
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(30_000),
       });
-      return { status: response.status, body: (await response.json()) as any, headers: response.headers };
+      return { status: response.status, body: (await response.json()) as UntypedJson, headers: response.headers };
     };
 
     it('asks the agent with the session key and sends the reply to session_id', async () => {

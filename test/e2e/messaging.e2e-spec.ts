@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DbFixtures } from '../support/db-fixtures';
 import { eventually, SuiteHarness } from '../support/suite-harness';
+import type { UntypedJson } from '../support/untyped-json';
 
 /**
  * Sending (issue 6) through the real gateway and workers to the simulator: the simulated contact
@@ -239,7 +240,7 @@ describe('per-session send limits', () => {
 
   it('sends a burst of 100 at once, queues the 101st, and refuses the 501st waiting message with 429', async () => {
     const accepted: { messageId: string; waMessageId: string }[] = [];
-    let refused: { status: number; body: any } | undefined;
+    let refused: { status: number; body: UntypedJson } | undefined;
     for (let i = 0; i < 700 && !refused; i++) {
       const response = await suite.api.post('/agents/busy/messages', { to: contact, message: `m${i}` });
       // 201 when the drainer happened to send it before the answer, 202 when still queued.

@@ -1,5 +1,6 @@
 import { eventually } from '../support/suite-harness';
 import { startSandbox, type RunningSandbox } from '../support/sandbox-launcher';
+import type { UntypedJson } from '../support/untyped-json';
 
 /**
  * `npm run sandbox` as a newcomer uses it: the README's walk-through, step by step, against the
@@ -18,7 +19,7 @@ describe('npm run sandbox, following the README', () => {
       headers: { ...(init.body === undefined ? {} : json), ...(init.admin === false ? {} : { 'x-api-key': key }) },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
-    return { status: response.status, body: (await response.json()) as any };
+    return { status: response.status, body: (await response.json()) as UntypedJson };
   };
 
   beforeAll(async () => {

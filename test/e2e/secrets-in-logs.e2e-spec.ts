@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { HttpRecorder } from '../support/http-recorder';
 import { eventually, SuiteHarness } from '../support/suite-harness';
+import type { UntypedJson } from '../support/untyped-json';
 
 const secret = (label: string) => `${label}-${randomBytes(12).toString('hex')}`;
 
@@ -40,7 +41,7 @@ describe('secrets never reach the logs', () => {
   });
 
   /** A call with exactly these credentials (the harness' client always adds the admin key). */
-  async function as(headers: Record<string, string>, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  async function as(headers: Record<string, string>, method: string, path: string, body?: unknown): Promise<{ status: number; body: UntypedJson }> {
     const response = await fetch(`${suite.api.baseUrl}${path}`, {
       method,
       headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { DbFixtures } from '../support/db-fixtures';
 import { HttpRecorder } from '../support/http-recorder';
 import { eventually, SuiteHarness } from '../support/suite-harness';
+import type { UntypedJson } from '../support/untyped-json';
 
 /** A 1×1 PNG. */
 const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
@@ -58,7 +59,7 @@ describe('seed 003 conformance', () => {
   const asService = () => ({ 'x-api-key': serviceKey });
   const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
   /** The envelope of every error (seed 003): `{ error: { code, message, traceId } }`. */
-  const expectError = (response: { status: number; body: any }, status: number, code: string) => {
+  const expectError = (response: { status: number; body: UntypedJson }, status: number, code: string) => {
     expect(response.status).toBe(status);
     expect(response.body).toEqual({ error: expect.objectContaining({ code, message: expect.any(String), traceId: expect.any(String) }) });
   };

@@ -75,7 +75,7 @@ export function resolve(document: OpenApiDocument, schema: Schema | undefined): 
     const name = schema.$ref.split('/').pop()!;
     return resolve(document, document.components?.schemas?.[name]);
   }
-  if (schema.allOf) return Object.assign({}, ...schema.allOf.map((part) => resolve(document, part)), { ...schema, allOf: undefined });
+  if (schema.allOf) return Object.assign({}, ...schema.allOf.map((part) => resolve(document, part)), { ...schema, allOf: undefined }) as Schema;
   if (schema.oneOf?.[0] ?? schema.anyOf?.[0]) return resolve(document, (schema.oneOf ?? schema.anyOf)![0]);
   return schema;
 }

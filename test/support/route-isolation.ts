@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import request from 'supertest';
 import type { UserRole } from '@app/contracts';
 import type { AuthFixtures, Tenant } from './auth-fixtures';
@@ -80,19 +80,19 @@ export function servedOperations(app: INestApplication): string[] {
 
 /** Checks every operation of an app's /docs-json against the access rules; returns what went wrong. */
 export class RouteIsolationChecker {
-  private readonly server: ReturnType<INestApplication['getHttpServer']>;
+  private readonly server: Server;
 
   constructor(
     app: INestApplication,
     private readonly auth: AuthFixtures,
     private readonly adminJwt: string,
   ) {
-    this.server = app.getHttpServer();
+    this.server = app.getHttpServer() as Server;
   }
 
   async operations(): Promise<DocumentedOperation[]> {
     const response = await request(this.server).get('/docs-json').expect(200);
-    return documentedOperations(response.body);
+    return documentedOperations(response.body as Parameters<typeof documentedOperations>[0]);
   }
 
   /** Every violation of every operation, as readable lines; empty when all hold. */

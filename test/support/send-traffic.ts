@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { WaSimClient } from '../../apps/wa-sim/src/client/wa-sim-client';
 
+/** What the send route answers: the message id when accepted, the error envelope when refused. */
+interface SendReply {
+  waMessageId?: string;
+  error?: { code?: string; details?: { retryAfterSeconds?: number } };
+}
+
 /** A message the gateway accepted (201 sent, 202 queued): it must reach the contact exactly once. */
 export interface AcceptedMessage {
   sessionId: string;
@@ -95,12 +101,12 @@ export class SendTraffic {
     for (;;) {
       const { status, body } = await this.post(sessionId, text, key);
       if (status === 201 || status === 202) {
-        this.accepted.push({ sessionId, waMessageId: body.waMessageId, text });
+        this.accepted.push({ sessionId, waMessageId: body!.waMessageId!, text });
         this.available(sessionId);
         return;
       }
-      const code: string | undefined = body?.error?.code;
-      const retryAfterSeconds: number | undefined = body?.error?.details?.retryAfterSeconds;
+      const code = body?.error?.code;
+      const retryAfterSeconds = body?.error?.details?.retryAfterSeconds;
       // SESSION_NOT_READY and CONFLICT are worth a retry only when they say when (passing, not final).
       const saysWhen = retryAfterSeconds !== undefined || (code !== 'SESSION_NOT_READY' && code !== 'CONFLICT');
       const retryable = status === 0 || (code !== undefined && RETRYABLE.has(code) && saysWhen);
@@ -120,7 +126,7 @@ export class SendTraffic {
     this.longestRefusal.set(sessionId, Math.max(this.longestRefusal.get(sessionId) ?? 0, Date.now() - since));
   }
 
-  private async post(sessionId: string, text: string, key: string): Promise<{ status: number; body: any }> {
+  private async post(sessionId: string, text: string, key: string): Promise<{ status: number; body: SendReply | null }> {
     try {
       const response = await fetch(`${this.options.baseUrl}/agents/${sessionId}/messages`, {
         method: 'POST',
@@ -128,7 +134,7 @@ export class SendTraffic {
         body: JSON.stringify({ to: this.options.to, message: text }),
         signal: AbortSignal.timeout(60_000),
       });
-      return { status: response.status, body: await response.json().catch(() => null) };
+      return { status: response.status, body: (await response.json().catch(() => null)) as SendReply | null };
     } catch {
       // No answer (timeout, connection reset): the same key is sent again, so it is accepted at most once.
       return { status: 0, body: null };

@@ -7,8 +7,9 @@ import { startWaSim, WaSimClient, type RunningWaSim } from '../../apps/wa-sim/sr
 import { AppProcess, builtScript, waitForHttp } from './app-process';
 import { freePort } from './free-port';
 import { baseTestEnv, isolatedPrefix, requiredEnv } from './test-env';
+import type { UntypedJson } from './untyped-json';
 
-export interface ApiResponse<T = any> {
+export interface ApiResponse<T = UntypedJson> {
   status: number;
   body: T;
   headers: Headers;
@@ -21,7 +22,7 @@ export class ApiClient {
     private readonly apiKey: string,
   ) {}
 
-  async call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  async call<T = UntypedJson>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: { 'x-api-key': this.apiKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
@@ -29,19 +30,19 @@ export class ApiClient {
       signal: AbortSignal.timeout(90_000),
     });
     const text = await response.text();
-    const parsed = response.headers.get('content-type')?.includes('json') && text ? JSON.parse(text) : text;
+    const parsed: unknown = response.headers.get('content-type')?.includes('json') && text ? JSON.parse(text) : text;
     return { status: response.status, body: parsed as T, headers: response.headers };
   }
 
-  get<T = any>(path: string) {
+  get<T = UntypedJson>(path: string) {
     return this.call<T>('GET', path);
   }
 
-  post<T = any>(path: string, body: unknown = {}) {
+  post<T = UntypedJson>(path: string, body: unknown = {}) {
     return this.call<T>('POST', path, body);
   }
 
-  delete<T = any>(path: string) {
+  delete<T = UntypedJson>(path: string) {
     return this.call<T>('DELETE', path);
   }
 }
@@ -191,11 +192,11 @@ export class SuiteHarness {
     if (!existingAccount) await this.sim.client.createAccount(phone);
     const created = await this.api.post('/sessions', { agentId: sessionId, agentName: `Session ${sessionId}`, ownerId: userId, waitForQr: false });
     if (created.status !== 201) throw new Error(`POST /sessions answered ${created.status}: ${JSON.stringify(created.body)}`);
-    const qr = await this.api.get(`/sessions/${sessionId}/qr?format=raw&wait=30`);
+    const qr = await this.api.get<{ qr: string }>(`/sessions/${sessionId}/qr?format=raw&wait=30`);
     if (qr.status !== 200) throw new Error(`GET qr answered ${qr.status}: ${JSON.stringify(qr.body)}`);
     await this.sim.client.scanQr(phone, qr.body.qr);
     await eventually(
-      async () => ((await this.api.get(`/sessions/${sessionId}`)).body.live?.isReady ? true : undefined),
+      async () => ((await this.api.get<{ live?: { isReady?: boolean } }>(`/sessions/${sessionId}`)).body.live?.isReady ? true : undefined),
       15_000,
       `session ${sessionId} connected`,
     );
@@ -219,7 +220,9 @@ export class SuiteHarness {
   /** Stops every process; the simulator keeps its state unless `wipe`. */
   async stop(wipe = true): Promise<void> {
     await Promise.all(
-      [...this.workers.values(), this.gateway, ...this.gatewayReplicas, this.agentRunner, this.scheduler].map((process) => process?.stop('SIGTERM')),
+      [...this.workers.values(), this.gateway, ...this.gatewayReplicas, this.agentRunner, this.scheduler]
+        .filter((process) => process !== undefined)
+        .map((process) => process.stop('SIGTERM')),
     );
     this.workers.clear();
     await this.stopSimulator();
@@ -240,7 +243,9 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`${what} did not happen within ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ''}`);
+  throw new Error(
+    `${what} did not happen within ${timeoutMs} ms${last ? ` (last error: ${last instanceof Error ? String(last) : JSON.stringify(last)})` : ''}`,
+  );
 }
 
 /**

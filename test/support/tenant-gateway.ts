@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
 import request from 'supertest';
 import type { UserRole } from '@app/contracts';
 import { AuthFixtures, type Tenant } from './auth-fixtures';
@@ -44,7 +45,7 @@ export function useTenantGateway({ env, beforeClose }: TenantGatewayOptions = {}
     get app() {
       return started();
     },
-    http: () => request(started().getHttpServer()),
+    http: () => request(started().getHttpServer() as Server),
     asOwner: () => ({ 'x-api-key': tenant.apiKey.key }),
     anotherTenant: (role) => new AuthFixtures(started(), db).tenant(role),
   };

@@ -26,6 +26,7 @@ interface TestFactory {
   connect(): Promise<TestAdapter>;
   connectToShadowDb(): Promise<TestAdapter>;
 }
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain CommonJS without type declarations; typed by the slice above
 const { OfflinePgAdapterFactory } = require('./lib/pg-adapter-factory') as {
   OfflinePgAdapterFactory: new (datasource: { url: string; shadowDatabaseUrl?: string }) => TestFactory;
 };

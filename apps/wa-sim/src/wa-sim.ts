@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { ValidationPipe, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -76,10 +75,10 @@ export async function startWaSim(options: WaSimOptions): Promise<RunningWaSim> {
   SwaggerModule.setup('docs', app, document);
 
   const webSocketServer = app.get(SimWebSocketServer);
-  webSocketServer.attach(app.getHttpServer() as Server);
+  webSocketServer.attach(app.getHttpServer());
   await app.listen(port, host);
 
-  const address = (app.getHttpServer() as Server).address() as AddressInfo;
+  const address = app.getHttpServer().address() as AddressInfo;
   const base = `${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
   return {
     wsUrl: `ws://${base}${WS_PATH}`,

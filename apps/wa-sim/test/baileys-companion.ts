@@ -8,6 +8,7 @@ import makeWASocket, {
   type AuthenticationState,
   type BaileysEventMap,
   type ConnectionState,
+  type proto,
   type SignalDataTypeMap,
   type WAMessage,
   type WAMessageUpdate,
@@ -162,7 +163,7 @@ export class Companion {
     return waitUntil(() => this.upserts.find(predicate), timeoutMs, 'messages.upsert');
   }
 
-  async waitForStatus(messageId: string, status: number, timeoutMs = 10_000): Promise<WAMessageUpdate> {
+  async waitForStatus(messageId: string, status: proto.WebMessageInfo.Status, timeoutMs = 10_000): Promise<WAMessageUpdate> {
     return waitUntil(
       () => this.updates.find((update) => update.key.id === messageId && update.update.status === status),
       timeoutMs,
@@ -173,7 +174,7 @@ export class Companion {
   async end(): Promise<void> {
     if (this.closeCode !== undefined) return;
     const closed = this.waitForClose().catch(() => undefined);
-    this.socket.end(undefined);
+    void this.socket.end(undefined);
     await closed;
   }
 }

@@ -69,7 +69,7 @@ export function openLiveEvents(options: OpenLiveEventsOptions): LiveEventsConnec
 
   const reconnectLater = (error: unknown) => {
     options.onError?.(error);
-    if (!closed) retryTimer = setTimeout(connect, options.reconnectDelayMs ?? 2_000);
+    if (!closed) retryTimer = setTimeout(() => void connect(), options.reconnectDelayMs ?? 2_000);
   };
 
   async function connect(): Promise<void> {

@@ -3,6 +3,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { NextFunction, Request, Response } from 'express';
 import type { Histogram } from 'prom-client';
 import { METRICS } from './metric-names';
+import { routeTemplate } from './route-template';
 
 /**
  * Observes every HTTP request's duration under its route template (`/sessions/:id`, never the
@@ -15,7 +16,8 @@ export class HttpMetricsMiddleware implements NestMiddleware {
   use(req: Request, res: Response, next: NextFunction): void {
     const stop = this.duration.startTimer();
     res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      const template = routeTemplate(req);
+      const route = template ? `${req.baseUrl}${template}` : 'unmatched';
       stop({ method: req.method, route, status_code: String(res.statusCode) });
     });
     next();

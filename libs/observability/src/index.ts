@@ -5,3 +5,4 @@ export * from './metrics.module';
 export * from './trace-id';
 export * from './http-metrics.middleware';
 export * from './signal-library-console';
+export * from './route-template';

@@ -1,4 +1,5 @@
 import { ServerRedis, type RedisOptions } from '@nestjs/microservices';
+import type { Redis } from 'ioredis';
 
 /**
  * The NestJS Redis transport server, listening only on channels addressed to one worker
@@ -6,6 +7,10 @@ import { ServerRedis, type RedisOptions } from '@nestjs/microservices';
  * address is added when subscribing and removed when looking up the handler.
  */
 export class AddressedRedisServer extends ServerRedis {
+  // Nest types its ioredis clients `any` (ioredis is an optional peer there); they are ioredis clients.
+  declare protected subClient: Redis;
+  declare protected pubClient: Redis;
+
   constructor(
     options: NonNullable<RedisOptions['options']>,
     private readonly channelPrefix: string,
@@ -18,14 +23,14 @@ export class AddressedRedisServer extends ServerRedis {
    * does not await its SUBSCRIBE commands, and a PING answered on the same connection comes after
    * them. A worker announces itself only then, so it is never listed while deaf to commands.
    */
-  override start(callback?: () => void): void {
+  override start(callback?: (error?: unknown) => void): void {
     void Promise.all([this.subClient.connect(), this.pubClient.connect()])
       .then(async () => {
         this.bindEvents(this.subClient, this.pubClient);
         await this.subClient.ping();
         callback?.();
       })
-      .catch((error: unknown) => (callback as ((error?: unknown) => void) | undefined)?.(error));
+      .catch((error: unknown) => callback?.(error));
   }
 
   override getRequestPattern(pattern: string): string {

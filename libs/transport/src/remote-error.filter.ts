@@ -14,8 +14,9 @@ export class RemoteErrorFilter implements RpcExceptionFilter<unknown> {
     if (exception instanceof AppError) {
       return throwError(() => ({ code: exception.code, message: exception.message, details: exception.details }));
     }
-    const rpc = host.switchToRpc();
-    this.logger.error({ err: exception, pattern: rpc.getContext()?.getChannel?.() }, 'worker command failed');
+    // A RedisContext on the Redis transport: the channel names the command.
+    const context = host.switchToRpc().getContext<{ getChannel?: () => string } | undefined>();
+    this.logger.error({ err: exception, pattern: context?.getChannel?.() }, 'worker command failed');
     return throwError(() => ({ code: 'INTERNAL', message: 'The session worker failed to handle the command' }));
   }
 }

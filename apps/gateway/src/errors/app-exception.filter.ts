@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
 import type { ErrorEnvelope } from '@app/contracts';
-import { resolveTraceId, TRACE_ID_HEADER } from '@app/observability';
+import { resolveTraceId, routeTemplate, TRACE_ID_HEADER } from '@app/observability';
 import { mapException } from './exception-mapping';
 
 /**
@@ -23,7 +23,7 @@ export class AppExceptionFilter implements ExceptionFilter {
     const traceId = typeof request.id === 'string' ? request.id : resolveTraceId(request.headers);
     const mapped = mapException(exception);
     if (mapped.unexpected) {
-      this.logger.error({ err: exception, traceId, method: request.method, route: request.route?.path }, 'unhandled error');
+      this.logger.error({ err: exception, traceId, method: request.method, route: routeTemplate(request) }, 'unhandled error');
     }
     const body: ErrorEnvelope = {
       error: { code: mapped.code, message: mapped.message, traceId, ...(mapped.details ? { details: mapped.details } : {}) },

@@ -47,8 +47,9 @@ export class LiveEventStream implements OnApplicationShutdown {
       return index >= 0 ? info[index + 1] : undefined;
     };
     const firstEntry = field('first-entry') as [string, string[]] | null | undefined;
+    const lastId = field('last-generated-id');
     return {
-      lastId: String(field('last-generated-id') ?? '0-0'),
+      lastId: typeof lastId === 'string' ? lastId : '0-0',
       firstId: firstEntry ? firstEntry[0] : null,
       length: Number(field('length') ?? 0),
       entriesAdded: Number(field('entries-added') ?? 0),

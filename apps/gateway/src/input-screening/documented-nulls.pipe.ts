@@ -20,7 +20,8 @@ export class DocumentedNullsPipe implements PipeTransform {
 }
 
 function isNullable(instance: object, property: string): boolean {
-  const documented = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, Object.getPrototypeOf(instance), property) as { nullable?: boolean } | undefined;
+  const documented = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, Object.getPrototypeOf(instance) as object, property) as
+    { nullable?: boolean } | undefined;
   return documented?.nullable === true;
 }
 

@@ -121,6 +121,7 @@ export function sanitizeFileName(name: string | undefined): string | undefined {
   const base = name
     ?.split(/[\\/]/)
     .pop()
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
     ?.replace(/[\u0000-\u001f\u007f"]/g, '')
     .trim();
   if (!base || base === '.' || base === '..') return undefined;

@@ -53,7 +53,7 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   // The library types requests loosely; on the gateway's HTTP routes they are Express requests.
-  protected override async getTracker(request: Record<string, any>): Promise<string> {
+  protected override async getTracker(request: object): Promise<string> {
     return clientTracker(request as AuthenticatedRequest);
   }
 

@@ -45,7 +45,7 @@ export class SessionAuthStore implements AuthStore {
     private readonly epoch: number,
   ) {}
 
-  async loadCreds(): Promise<unknown | null> {
+  async loadCreds(): Promise<unknown> {
     const json = await this.repository.loadCreds(this.sessionId);
     return json === null ? null : this.codec.decode(json);
   }

@@ -3,7 +3,6 @@ import type { SessionWorkerConfig } from '@app/config';
 import { AppError, type DeliveryStatus, type OutboundDraft } from '@app/contracts';
 import type { MediaRepository, OutboundMessageRepository, OutboundRecord, OutboxAcceptOutcome, OutboxAcceptRow, OutboxSendRepository } from '@app/db';
 import type { PacingDecision, SendPacer } from '@app/redis';
-import type { SessionHolder } from '../sessions/held-session';
 import type { SessionLink } from '../sessions/session-link';
 import type { OutgoingMessage } from '../whatsapp/whatsapp-connection';
 import type { MessageEventsPublisher } from './message-events.publisher';
@@ -134,7 +133,7 @@ function setUp(options: { paced?: (recipient: string) => PacingDecision; queueMa
   const drainer = new OutboxDrainer(
     { sessionId: SESSION, epoch: EPOCH, lease: { sessionId: SESSION, workerId: 'w1', token: 't' } },
     link as unknown as SessionLink,
-    holder as SessionHolder,
+    holder,
     {
       accept: (row: OutboxAcceptRow) => outbox.accept(row),
       markSent: (record: OutboundRecord) => outbox.markSent(record),

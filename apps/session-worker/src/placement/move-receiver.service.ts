@@ -60,11 +60,16 @@ export class MoveReceiver {
     if (this.arriving.has(sessionId)) return false;
     this.arriving.add(sessionId);
     await this.turn();
-    let claimed = false;
+    let claimed: boolean;
     const counted: { done: Promise<void> | null } = { done: null };
     try {
       if (!this.state.active || this.supervisor.holds(sessionId) || this.supervisor.count >= this.config.WORKER_CAPACITY) return false;
-      claimed = await this.supervisor.claim(sessionId, { at: Date.now(), held: () => (counted.done = this.countAsHeld(sessionId)) });
+      claimed = await this.supervisor.claim(sessionId, {
+        at: Date.now(),
+        held: () => {
+          counted.done = this.countAsHeld(sessionId);
+        },
+      });
     } finally {
       await (counted.done ?? this.moves.settle(sessionId, this.identity.id)).catch((error: Error) =>
         this.logger.warn({ err: error, sessionId }, 'reservation not settled; it expires by itself'),

@@ -179,7 +179,8 @@ export class BaileysAdapter {
       fetchHistory: (chatJid, count, anchor) => requestOlderMessages(socket, chatJid, count, anchor),
       groups: groupOperationsOf(socket),
       logout: () => socket.logout(),
-      close: () => socket.end(undefined),
+      // Fire and forget, as Baileys itself calls it: `end` catches its own errors.
+      close: () => void socket.end(undefined),
     };
   }
 

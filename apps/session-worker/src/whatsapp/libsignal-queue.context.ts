@@ -18,6 +18,7 @@ export function keepLibsignalJobsInTheirCallersContext(): void {
       throw new Error(`libsignal/src/${dependant} loaded before its job queue was bound to callers' contexts`);
     }
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the very CommonJS module instance in require.cache is replaced below
   const queueJob = require(queueJobPath) as (bucket: unknown, awaitable: () => Promise<unknown>) => Promise<unknown>;
   require.cache[queueJobPath]!.exports = (bucket: unknown, awaitable: () => Promise<unknown>) => queueJob(bucket, AsyncResource.bind(awaitable));
 }

@@ -68,7 +68,7 @@ export interface ConnectionListener {
 export interface KeyWrite {
   type: string;
   id: string;
-  value: unknown | null;
+  value: unknown;
 }
 
 /** How auth-state values are stored: JSON text in the form the WhatsApp library can decode again. */
@@ -79,7 +79,7 @@ export interface AuthValueCodec {
 
 /** Where a session's auth state lives (PostgreSQL, fenced by the lease epoch); values are decoded. */
 export interface AuthStore {
-  loadCreds(): Promise<unknown | null>;
+  loadCreds(): Promise<unknown>;
   saveCreds(creds: unknown): Promise<void>;
   getKeys(type: string, ids: string[]): Promise<Map<string, unknown>>;
   writeKeys(writes: KeyWrite[]): Promise<void>;

@@ -61,7 +61,7 @@ export class WaSimClient {
 
   sentMessages(filter: { account?: string; to?: string; messageId?: string } = {}): Promise<SentMessageRecord[]> {
     const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => !!entry[1]));
-    return this.call('GET', `/messages/sent?${query}`);
+    return this.call('GET', `/messages/sent?${query.toString()}`);
   }
 
   /** Long poll: resolves once `count` sent records match `filter` (or after `timeoutMs`), with the count and the latest record. */
@@ -69,7 +69,7 @@ export class WaSimClient {
     const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => !!entry[1]));
     query.set('count', String(count));
     query.set('timeoutMs', String(timeoutMs));
-    return this.call('GET', `/messages/sent/wait?${query}`);
+    return this.call('GET', `/messages/sent/wait?${query.toString()}`);
   }
 
   /** Puts past messages into a chat on an account's phone (a contact's number or a group JID), oldest first. */

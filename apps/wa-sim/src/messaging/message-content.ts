@@ -49,7 +49,7 @@ export function describeMessage(raw: proto.IMessage): MessageContent {
     return { kind: 'text', text: text ?? '', ...context(contextInfo) };
   }
   for (const field of MEDIA_FIELDS) {
-    const media = message[field] as MediaMessage | null | undefined;
+    const media: MediaMessage | null | undefined = message[field];
     if (!media) continue;
     return {
       kind: field.replace('Message', '') as MessageKind,

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '../generated/client';
 import { PrismaService } from '../prisma.service';
 
 export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
@@ -62,7 +61,7 @@ export class WebhookDeliveryRepository {
   async createOnce(delivery: NewWebhookDelivery): Promise<WebhookDeliveryRecord> {
     return this.prisma.webhookDelivery.upsert({
       where: { eventId: delivery.eventId },
-      create: { ...delivery, payload: delivery.payload as Prisma.InputJsonValue },
+      create: { ...delivery, payload: delivery.payload },
       update: {},
       select: RECORD,
     });

@@ -49,8 +49,8 @@ export class LiveEventPublisher {
     }
     try {
       const results = (await pipeline.exec()) ?? [];
-      const failed = results.find(([error]) => error);
-      if (failed) throw failed[0];
+      const failure = results.find(([error]) => error)?.[0];
+      if (failure) throw failure;
     } catch (error) {
       this.logger.warn(`live events not published (${events.map((event) => event.id).join(', ')}): ${(error as Error).message}`);
     }

@@ -6,8 +6,8 @@ import { STREAM_ID_PATTERN } from '../live-event.frames';
 
 /** `a,b` or `?x=a&x=b` (or both): one list, blanks dropped. */
 const ToList = () =>
-  Transform(({ value }) => {
-    const items = Array.isArray(value) ? value : [value];
+  Transform(({ value }: { value: unknown }) => {
+    const items: unknown[] = Array.isArray(value) ? value : [value];
     return items
       .flatMap((item) => (typeof item === 'string' ? item.split(',') : [item]))
       .map((item) => (typeof item === 'string' ? item.trim() : item))

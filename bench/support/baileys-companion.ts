@@ -42,7 +42,7 @@ export function nextUpdate<T>(socket: Socket, pick: (update: Partial<ConnectionS
   });
 }
 
-export const isOpen = (update: Partial<ConnectionState>): true | undefined => (update.connection === 'open' ? true : undefined);
+const isOpen = (update: Partial<ConnectionState>): true | undefined => (update.connection === 'open' ? true : undefined);
 export const isClosed = (update: Partial<ConnectionState>): true | undefined => (update.connection === 'close' ? true : undefined);
 
 /** A socket for `auth` (fresh creds show a QR; saved creds log in). */

@@ -1,7 +1,7 @@
 import { request, type IncomingMessage } from 'node:http';
 
 /** The marker the benchmark's events carry in their text: `bench <seq> <producer time in ms>`. */
-export const BENCH_TEXT_MARKER = '"text":"bench ';
+const BENCH_TEXT_MARKER = '"text":"bench ';
 
 /**
  * One lightweight SSE client for load: a raw HTTP request, messages split on blank lines, and

@@ -24,7 +24,7 @@ export interface Schema {
   nullable?: boolean;
 }
 
-export interface Parameter {
+interface Parameter {
   name: string;
   in: 'path' | 'query' | 'header' | 'cookie';
   required?: boolean;

@@ -25,7 +25,7 @@ const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 const READ_METHODS = new Set(['get', 'head', 'options']);
 const DENIED = new Set([401, 403]);
 
-export function documentedOperations(document: { paths: Record<string, Record<string, Record<string, unknown>>> }): DocumentedOperation[] {
+function documentedOperations(document: { paths: Record<string, Record<string, Record<string, unknown>>> }): DocumentedOperation[] {
   return Object.entries(document.paths).flatMap(([path, item]) =>
     HTTP_METHODS.filter((method) => item[method]).map((method) => {
       const operation = item[method];
@@ -46,7 +46,7 @@ export function documentedOperations(document: { paths: Record<string, Record<st
 }
 
 /** The concrete URL of an operation for one tenant; fails, naming the fix, when a parameter has no fixture. */
-export function fillPath(operation: DocumentedOperation, tenant: Tenant): string {
+function fillPath(operation: DocumentedOperation, tenant: Tenant): string {
   return operation.path.replace(/\{([^}]+)\}/g, (_match, name: string) => {
     const value =
       name === operation.sessionParam ? tenant.session.id : name === operation.userParam ? tenant.user.id : PATH_PARAM_FIXTURES[name]?.(tenant, operation.path);

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 
 const adminUrl = (): string => process.env.TEST_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
-export const testDatabaseName = (runId: string): string => `wagw_${runId}`;
+const testDatabaseName = (runId: string): string => `wagw_${runId}`;
 
 async function withAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: adminUrl() });

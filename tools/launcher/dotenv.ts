@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { parseEnv } from 'node:util';
 
 /** Values in .env.example written as this placeholder get a fresh random secret in a new .env. */
-export const GENERATED_SECRET = '<generate>';
+const GENERATED_SECRET = '<generate>';
 
 /**
  * A fresh checkout has no .env: create it from .env.example, filling every secret placeholder with

@@ -14,7 +14,7 @@ const HOW_TO_START = {
 } as const;
 
 /** The URL with any password replaced, so it can be printed. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';

@@ -9,7 +9,7 @@ import { InboundModule } from './inbound/inbound.module';
 import { MessageEventsModule } from './message-events/message-events.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
-export const AGENT_RUNNER_SERVICE_NAME = 'agent-runner';
+const AGENT_RUNNER_SERVICE_NAME = 'agent-runner';
 
 @Module({})
 export class AgentRunnerModule {

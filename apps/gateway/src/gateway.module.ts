@@ -23,7 +23,7 @@ import { GroupsModule } from './groups/groups.module';
 import { EventsModule } from './events/events.module';
 import { PacingModule } from './pacing/pacing.module';
 
-export const GATEWAY_SERVICE_NAME = 'gateway';
+const GATEWAY_SERVICE_NAME = 'gateway';
 
 /** Sessions, accounts and credentials a gateway keeps at most (a few hundred bytes each). */
 const ROW_CACHE_ENTRIES = 20_000;

@@ -8,7 +8,7 @@ import { BulkJobsModule } from './bulk-jobs/bulk-jobs.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { SchedulesModule } from './schedules/schedules.module';
 
-export const SCHEDULER_SERVICE_NAME = 'scheduler';
+const SCHEDULER_SERVICE_NAME = 'scheduler';
 
 @Module({})
 export class SchedulerModule {

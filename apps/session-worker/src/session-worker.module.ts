@@ -35,7 +35,7 @@ import { BaileysAdapter } from './whatsapp/baileys.adapter';
 import { MemorySettler } from './memory/memory-settler.service';
 import { WorkerLifecycle } from './worker-lifecycle.service';
 
-export const SESSION_WORKER_SERVICE_NAME = 'session-worker';
+const SESSION_WORKER_SERVICE_NAME = 'session-worker';
 
 @Module({})
 export class SessionWorkerModule {

@@ -1,2 +1,2 @@
-export { startWaSim, type RunningWaSim, type WaSimOptions } from './wa-sim';
-export { WaSimClient, WaSimRequestError } from './client/wa-sim-client';
+export { startWaSim, type RunningWaSim } from './wa-sim';
+export { WaSimClient } from './client/wa-sim-client';

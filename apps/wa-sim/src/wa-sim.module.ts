@@ -59,7 +59,7 @@ const HANDLERS = [LoginService, SessionQueriesHandler, PrekeysHandler, UsyncHand
 
 @Global()
 @Module({})
-export class SimCoreModule {
+class SimCoreModule {
   static forRoot(options: SimOptions): DynamicModule {
     const providers = [
       { provide: SIM_OPTIONS, useValue: options },

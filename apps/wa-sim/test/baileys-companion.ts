@@ -21,7 +21,7 @@ import { startWaSim, type RunningWaSim, type WaSimOptions } from '../src/wa-sim'
 export type WASocket = ReturnType<typeof makeWASocket>;
 
 /** A Baileys auth state kept in memory; reusing it across sockets is "login with saved creds". */
-export function memoryAuthState(): AuthenticationState {
+function memoryAuthState(): AuthenticationState {
   const store = new Map<string, unknown>();
   return {
     creds: initAuthCreds(),

@@ -7,14 +7,14 @@
  */
 
 const pg = require('pg');
-const url = require('./connection-url');
+const { databaseName, pgConfig, quoteIdentifier, withDatabase } = require('./connection-url');
 const { toEngineError } = require('./database-errors');
 
 /** Databases that exist on every PostgreSQL server, to connect to when the target does not exist yet. */
 const MAINTENANCE_DATABASES = ['postgres', 'template1'];
 
 async function withClient(connectionUrl, work) {
-  const client = new pg.Client(url.pgConfig(connectionUrl));
+  const client = new pg.Client(pgConfig(connectionUrl));
   try {
     await client.connect();
     return await work(client);
@@ -37,7 +37,7 @@ async function withMaintenanceClient(connectionUrl, work) {
   let lastError;
   for (const database of MAINTENANCE_DATABASES) {
     try {
-      return await withClient(url.withDatabase(connectionUrl, database), work);
+      return await withClient(withDatabase(connectionUrl, database), work);
     } catch (error) {
       lastError = error;
       if (error?.code !== '3D000' && error?.code !== '28000') break; // only "no such/forbidden database" is worth another try
@@ -48,9 +48,9 @@ async function withMaintenanceClient(connectionUrl, work) {
 
 /** Creates the database named in the URL; returns its name. */
 async function createDatabase(connectionUrl) {
-  const name = url.databaseName(connectionUrl);
+  const name = databaseName(connectionUrl);
   try {
-    await withMaintenanceClient(connectionUrl, (client) => client.query(`CREATE DATABASE ${url.quoteIdentifier(name)}`));
+    await withMaintenanceClient(connectionUrl, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
     return name;
   } catch (error) {
     throw toEngineError(error, connectionUrl);
@@ -59,9 +59,9 @@ async function createDatabase(connectionUrl) {
 
 /** Drops the database named in the URL. */
 async function dropDatabase(connectionUrl) {
-  const name = url.databaseName(connectionUrl);
+  const name = databaseName(connectionUrl);
   try {
-    await withMaintenanceClient(connectionUrl, (client) => client.query(`DROP DATABASE ${url.quoteIdentifier(name)}`));
+    await withMaintenanceClient(connectionUrl, (client) => client.query(`DROP DATABASE ${quoteIdentifier(name)}`));
     return name;
   } catch (error) {
     throw toEngineError(error, connectionUrl);

@@ -82,4 +82,4 @@ function oneShotErrorLines(error) {
   return [logLine('ERROR', withoutSpanTrace(error?.message ?? String(error)), fields)];
 }
 
-module.exports = { EngineError, logLine, migrationFailedError, oneShotErrorLines, toRpcError, withoutSpanTrace };
+module.exports = { EngineError, logLine, migrationFailedError, oneShotErrorLines, toRpcError };

@@ -17,7 +17,7 @@
 const { randomUUID } = require('node:crypto');
 const pg = require('pg');
 const { PrismaPg } = require('@prisma/adapter-pg');
-const url = require('./connection-url');
+const { databaseName, parseDatasourceUrl, pgConfig, quoteIdentifier, schemaName, serverLabel, withDatabase } = require('./connection-url');
 const { describeAdapterError, toDriverAdapterError } = require('./database-errors');
 
 const PG_TYPE_CHAR = 18; // "char", the one-byte catalog type
@@ -62,7 +62,7 @@ class OfflinePgAdapterFactory {
     this.lastScriptError = undefined;
     /** Throwaway shadow databases currently alive: name → drop function. */
     this.liveShadowDatabases = new Map();
-    url.parseDatasourceUrl(this.url);
+    parseDatasourceUrl(this.url);
   }
 
   async connect() {
@@ -83,8 +83,8 @@ class OfflinePgAdapterFactory {
   }
 
   async #connectAdapter(connectionUrl) {
-    const pool = new pg.Pool({ ...url.pgConfig(connectionUrl), Client: CatalogTypesAsTextClient });
-    const adapter = await new PrismaPg(pool, { schema: url.schemaName(connectionUrl), disposeExternalPool: true }).connect();
+    const pool = new pg.Pool({ ...pgConfig(connectionUrl), Client: CatalogTypesAsTextClient });
+    const adapter = await new PrismaPg(pool, { schema: schemaName(connectionUrl), disposeExternalPool: true }).connect();
     adapter.executeScript = async (script) => {
       try {
         // No bind values → pg uses the simple query protocol: the whole script is one implicit transaction.
@@ -101,10 +101,10 @@ class OfflinePgAdapterFactory {
   /** Default: a new database on the same server, dropped when the engine is done with it. */
   async #connectToThrowawayShadow() {
     const name = `${SHADOW_DATABASE_PREFIX}${randomUUID().replaceAll('-', '')}`;
-    const admin = new pg.Client(url.pgConfig(this.url));
+    const admin = new pg.Client(pgConfig(this.url));
     await admin.connect();
     try {
-      await admin.query(`CREATE DATABASE ${url.quoteIdentifier(name)}`);
+      await admin.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
     } catch (error) {
       await admin.end().catch(() => {});
       throw error;
@@ -120,7 +120,7 @@ class OfflinePgAdapterFactory {
     this.liveShadowDatabases.set(name, drop);
     let adapter;
     try {
-      adapter = await this.#connectAdapter(url.withDatabase(this.url, name));
+      adapter = await this.#connectAdapter(withDatabase(this.url, name));
     } catch (error) {
       await drop();
       throw error;
@@ -138,11 +138,11 @@ class OfflinePgAdapterFactory {
    * may not CREATE DATABASE). Like the native engine, the shim empties it before handing it over.
    */
   async #connectToConfiguredShadow() {
-    if (url.databaseName(this.shadowDatabaseUrl) === url.databaseName(this.url) && url.serverLabel(this.shadowDatabaseUrl) === url.serverLabel(this.url)) {
+    if (databaseName(this.shadowDatabaseUrl) === databaseName(this.url) && serverLabel(this.shadowDatabaseUrl) === serverLabel(this.url)) {
       throw new Error('The shadow database URL points at the main database; it must be a separate, disposable database.');
     }
-    const schema = url.quoteIdentifier(url.schemaName(this.shadowDatabaseUrl) ?? 'public');
-    const admin = new pg.Client(url.pgConfig(this.shadowDatabaseUrl));
+    const schema = quoteIdentifier(schemaName(this.shadowDatabaseUrl) ?? 'public');
+    const admin = new pg.Client(pgConfig(this.shadowDatabaseUrl));
     await admin.connect();
     try {
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
@@ -154,7 +154,7 @@ class OfflinePgAdapterFactory {
 }
 
 async function dropDatabase(admin, name) {
-  const quoted = url.quoteIdentifier(name);
+  const quoted = quoteIdentifier(name);
   try {
     await admin.query(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`);
   } catch (error) {
@@ -163,4 +163,4 @@ async function dropDatabase(admin, name) {
   }
 }
 
-module.exports = { OfflinePgAdapterFactory, SHADOW_DATABASE_PREFIX };
+module.exports = { OfflinePgAdapterFactory };

@@ -20,7 +20,7 @@ const pg = require('pg');
 const { EngineError, migrationFailedError } = require('./engine-errors');
 const { toEngineError } = require('./database-errors');
 const { createDatabase } = require('./database-admin');
-const url = require('./connection-url');
+const { pgConfig } = require('./connection-url');
 const { createWasmEngine } = require('./wasm-engine');
 
 /**
@@ -121,7 +121,7 @@ function createRpcMethods({ datasource, datamodels, adapterFactory, writeLog }) 
 
 /** `prisma db execute --url …`: the script runs as one query on that database. */
 async function executeOnUrl(connectionUrl, script) {
-  const client = new pg.Client(url.pgConfig(connectionUrl));
+  const client = new pg.Client(pgConfig(connectionUrl));
   try {
     await client.connect();
     await client.query(script);

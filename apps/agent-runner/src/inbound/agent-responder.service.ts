@@ -18,7 +18,7 @@ interface CallableTarget {
   apiKey: string | null;
 }
 
-export function aiPayloadOf(event: InboundMessageEvent): AiRunPayload {
+function aiPayloadOf(event: InboundMessageEvent): AiRunPayload {
   return {
     input: event.text ?? '',
     session_id: event.senderJid,

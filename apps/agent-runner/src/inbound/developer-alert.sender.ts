@@ -11,7 +11,7 @@ export interface AgentFailure {
 }
 
 /** The alert text: everything a developer needs to find the failure in the logs. */
-export function alertText(event: InboundMessageEvent, failure: AgentFailure): string {
+function alertText(event: InboundMessageEvent, failure: AgentFailure): string {
   const sender = event.pushName ? `${event.senderJid} (${event.pushName})` : event.senderJid;
   return [
     '⚠️ AI agent failed to answer',

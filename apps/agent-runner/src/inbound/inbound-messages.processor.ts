@@ -13,7 +13,7 @@ import { AgentResponder } from './agent-responder.service';
 import { InboundProgressStore, type InboundStep } from './inbound-progress.store';
 
 /** The webhook event id of a received message: a re-processed message never makes a second delivery. */
-export const messageReceivedEventId = (event: InboundMessageEvent): string => eventEnvelopeIds.messageReceived(event);
+const messageReceivedEventId = (event: InboundMessageEvent): string => eventEnvelopeIds.messageReceived(event);
 
 /**
  * Everything that happens with a message a session received (QUEUES.inboundMessages, one job per

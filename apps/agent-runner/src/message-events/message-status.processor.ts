@@ -8,7 +8,7 @@ import { HistoryRecorder } from '../history/history.recorder';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.service';
 
 /** One delivery per message and status: the same status published twice is delivered once. */
-export const messageStatusEventId = (event: MessageStatusChangedEvent): string => `message.status:${event.outboundId}:${event.status}`;
+const messageStatusEventId = (event: MessageStatusChangedEvent): string => `message.status:${event.outboundId}:${event.status}`;
 
 /**
  * Delivery status changes of sent messages (QUEUES.messageEvents, a batch per job): a sent message

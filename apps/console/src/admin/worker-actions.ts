@@ -13,7 +13,7 @@ export interface WorkerAction {
   confirm: boolean;
 }
 
-export const KNOWN_WORKER_ACTIONS: readonly WorkerAction[] = [
+const KNOWN_WORKER_ACTIONS: readonly WorkerAction[] = [
   { name: 'drain', label: 'Drain', description: 'The worker takes no new sessions and hands its own to the other workers.', confirm: true },
   { name: 'uncordon', label: 'Uncordon', description: 'The worker takes sessions again.', confirm: false },
 ];

@@ -33,7 +33,7 @@ export const isFailure = (status: string): boolean => status === 'logged_out' ||
  */
 const DELIVERY_RANK: Record<DeliveryStatus, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, read: 4, failed: 5, cancelled: 5 };
 
-export const deliveryRank = (status: string): number => DELIVERY_RANK[status as DeliveryStatus] ?? -1;
+const deliveryRank = (status: string): number => DELIVERY_RANK[status as DeliveryStatus] ?? -1;
 
 /** The status to show after `incoming` arrived while `current` was shown. */
 export const laterDeliveryStatus = (current: DeliveryStatus, incoming: DeliveryStatus): DeliveryStatus =>

@@ -18,7 +18,7 @@ export interface SessionRow {
 }
 
 /** The QR to show while a session waits to be linked, or the pairing code a phone must type. */
-export interface LinkPrompt {
+interface LinkPrompt {
   kind: 'qr' | 'pairing_code';
   qr: string | null;
   pairingCode: string | null;
@@ -45,7 +45,7 @@ export interface ReceivedMessage {
   sentAt: string;
 }
 
-export type StreamState = 'connecting' | 'live' | 'reconnecting';
+type StreamState = 'connecting' | 'live' | 'reconnecting';
 
 export interface ConsoleState {
   sessions: Record<string, SessionRow>;

@@ -22,7 +22,7 @@ const RegisterRoute = (who: string) =>
 
 @ApiTags('auth')
 @Controller('auth')
-export class OpenRegistrationController {
+class OpenRegistrationController {
   constructor(private readonly auth: AuthService) {}
 
   @RegisterRoute('anyone')
@@ -34,7 +34,7 @@ export class OpenRegistrationController {
 
 @ApiTags('auth')
 @Controller('auth')
-export class AdminRegistrationController {
+class AdminRegistrationController {
   constructor(private readonly auth: AuthService) {}
 
   @RegisterRoute('admins only')

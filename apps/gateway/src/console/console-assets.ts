@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 
 /** Where the gateway serves the web console (apps/console). */
-export const CONSOLE_PATH = '/console';
+const CONSOLE_PATH = '/console';
 
 /**
  * What the console needs from the browser and nothing more: its own scripts, styles and images,

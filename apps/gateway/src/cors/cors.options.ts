@@ -5,7 +5,7 @@ import { IDEMPOTENCY_KEY_HEADER } from '../idempotency/idempotency.fingerprint';
 import { IDEMPOTENT_REPLAYED_HEADER } from '../idempotency/idempotency.interceptor';
 
 /** Request headers a browser app may send: credentials, JSON bodies, idempotency, tracing, SSE resume. */
-export const CORS_ALLOWED_HEADERS = [
+const CORS_ALLOWED_HEADERS = [
   'authorization',
   API_KEY_HEADER,
   'content-type',
@@ -17,7 +17,7 @@ export const CORS_ALLOWED_HEADERS = [
 ];
 
 /** Response headers a browser app may read besides the CORS-safelisted ones. */
-export const CORS_EXPOSED_HEADERS = [TRACE_ID_HEADER, 'retry-after', IDEMPOTENT_REPLAYED_HEADER];
+const CORS_EXPOSED_HEADERS = [TRACE_ID_HEADER, 'retry-after', IDEMPOTENT_REPLAYED_HEADER];
 
 /** How long a browser may cache a preflight answer (seconds). */
 const PREFLIGHT_MAX_AGE_S = 600;

@@ -5,7 +5,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
  * live-events tickets. 32 random bytes make guessing hopeless, so a plain SHA-256 (not a slow hash) is enough to store
  * them; the kind prefix tells them apart (and lets secret scanners spot leaked ones).
  */
-export const SECRET_TOKEN_PREFIXES = { apiKey: 'wgk_', sessionToken: 'wgs_', eventTicket: 'wgt_' } as const;
+const SECRET_TOKEN_PREFIXES = { apiKey: 'wgk_', sessionToken: 'wgs_', eventTicket: 'wgt_' } as const;
 export type SecretTokenKind = keyof typeof SECRET_TOKEN_PREFIXES;
 
 /** How many leading characters of a secret are kept to tell keys apart in lists. */

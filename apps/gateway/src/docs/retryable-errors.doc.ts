@@ -4,7 +4,7 @@ import { AUTH_EXTENSIONS } from '../credentials/auth.decorators';
 import { ErrorEnvelopeDto } from '../errors/error-envelope.dto';
 
 /** The vendor extension listing, per operation, the error codes a client should retry. */
-export const RETRYABLE_EXTENSION = 'x-retryable-errors';
+const RETRYABLE_EXTENSION = 'x-retryable-errors';
 
 const IDEMPOTENCY_HEADER = 'idempotency-key';
 

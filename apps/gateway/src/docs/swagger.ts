@@ -7,10 +7,10 @@ import { API_KEY_HEADER } from '../credentials/credential-headers';
 import { ErrorEnvelopeDto } from '../errors/error-envelope.dto';
 import { METRICS_OPERATION_ID, operationIdFor } from './operation-ids';
 
-export const DOCS_PATH = 'docs';
+const DOCS_PATH = 'docs';
 
 /** Names of the security schemes in the document; every non-public operation accepts either. */
-export const SECURITY_SCHEMES = { bearer: 'bearer', apiKey: 'api-key' } as const;
+const SECURITY_SCHEMES = { bearer: 'bearer', apiKey: 'api-key' } as const;
 
 const DESCRIPTION = `REST API of the WhatsApp multi-session gateway.
 

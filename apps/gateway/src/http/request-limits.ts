@@ -8,7 +8,7 @@ import { mediaJsonBodyLimit } from '../media/media-intake.types';
  * scheduled messages): their body limit follows MEDIA_MAX_BYTES. The route test in request-limits.int-spec.ts
  * fails when an operation with a base64 field is missing here.
  */
-export const MEDIA_BODY_ROUTES: readonly RegExp[] = [
+const MEDIA_BODY_ROUTES: readonly RegExp[] = [
   /^\/agents\/[^/]+\/media\/?$/,
   /^\/sessions\/[^/]+\/groups\/[^/]+\/media\/?$/,
   /^\/sessions\/[^/]+\/jobs\/?$/,

@@ -60,7 +60,7 @@ export function reportedMimeType(reported: string | undefined): string | undefin
   }
 }
 
-export const essenceOf = (mimeType: string): string => mimeType.split(';')[0].trim();
+const essenceOf = (mimeType: string): string => mimeType.split(';')[0].trim();
 
 export function mimeTypeFromFileName(fileName: string | undefined): string | undefined {
   const extension = fileName?.match(/\.([a-z0-9]{1,8})$/i)?.[1]?.toLowerCase();

@@ -8,7 +8,7 @@ import { AppError } from '@app/contracts';
 import { screenInput } from '../input-screening/input-screen';
 
 /** The multipart field that carries the media file (seed 002 `file`). */
-export const MEDIA_FILE_FIELD = 'file';
+const MEDIA_FILE_FIELD = 'file';
 
 /** multer's parser for one `file` field, in memory, with MEDIA_MAX_BYTES applied while parsing (other fields: 50 of at most 1 MiB). */
 export const MEDIA_UPLOAD_PARSER = Symbol('MEDIA_UPLOAD_PARSER');
@@ -41,7 +41,7 @@ function uploadError(error: unknown, maxBytes: number): AppError {
  * one route takes JSON (base64/url) and uploads alike. Oversize → 413 MEDIA_TOO_LARGE.
  */
 @Injectable()
-export class MediaUploadInterceptor implements NestInterceptor {
+class MediaUploadInterceptor implements NestInterceptor {
   constructor(
     @Inject(MEDIA_UPLOAD_PARSER) private readonly parse: RequestHandler,
     private readonly config: SendingConfig,

@@ -8,7 +8,7 @@ import { PageLimit, PageOffset } from '../http/pagination.decorators';
 /** Emails are compared case-insensitively: stored trimmed and lower-cased. */
 export const NormalizeEmail = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value));
 
-export const PASSWORD_MIN_LENGTH = 8;
+const PASSWORD_MIN_LENGTH = 8;
 /** Bounded so a huge "password" cannot make the slow hash a denial of service. */
 export const PASSWORD_MAX_LENGTH = 128;
 

@@ -9,7 +9,7 @@ import { OutboxDelivery, sleep } from '../delivery/outbox-delivery.service';
 
 export type BulkRunOutcome = 'completed' | 'failed' | 'cancelled' | 'gone' | 'stopped';
 
-export interface BulkJobProgress {
+interface BulkJobProgress {
   total: number;
   currentIndex: number;
   successCount: number;

@@ -9,7 +9,7 @@ import { SchedulerConfig } from '@app/config';
 import { QUEUES } from '@app/contracts';
 import { METRICS } from '@app/observability';
 
-export const REPORTED_JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
+const REPORTED_JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
 
 /**
  * Keeps `queue_jobs{queue,state}` current for every queue of the suite (any scheduler replica may

@@ -64,7 +64,7 @@ type MessageFields = {
 };
 
 /** A chat message the socket saw, in either direction; null for broadcasts, channels and protocol traffic. */
-export function seenMessageOf(message: WAMessage, creds: AuthenticationCreds, origin: ChatMessageOrigin): SeenMessage | null {
+function seenMessageOf(message: WAMessage, creds: AuthenticationCreds, origin: ChatMessageOrigin): SeenMessage | null {
   const { key } = message;
   const content = normalizeMessageContent(message.message);
   const type = getContentType(content);

@@ -138,7 +138,7 @@ export class PhoneRegistry {
 }
 
 /** A stable 15-digit LID per number, so fresh state directories give the same LIDs. */
-export function deriveLid(phoneNumber: string): string {
+function deriveLid(phoneNumber: string): string {
   const digest = createHash('sha256').update(`lid:${phoneNumber}`).digest();
   return `1${(digest.readBigUInt64BE(0) % 10n ** 14n).toString().padStart(14, '0')}`;
 }

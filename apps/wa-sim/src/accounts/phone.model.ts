@@ -5,14 +5,14 @@ export type PhoneRole = 'account' | 'contact';
 /** How a simulated phone answers messages it receives from companions. */
 export type ReceiptMode = 'read' | 'delivered' | 'none';
 
-export interface SignedPreKey {
+interface SignedPreKey {
   keyId: number;
   keyPair: KeyPair;
   signature: Buffer;
 }
 
 /** Public half of a companion's signed prekey, as uploaded. */
-export interface PublicSignedPreKey {
+interface PublicSignedPreKey {
   keyId: number;
   publicKey: Buffer;
   signature: Buffer;

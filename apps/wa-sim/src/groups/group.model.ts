@@ -11,7 +11,7 @@ export interface GroupParticipant {
   role: GroupRole;
 }
 
-export interface GroupDescription {
+interface GroupDescription {
   id: string;
   text: string;
   ownerPhoneNumber: string;

@@ -5,7 +5,7 @@ import { MAX_UPLOAD_BYTES, MediaHostServer } from './media-host.server';
 import { MediaIdentityService } from './media-identity.service';
 
 /** How long Baileys may reuse a `media_conn` answer before asking again. */
-export const MEDIA_CONN_TTL_SECONDS = 3600;
+const MEDIA_CONN_TTL_SECONDS = 3600;
 /** Tokens outlive the TTL a little, so an upload started just before it expires still passes. */
 const AUTH_GRACE_SECONDS = 600;
 

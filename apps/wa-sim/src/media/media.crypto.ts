@@ -14,7 +14,7 @@ const HKDF_INFO: Record<MediaKind, string> = {
 
 const MAC_LENGTH = 10;
 
-export interface MediaKeys {
+interface MediaKeys {
   iv: Buffer;
   cipherKey: Buffer;
   macKey: Buffer;
@@ -52,7 +52,7 @@ export const isMediaKind = (kind: string): kind is MediaKind => (MEDIA_KINDS as 
 export const sha256 = (bytes: Buffer): Buffer => createHash('sha256').update(bytes).digest();
 
 /** 112 bytes of HKDF-SHA256 (empty salt) over the 32-byte media key: iv, cipher key, mac key, (ref key). */
-export function mediaKeys(mediaKey: Buffer, kind: MediaKind): MediaKeys {
+function mediaKeys(mediaKey: Buffer, kind: MediaKind): MediaKeys {
   const expanded = Buffer.from(hkdfSync('sha256', mediaKey, Buffer.alloc(0), `WhatsApp ${HKDF_INFO[kind]} Keys`, 112));
   return { iv: expanded.subarray(0, 16), cipherKey: expanded.subarray(16, 48), macKey: expanded.subarray(48, 80) };
 }

@@ -1,6 +1,6 @@
 import { normalizeMessageContent, type proto } from '@whiskeysockets/baileys';
 
-export type MessageKind = 'text' | 'image' | 'video' | 'audio' | 'document' | 'sticker' | 'other';
+type MessageKind = 'text' | 'image' | 'video' | 'audio' | 'document' | 'sticker' | 'other';
 
 /** Media fields as the companion sent them; the bytes live on the upload host (media module). */
 export interface MediaReference {

@@ -3,7 +3,7 @@ import type { KeyPair } from '../persistence/key-codec';
 import type { ClientConnection } from '../server/client-connection';
 
 /** A pairing-code request a companion made on a registration connection. */
-export interface CodePairingRequest {
+interface CodePairingRequest {
   phoneNumber: string;
   ref: string;
   wrappedCompanionEphemeral: Buffer;

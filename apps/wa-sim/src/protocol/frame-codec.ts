@@ -3,7 +3,7 @@
 const WA_INTRO = Buffer.from([0x57, 0x41, 0x06, 0x03]);
 const ROUTING_PREFIX = Buffer.from('ED', 'utf8');
 
-export class FrameProtocolError extends Error {}
+class FrameProtocolError extends Error {}
 
 /** Reassembles frames from WebSocket messages; strips the client's one-time intro header. */
 export class FrameReader {

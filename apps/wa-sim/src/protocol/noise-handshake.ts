@@ -6,7 +6,7 @@ import { gcmDecrypt, gcmEncrypt, NoiseTransport } from './noise-transport';
 
 const NOISE_MODE = Buffer.from('Noise_XX_25519_AESGCM_SHA256\0\0\0\0', 'utf8');
 
-export class HandshakeError extends Error {}
+class HandshakeError extends Error {}
 
 export interface CompletedHandshake {
   clientStaticKey: Buffer;

@@ -3,7 +3,7 @@ import { createCipheriv, createDecipheriv } from 'node:crypto';
 const TAG_LENGTH = 16;
 
 /** AES-256-GCM with a 96-bit IV of 8 zero bytes followed by a big-endian 32-bit counter. */
-export function counterIv(counter: number): Buffer {
+function counterIv(counter: number): Buffer {
   const iv = Buffer.alloc(12);
   iv.writeUInt32BE(counter, 8);
   return iv;

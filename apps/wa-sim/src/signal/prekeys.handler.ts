@@ -5,7 +5,7 @@ import { child, childBytes, children, childUInt, node, uintBytes, type BinaryNod
 import { IqError, StanzaRouter, type IqRequest } from '../server/stanza-router.service';
 
 /** The simulator keeps this many one-time prekeys per companion; `count` reports what it holds. */
-export const MAX_STORED_PREKEYS = 50;
+const MAX_STORED_PREKEYS = 50;
 const KEY_TYPE_DJB = Buffer.from([5]);
 
 /**

@@ -34,11 +34,11 @@ function envelopeOf<E extends LiveEventName>(event: E, data: DataClass, descript
   return Envelope;
 }
 
-export class SessionStatusLiveEventDto extends envelopeOf(LIVE_EVENTS.sessionStatus, SessionStatusEventDataDto, "A session's status changed") {}
-export class SessionQrLiveEventDto extends envelopeOf(LIVE_EVENTS.sessionQr, SessionQrEventDataDto, 'A new QR value, or a pairing code') {}
-export class MessageReceivedLiveEventDto extends envelopeOf(LIVE_EVENTS.messageReceived, InboundMessageEventDataDto, 'A session received a message') {}
-export class MessageStatusLiveEventDto extends envelopeOf(LIVE_EVENTS.messageStatus, MessageStatusEventDataDto, "A sent message's delivery status changed") {}
-export class JobProgressLiveEventDto extends envelopeOf(LIVE_EVENTS.jobProgress, JobProgressEventDataDto, 'A bulk job advanced or ended') {}
+class SessionStatusLiveEventDto extends envelopeOf(LIVE_EVENTS.sessionStatus, SessionStatusEventDataDto, "A session's status changed") {}
+class SessionQrLiveEventDto extends envelopeOf(LIVE_EVENTS.sessionQr, SessionQrEventDataDto, 'A new QR value, or a pairing code') {}
+class MessageReceivedLiveEventDto extends envelopeOf(LIVE_EVENTS.messageReceived, InboundMessageEventDataDto, 'A session received a message') {}
+class MessageStatusLiveEventDto extends envelopeOf(LIVE_EVENTS.messageStatus, MessageStatusEventDataDto, "A sent message's delivery status changed") {}
+class JobProgressLiveEventDto extends envelopeOf(LIVE_EVENTS.jobProgress, JobProgressEventDataDto, 'A bulk job advanced or ended') {}
 
 export class LiveStreamGapDto implements LiveStreamGap {
   @ApiProperty({ description: "The Last-Event-ID the client resumed from; events after it up to this message's id are gone" })

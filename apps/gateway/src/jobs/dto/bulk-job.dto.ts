@@ -7,7 +7,7 @@ import { Stacked } from '../../http/stacked.decorator';
 import { MessageFieldsDto } from './message-fields.dto';
 
 /** Most items one job may hold (the job is one row; larger sends are split into several jobs). */
-export const BULK_JOB_MAX_ITEMS = 1_000;
+const BULK_JOB_MAX_ITEMS = 1_000;
 
 export class BulkJobItemDto extends MessageFieldsDto {}
 

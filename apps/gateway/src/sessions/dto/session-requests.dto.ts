@@ -21,7 +21,7 @@ export class ListSessionsQueryDto {
   status?: SessionStatus;
 }
 
-export const QR_FORMATS = ['raw', 'png', 'svg'] as const;
+const QR_FORMATS = ['raw', 'png', 'svg'] as const;
 export type QrFormat = (typeof QR_FORMATS)[number];
 
 export class QrQueryDto {

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Post } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
-import { SessionRepository } from '@app/db';
+import { DbModule, SessionRepository } from '@app/db';
 import { AuthFixtures } from '../../../../test/support/auth-fixtures';
 import { DbFixtures } from '../../../../test/support/db-fixtures';
 import { createGatewayApp } from '../../../../test/support/gateway-app';
@@ -58,7 +58,7 @@ describe('the route isolation checker', () => {
   const only = (prefix: string) => operations.filter((op) => op.path.startsWith(prefix));
 
   beforeAll(async () => {
-    app = await createGatewayApp({}, [AgentProbeController, LookupProbeController, MistakesController]);
+    app = await createGatewayApp({}, [AgentProbeController, LookupProbeController, MistakesController], [DbModule.forFeature([SessionRepository])]);
     const admin = await fixtures.user({ role: 'admin' });
     const auth = new AuthFixtures(app, fixtures);
     checker = new RouteIsolationChecker(app, auth, await auth.jwtFor(admin.id));

@@ -252,7 +252,10 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
  * A run's test files share one database, and a worker claims every session that wants a
  * connection and has no lease under its own Redis prefix. So the sessions earlier files left behind
  * stop wanting one before this file's workers start, or they would claim them all (up to capacity).
- * Jest runs the files one at a time (jest.config.js), so no other file's sessions are live now.
+ * Their unfinished bulk jobs and schedules are cancelled too: this file's scheduler would otherwise
+ * resume them, and each item of a session that cannot send holds one of its BULK_JOB_CONCURRENCY
+ * slots for up to DELIVERY_SETTLE_TIMEOUT_MS. Jest runs the files one at a time (jest.config.js),
+ * so no other file's sessions are live now.
  */
 export async function retireEarlierSessions(): Promise<void> {
   const client = new Client({ connectionString: requiredEnv('DATABASE_URL') });
@@ -261,6 +264,8 @@ export async function retireEarlierSessions(): Promise<void> {
     // Their processes are gone, so what they last recorded (`connected`, an owner) is stale too.
     await client.query(`UPDATE sessions SET auto_connect = false, status = 'disconnected', owner_worker_id = NULL
       WHERE auto_connect OR status <> 'disconnected' OR owner_worker_id IS NOT NULL`);
+    await client.query(`UPDATE bulk_jobs SET status = 'cancelled', finished_at = now() WHERE status IN ('queued', 'processing')`);
+    await client.query(`UPDATE scheduled_messages SET status = 'cancelled' WHERE status = 'pending'`);
   } finally {
     await client.end();
   }

@@ -9,7 +9,15 @@ import type { SessionChatHistory } from '../history/session-chat-history';
 import type { InboundPublisher } from '../inbound/inbound.publisher';
 import type { OutboxDrainer } from '../outbox/outbox-drainer';
 import type { BaileysAdapter } from '../whatsapp/baileys.adapter';
-import type { CloseReason, ConnectionListener, HistoryBatch, LinkedAccount, ReceiptStatus, ReceivedMessage } from '../whatsapp/whatsapp-connection';
+import type {
+  CloseReason,
+  ConnectionListener,
+  HistoryBatch,
+  LinkedAccount,
+  ReceiptStatus,
+  ReceivedMessage,
+  WhatsAppConnection,
+} from '../whatsapp/whatsapp-connection';
 import type { HeldSession, SessionHolder } from './held-session';
 import type { QrPairing } from './qr-pairing';
 import { reconnectDelayMs, withStorageRetries } from './reconnect-policy';
@@ -52,6 +60,8 @@ export interface ConnectionServices {
 export class SessionConnection implements ConnectionListener {
   private failures = 0;
   private reconnectTimer?: NodeJS.Timeout;
+  /** The socket closed last, until another worker may connect (see `socketClosed`). */
+  private closing?: WhatsAppConnection;
   private stopped = false;
   private readonly startedAt = Date.now();
   private linkedAtStart = false;
@@ -89,6 +99,11 @@ export class SessionConnection implements ConnectionListener {
   restart(): void {
     this.closeSocket();
     this.failures = 0;
+  }
+
+  /** Whether the last socket this connection closed is closed now (true when none was). */
+  get socketClosed(): boolean {
+    return this.closing?.closed ?? true;
   }
 
   /** No more sockets for this session here (hand-over, lease lost, logout, wipe). */
@@ -222,7 +237,9 @@ export class SessionConnection implements ConnectionListener {
 
   private closeSocket(): void {
     this.clearReconnect();
-    this.parts.link.detach()?.close();
+    const closing = this.parts.link.detach();
+    closing?.close();
+    if (closing) this.closing = closing;
   }
 
   private clearReconnect(): void {

@@ -27,6 +27,8 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 class FakeSocket implements WhatsAppConnection {
   linked: boolean;
   closed = false;
+  /** A socket whose close is still on its way (the close handshake), until `finishClosing`. */
+  closesLater = false;
   loggedOut = false;
   readonly groups = {} as WhatsAppConnection['groups'];
 
@@ -49,6 +51,9 @@ class FakeSocket implements WhatsAppConnection {
     this.loggedOut = true;
   }
   close(): void {
+    this.closed = !this.closesLater;
+  }
+  finishClosing(): void {
     this.closed = true;
   }
 }
@@ -95,8 +100,9 @@ function setUp(options: { linked?: boolean; stale?: boolean; phoneTakenBy?: stri
       stop: () => undefined,
       receipt: () => undefined,
       abandon: async (reason: string) => void abandoned.push(reason),
+      quiet: true,
     } as unknown as OutboxDrainer,
-    store: { clear: async () => void (cleared += 1) } as unknown as SessionAuthStore,
+    store: { clear: async () => void (cleared += 1), settled: true } as unknown as SessionAuthStore,
     history: new SessionChatHistory(SESSION.sessionId, { messagesPerChat: 10, chats: 10 }, { publish: () => undefined } as unknown as PhoneMessagePublisher),
     live: {
       qr: async (_id: string, qr: string) => void published.push(`qr ${qr}`),
@@ -235,6 +241,15 @@ describe('SessionRuntime', () => {
     expect(setup.cleared()).toBe(0);
     expect(setup.runtime.connected).toBe(false);
     expect(setup.abandoned).toEqual([]);
+  });
+
+  it('is not quiet after stop until its socket has closed, so a hand-over never leaves two sockets', async () => {
+    const setup = await connected(setUp());
+    setup.sockets[0].closesLater = true;
+    setup.runtime.stop();
+    expect(setup.runtime.quiet).toBe(false);
+    setup.sockets[0].finishClosing();
+    expect(setup.runtime.quiet).toBe(true);
   });
 
   it('asks for a pairing code once the socket is up and shows pairing', async () => {

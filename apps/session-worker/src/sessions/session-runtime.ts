@@ -52,8 +52,9 @@ export class SessionRuntime {
    * Nothing in flight: no send being accepted, sent or recorded, none held for later, no auth-state
    * write on its way. A planned hand-over waits for this before closing the socket and after.
    */
+  /** Nothing on its way out: no send, no auth write, and no socket still closing. */
   get quiet(): boolean {
-    return this.parts.outbox.quiet && this.parts.store.settled;
+    return this.parts.outbox.quiet && this.parts.store.settled && this.connection.socketClosed;
   }
 
   start(traceId?: string): Promise<void> {

@@ -271,6 +271,7 @@ export class SessionSupervisor implements SessionHolder {
   async handOverAll(): Promise<number> {
     const runtimes = [...this.runtimes.entries()];
     for (const [, runtime] of runtimes) runtime.stop();
+    await waitUntil(() => runtimes.every(([, runtime]) => runtime.quiet), HAND_OVER_SETTLE_MS);
     await Promise.all(runtimes.map(([sessionId, runtime]) => this.let(sessionId, runtime, 'worker shutting down')));
     return runtimes.length;
   }

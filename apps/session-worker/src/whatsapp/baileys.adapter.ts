@@ -181,6 +181,9 @@ export class BaileysAdapter {
       logout: () => socket.logout(),
       // Fire and forget, as Baileys itself calls it: `end` catches its own errors.
       close: () => void socket.end(undefined),
+      get closed() {
+        return socket.ws.isClosed;
+      },
     };
   }
 

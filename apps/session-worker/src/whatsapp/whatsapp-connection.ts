@@ -123,4 +123,6 @@ export interface WhatsAppConnection {
   logout(): Promise<void>;
   /** Closes the socket and keeps the link (hand-over, stop). */
   close(): void;
+  /** Whether the socket is closed (a hand-over waits for it, so two never live at once). */
+  readonly closed: boolean;
 }

@@ -41,7 +41,11 @@ class MemoryOutbox {
       (row) => (row.status === 'queued' || row.status === 'sending') && !holding.includes(row.id) && (!row.retryAt || row.retryAt <= new Date()),
     );
     if (next && claim) Object.assign(next, { status: 'sending', attempts: next.attempts + 1 });
-    return { leaseCurrent: true, next: next ? { ...next } : null, nextRetryAt: null };
+    // Like the real statement: when nothing is due, the earliest retry still to come (a timer may
+    // fire a millisecond before Date.now() reaches it).
+    const retryTimes = this.rows.filter((row) => row.status === 'queued' && row.retryAt).map((row) => row.retryAt!.getTime());
+    const nextRetryAt = next || retryTimes.length === 0 ? null : new Date(Math.min(...retryTimes));
+    return { leaseCurrent: true, next: next ? { ...next } : null, nextRetryAt };
   }
 
   async claim(id: string, _sessionId: string, epoch: number): Promise<'claimed' | 'settled' | 'stale'> {

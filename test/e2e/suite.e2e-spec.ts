@@ -59,7 +59,7 @@ describe('the suite started by the launcher', () => {
     const workers = (await (await fetch(api('/workers'), { headers: { 'x-api-key': TEST_ADMIN_API_KEY } })).json()) as Array<Record<string, unknown>>;
     expect(workers).toHaveLength(2);
     for (const worker of workers) {
-      expect(worker).toMatchObject({ reachable: true, sessionsHeld: 0, capacity: 500, id: expect.stringMatching(/-worker-[12]$/) });
+      expect(worker).toMatchObject({ reachable: true, sessionsHeld: 0, capacity: 1000, id: expect.stringMatching(/-worker-[12]$/) });
       expect(Number.isInteger(worker.pid)).toBe(true);
       expect(Date.parse(String(worker.startedAt))).not.toBeNaN();
     }

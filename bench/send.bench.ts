@@ -29,7 +29,7 @@ import { loadavg } from 'node:os';
 import type { AppProcess } from '../test/support/app-process';
 import { BARE_PHONE_PREFIX, type BareBaileysProcess, benchText, type BareSent } from './support/bare-baileys-process';
 import { log, machine, round, runBenchmark, writeResult } from './support/bench-report';
-import { CpuMeter, decrypted, distribution, gatewayBurst, gatewaySend, now } from './support/send-measure';
+import { CpuMeter, decrypted, distribution, gatewayBurst, gatewaySend, now, PACING_OFF } from './support/send-measure';
 import { sessionId, sleep, type SuiteUnderBench, withSuiteAndBare, WORKER_PHONE_PREFIX } from './support/suite-under-bench';
 
 const setting = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
@@ -48,23 +48,6 @@ const RECEIPTS = (process.env.SEND_BENCH_RECEIPTS ?? 'read') as 'read' | 'delive
 const SETTLE_MS = setting('SEND_BENCH_SETTLE_MS', 3_000);
 const GOALS = { p50OverheadMs: 5, p99OverheadMs: 20, oneSessionRatio: 0.5, multiSessionRatio: 0.8 };
 const DEFAULT_SIZES = { latencyN: 1000, warmup: 50, oneSessionN: 2000, sessions: 100, perSession: 50 };
-
-/** Pacing off everywhere (SendingConfig: 0 turns the token bucket, delays and caps off; queue unbounded). */
-const PACING_OFF = {
-  SEND_RATE_PER_MINUTE: '0',
-  SEND_QUEUE_MAX: '0',
-  SEND_DELAY_MIN_MS: '0',
-  SEND_DELAY_MAX_MS: '0',
-  SEND_MAX_PER_MINUTE: '0',
-  SEND_MAX_PER_HOUR: '0',
-  SEND_MAX_PER_RECIPIENT_PER_HOUR: '0',
-  // Bulk jobs and schedules have a pacing profile of their own (seed 001's, on by default).
-  BULK_SEND_DELAY_MIN_MS: '0',
-  BULK_SEND_DELAY_MAX_MS: '0',
-  BULK_SEND_MAX_PER_MINUTE: '0',
-  BULK_SEND_MAX_PER_HOUR: '0',
-  BULK_SEND_MAX_PER_RECIPIENT_PER_HOUR: '0',
-};
 
 /** The simulated contact every path sends to. */
 const CONTACT = '6289100000000';

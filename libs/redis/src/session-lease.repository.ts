@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { CoreConfig } from '@app/config';
 import { redisChannels, redisKeys } from '@app/contracts';
-import { RedisClient } from './redis-client';
+import { luaScript, RedisClient } from './redis-client';
 
 /** A lease a worker holds on one session; `token` proves it is this holder and not a later one. */
 export interface SessionLease {
@@ -11,8 +11,28 @@ export interface SessionLease {
   token: string;
 }
 
-/** Extends the lease only while it still holds our token. */
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+/**
+ * Extends each lease (KEYS[i]) only while it still holds our token (ARGV[i]); the last ARGV is the
+ * TTL. Returns the positions (1-based) of the leases that are no longer ours.
+ */
+const RENEW_ALL = luaScript(`
+local ttl = ARGV[#ARGV]
+local lost = {}
+for i, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[i] then
+    redis.call('PEXPIRE', key, ttl)
+  else
+    lost[#lost + 1] = i
+  end
+end
+return lost
+`);
+/**
+ * Leases renewed per script call: one call for thousands of sessions instead of a command each
+ * (at 2,000 sessions that was 1,500 commands a second of an idle worker's CPU), small enough that
+ * Redis never stalls on one.
+ */
+const RENEW_CHUNK = 500;
 /** Deletes the lease only while it still holds our token. */
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
@@ -40,11 +60,16 @@ export class SessionLeaseRepository {
 
   /** Renews every lease in one round trip; returns the ids whose lease is no longer ours. */
   async renewAll(leases: SessionLease[], ttlMs: number): Promise<string[]> {
-    if (leases.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const lease of leases) pipeline.eval(RENEW, 1, this.key(lease.sessionId), lease.token, ttlMs);
-    const results = (await pipeline.exec()) ?? [];
-    return leases.filter((_, index) => results[index]?.[1] !== 1).map((lease) => lease.sessionId);
+    const chunks: SessionLease[][] = [];
+    for (let start = 0; start < leases.length; start += RENEW_CHUNK) chunks.push(leases.slice(start, start + RENEW_CHUNK));
+    const lostPerChunk = await Promise.all(
+      chunks.map(async (chunk) => {
+        const keys = chunk.map((lease) => this.key(lease.sessionId));
+        const lost = (await this.redis.runScript(RENEW_ALL, keys, [...chunk.map((lease) => lease.token), ttlMs])) as number[];
+        return lost.map((position) => chunk[position - 1].sessionId);
+      }),
+    );
+    return lostPerChunk.flat();
   }
 
   async release(lease: SessionLease): Promise<boolean> {

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { redisKeys } from '@app/contracts';
-import type { RedisClient } from '@app/redis';
+import { luaScript, type RedisClient } from '@app/redis';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
@@ -10,7 +9,7 @@ type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>
  * limit. KEYS: hit counter, block marker. ARGV: window ms, limit, block ms (0 = over the limit
  * only until the window ends). Returns hits, window ms left, blocked (0/1), block ms left.
  */
-const HIT_SCRIPT = `
+const HIT_SCRIPT = luaScript(`
 local blockLeft = redis.call('PTTL', KEYS[2])
 if blockLeft > 0 then
   return {tonumber(ARGV[2]) + 1, blockLeft, 1, blockLeft}
@@ -31,8 +30,7 @@ if blockMs > 0 then
   return {hits, blockMs, 1, blockMs}
 end
 return {hits, windowLeft, 1, windowLeft}
-`;
-const HIT_SCRIPT_SHA = createHash('sha1').update(HIT_SCRIPT).digest('hex');
+`);
 
 const toSeconds = (ms: number): number => Math.max(0, Math.ceil(ms / 1_000));
 
@@ -54,11 +52,6 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   }
 
   private async hit(keys: string[], args: number[]): Promise<[number, number, number, number]> {
-    try {
-      return (await this.redis.evalsha(HIT_SCRIPT_SHA, keys.length, ...keys, ...args)) as [number, number, number, number];
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return (await this.redis.eval(HIT_SCRIPT, keys.length, ...keys, ...args)) as [number, number, number, number];
-    }
+    return (await this.redis.runScript(HIT_SCRIPT, keys, args)) as [number, number, number, number];
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { SendingConfig } from '@app/config';
 import { isPaced, redisKeys, SEND_ORIGINS, type PacingProfile, type SendOrigin } from '@app/contracts';
 import { SessionPacingRepository } from '@app/db';
-import { RedisClient } from '../redis-client';
+import { luaScript, RedisClient } from '../redis-client';
 import { effectivePacing, type PacingProfiles } from './pacing-profiles';
 import { SEND_PACING_SCRIPT } from './send-pacing.script';
 
@@ -16,7 +16,7 @@ export type PacingDecision =
   /** Nothing reserved: the earliest slot is further away than SEND_MAX_WAIT_MS. */
   | { allowed: false; retryAfterMs: number; retryAt: Date; limitedBy: PacingLimit };
 
-const SCRIPT_SHA = createHash('sha1').update(SEND_PACING_SCRIPT).digest('hex');
+const PACING_SCRIPT = luaScript(SEND_PACING_SCRIPT);
 
 /**
  * How long a session's profiles are reused before its settings are read again: a change through
@@ -110,7 +110,7 @@ export class SendPacer {
       randomUUID(),
       peek ? '1' : '0',
     ];
-    const [reserved, waitMs, limit] = (await this.run(keys, args)) as [number, number, PacingLimit | 'none'];
+    const [reserved, waitMs, limit] = (await this.redis.runScript(PACING_SCRIPT, keys, args)) as [number, number, PacingLimit | 'none'];
     if (reserved === 1) return limit === 'none' ? { allowed: true, waitMs } : { allowed: true, waitMs, limitedBy: limit };
     return { allowed: false, retryAfterMs: waitMs, retryAt: new Date(Date.now() + waitMs), limitedBy: limit as PacingLimit };
   }
@@ -118,15 +118,5 @@ export class SendPacer {
   /** Seed 001's random pause between two sends, drawn per send. */
   private drawDelay({ delayMinMs: min, delayMaxMs: max }: PacingProfile): number {
     return max === 0 ? 0 : min + Math.floor(Math.random() * (max - min + 1));
-  }
-
-  /** EVALSHA, loading the script when this Redis has not seen it yet (restart, failover). */
-  private async run(keys: string[], args: (string | number)[]): Promise<unknown> {
-    try {
-      return await this.redis.evalsha(SCRIPT_SHA, keys.length, ...keys, ...args);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return this.redis.eval(SEND_PACING_SCRIPT, keys.length, ...keys, ...args);
-    }
   }
 }

@@ -3,6 +3,7 @@ import type { PinoLogger } from 'nestjs-pino';
 import type { Counter } from 'prom-client';
 import type { InboundMessageEvent, MessageStatusChangedEvent, PhoneSentMessageEvent } from '@app/contracts';
 import { AllowedNumberRepository, MessageHistoryRepository, OutboundMessageRepository, SessionRepository } from '@app/db';
+import { DatabasePool } from '../../../../libs/db/src/database-pool';
 import { PrismaService } from '../../../../libs/db/src/prisma.service';
 import { DbFixtures } from '../../../../test/support/db-fixtures';
 import { requiredEnv } from '../../../../test/support/test-env';
@@ -13,19 +14,21 @@ const counter = { inc: () => undefined } as unknown as Counter<string>;
 
 describe('HistoryRecorder gate: judged at the time of the message, however late the event is processed', () => {
   const fixtures = new DbFixtures();
-  const prisma = new PrismaService({ adapter: new PrismaPg({ connectionString: requiredEnv('DATABASE_URL') }) });
+  const pool = new DatabasePool({ connectionString: requiredEnv('DATABASE_URL') });
+  const prisma = new PrismaService({ adapter: new PrismaPg(pool) });
   const allowed = new AllowedNumberRepository(prisma);
   const recorder = new HistoryRecorder(
     allowed,
     new MessageHistoryRepository(prisma),
     new OutboundMessageRepository(prisma),
-    new SessionRepository(prisma),
+    new SessionRepository(prisma, pool),
     logger,
     counter,
   );
 
   afterAll(async () => {
     await prisma.$disconnect();
+    await pool.end();
     await fixtures.close();
   });
 

@@ -23,7 +23,7 @@ describe('row caches over the row-change feed (real PostgreSQL)', () => {
   const prisma = new PrismaService({ adapter: new PrismaPg(pool) });
   const feed = new RowChangeFeed(pool);
   const caches = new RowCaches(feed, { ttlMs: 60_000, maxEntries: 100 });
-  const sessions = new SessionRepository(prisma, caches);
+  const sessions = new SessionRepository(prisma, pool, caches);
   const apiKeys = new UserApiKeyRepository(prisma, caches);
   /** Another process's connection: its writes reach this one only as notices. */
   const elsewhere = new Client({ connectionString: requiredEnv('DATABASE_URL') });

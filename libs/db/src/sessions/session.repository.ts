@@ -1,5 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import type { SessionStatus } from '@app/contracts';
+import { DatabasePool } from '../database-pool';
 import { PrismaService } from '../prisma.service';
 import type { RowCache } from '../row-changes/row.cache';
 import { RowCaches } from '../row-changes/row-caches';
@@ -26,6 +27,9 @@ const RECORD_FIELDS = {
   updatedAt: true,
 } as const;
 
+/** Every worker runs it once per reconciliation (each second): a prepared statement, not Prisma. */
+const WANTING_CONNECTION = 'SELECT id FROM sessions WHERE auto_connect ORDER BY id';
+
 /** Statuses in which a session no longer holds its phone number. */
 const INACTIVE_STATUSES = ['logged_out', 'auth_failed', 'error'] as const;
 
@@ -36,6 +40,7 @@ export class SessionRepository {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly db: DatabasePool,
     @Optional() private readonly caches?: RowCaches,
   ) {
     this.cache = caches?.cacheFor('sessions') ?? null;
@@ -92,8 +97,7 @@ export class SessionRepository {
 
   /** Ids of sessions that should be connected by some worker. */
   async listWantingConnection(): Promise<string[]> {
-    const rows = await this.prisma.session.findMany({ where: { autoConnect: true }, select: { id: true }, orderBy: { id: 'asc' } });
-    return rows.map((row) => row.id);
+    return (await this.db.run<{ id: string }>('sessions_wanting_connection', WANTING_CONNECTION, [])).map((row) => row.id);
   }
 
   /** How many sessions should be connected by some worker. */

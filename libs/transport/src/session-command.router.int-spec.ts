@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { AppConfigModule, CoreConfig, loadConfig } from '@app/config';
-import { WORKER_COMMANDS, workerChannelPrefix, type LiveSessionState, type SessionRequest, type WorkerInfo, type WorkerState } from '@app/contracts';
+import { AppError, WORKER_COMMANDS, workerChannelPrefix, type LiveSessionState, type SessionRequest, type WorkerInfo, type WorkerState } from '@app/contracts';
 import { RedisModule, SessionLeaseRepository, SessionMovesRepository, WorkerRegistryRepository } from '@app/redis';
 import { baseTestEnv, isolatedPrefix } from '../../../test/support/test-env';
 import { AddressedRedisServer } from './addressed-redis.server';
@@ -14,13 +14,19 @@ import { WorkerRpcClientModule } from './worker-rpc-client.module';
 
 const WORKER_ID = Symbol('WORKER_ID');
 
+/** Sessions named `leased-…` are answered only by the worker holding their lease, as a real worker does. */
+let leaseHolderOf: (sessionId: string) => Promise<string | null> = () => Promise.resolve(null);
+
 /** Answers session.state with its own id, so a test sees which worker a command reached. */
 @Controller()
 class EchoWorkerController {
   constructor(@Inject(WORKER_ID) private readonly workerId: string) {}
 
   @MessagePattern(WORKER_COMMANDS.sessionState)
-  state(@Payload() request: SessionRequest): LiveSessionState {
+  async state(@Payload() request: SessionRequest): Promise<LiveSessionState> {
+    if (request.sessionId.startsWith('leased-') && (await leaseHolderOf(request.sessionId)) !== this.workerId) {
+      throw new AppError('WORKER_NOT_OWNER', `Session ${request.sessionId} is not on ${this.workerId}`);
+    }
     const now = new Date().toISOString();
     return {
       sessionId: request.sessionId,
@@ -81,6 +87,7 @@ describe('session command routing during moves and drains', () => {
     registry = app.get(WorkerRegistryRepository);
     moves = app.get(SessionMovesRepository);
     leases = app.get(SessionLeaseRepository);
+    leaseHolderOf = (sessionId) => leases.ownerOf(sessionId);
     await register('r-busy', 50);
     await register('r-idle', 10);
     await register('r-draining', 0, 'draining');
@@ -116,6 +123,16 @@ describe('session command routing during moves and drains', () => {
     await moves.reserve('moved-4', { to: 'r-idle', from: 'r-busy', reason: 'rebalance', since: Date.now() }, 10_000);
     await leases.acquire('moved-4', 'r-idle', 10_000);
     expect((await router.sendToHolder('moved-4', WORKER_COMMANDS.sessionState, { sessionId: 'moved-4', traceId: 't' })).workerId).toBe('r-idle');
+  });
+
+  it('follows a session its remembered holder has just let go to the worker holding it now', async () => {
+    const holderReached = async () => (await router.sendToHolder('leased-5', WORKER_COMMANDS.sessionState, { sessionId: 'leased-5', traceId: 't' })).workerId;
+    const first = await leases.acquire('leased-5', 'r-busy', 10_000);
+    expect(await holderReached()).toBe('r-busy');
+    await leases.release(first!);
+    await leases.acquire('leased-5', 'r-idle', 10_000);
+    expect(await holderReached()).toBe('r-idle');
+    expect(await reachedBy('leased-5')).toBe('r-idle');
   });
 
   it('answers NO_WORKER_AVAILABLE, naming the states, when every worker is draining or leaving', async () => {

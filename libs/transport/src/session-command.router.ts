@@ -7,6 +7,15 @@ import { WorkerRpcClient } from './worker-rpc.client';
 const STATE_TIMEOUT_MS = 1_500;
 
 /**
+ * How long a session's owner and the list of live workers are reused before Redis is asked again:
+ * a busy session's sends skip that round trip. An owner that let the session go answers
+ * WORKER_NOT_OWNER and is looked up again at once; a dead one leaves the registry later than this.
+ */
+const OWNER_CACHE_MS = 1_000;
+/** Remembered owners beyond which expired ones are swept. */
+const OWNER_CACHE_SWEEP_SIZE = 10_000;
+
+/**
  * Routes session commands: to the worker holding the session's lease, or, when none does, to the
  * worker the session is being handed to (a planned move), else to the least loaded active worker
  * (which then claims the session; draining and leaving workers take none). Workers' load comes
@@ -16,6 +25,8 @@ const STATE_TIMEOUT_MS = 1_500;
 @Injectable()
 export class SessionCommandRouter {
   private readonly assignedSince = new Map<string, number[]>();
+  private readonly knownOwners = new Map<string, { owner: string; until: number }>();
+  private liveWorkers: { ids: string[]; until: number } | null = null;
 
   constructor(
     private readonly leases: SessionLeaseRepository,
@@ -34,8 +45,9 @@ export class SessionCommandRouter {
       return await this.sendOnce(sessionId, command, request, timeoutMs);
     } catch (error) {
       // The session moved between our lookup and its arrival (hand-over, capacity): look again once.
-      if (error instanceof AppError && error.code === 'WORKER_NOT_OWNER') return this.sendOnce(sessionId, command, request, timeoutMs);
-      throw error;
+      if (!isNotOwner(error)) throw error;
+      this.knownOwners.delete(sessionId);
+      return this.sendOnce(sessionId, command, request, timeoutMs);
     }
   }
 
@@ -46,7 +58,25 @@ export class SessionCommandRouter {
    * connect it.
    */
   async sendToHolder<C extends WorkerCommand>(sessionId: string, command: C, request: WorkerRequest<C>, timeoutMs?: number): Promise<WorkerResponse<C>> {
-    const [owner, liveIds] = await Promise.all([this.leases.ownerOf(sessionId), this.registry.liveIds()]);
+    const remembered = this.knownOwners.has(sessionId);
+    try {
+      return await this.sendToHolderOnce(sessionId, command, request, timeoutMs);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'WORKER_TIMEOUT') this.knownOwners.delete(sessionId);
+      if (!isNotOwner(error) || !remembered) throw error;
+      // The remembered owner let the session go since: ask Redis who holds it now.
+      this.knownOwners.delete(sessionId);
+      return this.sendToHolderOnce(sessionId, command, request, timeoutMs);
+    }
+  }
+
+  private async sendToHolderOnce<C extends WorkerCommand>(
+    sessionId: string,
+    command: C,
+    request: WorkerRequest<C>,
+    timeoutMs?: number,
+  ): Promise<WorkerResponse<C>> {
+    const [owner, liveIds] = await this.ownerAndLiveWorkers(sessionId);
     if (!owner) {
       const reservation = await this.moves.reservationOf(sessionId);
       if (reservation && liveIds.includes(reservation.to)) throw moving(sessionId, reservation.to);
@@ -69,11 +99,32 @@ export class SessionCommandRouter {
   }
 
   private async sendOnce<C extends WorkerCommand>(sessionId: string, command: C, request: WorkerRequest<C>, timeoutMs?: number): Promise<WorkerResponse<C>> {
-    // Both lookups leave in one write, so a session with an owner costs one round trip.
-    const [owner, liveIds] = await Promise.all([this.leases.ownerOf(sessionId), this.registry.liveIds()]);
+    const [owner, liveIds] = await this.ownerAndLiveWorkers(sessionId);
     // The owner died holding the lease; another worker takes the session once the lease expires.
     if (owner && !liveIds.includes(owner)) throw takingOver(sessionId);
     return this.rpc.send(owner ?? (await this.placeUnheld(sessionId)), command, request, timeoutMs);
+  }
+
+  /** The session's owner (null: none) and the live workers' ids, remembered for OWNER_CACHE_MS. */
+  private async ownerAndLiveWorkers(sessionId: string): Promise<[string | null, string[]]> {
+    const now = Date.now();
+    const known = this.knownOwners.get(sessionId);
+    if (known && known.until > now && this.liveWorkers && this.liveWorkers.until > now) return [known.owner, this.liveWorkers.ids];
+    // Both lookups leave in one write: one round trip.
+    const [owner, liveIds] = await Promise.all([this.leases.ownerOf(sessionId), this.registry.liveIds()]);
+    const until = Date.now() + OWNER_CACHE_MS;
+    this.liveWorkers = { ids: liveIds, until };
+    if (owner && liveIds.includes(owner)) this.rememberOwner(sessionId, owner, until);
+    else this.knownOwners.delete(sessionId);
+    return [owner, liveIds];
+  }
+
+  private rememberOwner(sessionId: string, owner: string, until: number): void {
+    if (this.knownOwners.size >= OWNER_CACHE_SWEEP_SIZE) {
+      const now = Date.now();
+      for (const [id, entry] of this.knownOwners) if (entry.until <= now) this.knownOwners.delete(id);
+    }
+    this.knownOwners.set(sessionId, { owner, until });
   }
 
   /** The worker a session nobody holds goes to: the one it is being handed to, else the least loaded active one. */
@@ -110,6 +161,8 @@ export class SessionCommandRouter {
     return recent.length;
   }
 }
+
+const isNotOwner = (error: unknown): boolean => error instanceof AppError && error.code === 'WORKER_NOT_OWNER';
 
 /** How long a session takes to come back on another worker after its holder died (lease TTL and reconnect). */
 const TAKEOVER_RETRY_AFTER_SECONDS = 5;

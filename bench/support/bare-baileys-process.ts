@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { collectGarbage, INSPECTOR_NODE_OPTIONS, inspectorUrlIn } from './inspector-gc';
+import { cpuProfiling, profilerNodeArgs } from './cpu-profile';
 
 /** Accounts of bare companions (the worker's sessions use another prefix), to tell them apart in the simulator's counts. */
 export const BARE_PHONE_PREFIX = '62822';
@@ -59,7 +60,7 @@ export class BareBaileysProcess {
 
   constructor(sim: BareSimSettings) {
     this.child = fork(join(__dirname, '..', 'bare-baileys-holder.js'), [], {
-      execArgv: [],
+      execArgv: profilerNodeArgs('bare'),
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
@@ -117,7 +118,8 @@ export class BareBaileysProcess {
 
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.kill('SIGKILL');
+    // A killed process writes no CPU profile: a profiled holder is asked to exit.
+    this.child.kill(cpuProfiling ? 'SIGTERM' : 'SIGKILL');
     await this.exited;
   }
 

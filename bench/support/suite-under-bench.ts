@@ -308,7 +308,7 @@ export class SuiteUnderBench {
     this.workers.clear();
     if (this.simulator && this.simulator.exitCode === null) {
       const exited = new Promise((resolve) => this.simulator!.once('exit', resolve));
-      this.simulator.kill('SIGKILL');
+      this.simulator.kill(cpuProfiling ? 'SIGTERM' : 'SIGKILL');
       await exited;
     }
     await this.db?.end();

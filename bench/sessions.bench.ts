@@ -316,7 +316,9 @@ async function measureRestore(suite: SuiteUnderBench, bare: BareBaileysProcess, 
 async function measureFailover(suite: SuiteUnderBench) {
   const sessions = await suite.connectedAmongFirst(SIZES.failover);
   if (sessions === 0) throw new Error('no connected session to fail over');
-  await suite.stopWorker('bench-w2', 'SIGTERM');
+  // bench-w2 after the restore phase; bench-w1 still, should that phase have failed.
+  const { WORKER_DRAIN_GRACE_MS } = suite.workerSettings() as Record<string, number>;
+  await suite.stopAllWorkers('SIGTERM', WORKER_DRAIN_GRACE_MS + 10_000);
   await suite.keepOnlyFirst(SIZES.failover);
   const since = new Date();
   await suite.startWorker('bench-w3');

@@ -149,6 +149,11 @@ export class SuiteUnderBench {
     this.workers.delete(id);
   }
 
+  /** Stops every worker this run started (whichever earlier phases left running). */
+  async stopAllWorkers(signal: NodeJS.Signals, timeoutMs?: number): Promise<void> {
+    await Promise.all([...this.workers.keys()].map((id) => this.stopWorker(id, signal, timeoutMs)));
+  }
+
   /** Worker ids the gateway sees live and reachable. */
   async liveWorkers(): Promise<string[]> {
     const workers = await this.api<{ id: string; reachable: boolean }[]>('GET', '/workers');

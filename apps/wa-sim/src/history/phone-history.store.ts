@@ -33,8 +33,8 @@ export class PhoneHistoryStore {
   private readonly byPhone = new Map<string, Chats>();
 
   constructor(private readonly state: SimStateStore) {
-    for (const key of state.files.list(FOLDER)) {
-      const stored = state.files.read<Record<string, HistoryEntry[]>>(key);
+    for (const key of state.historyFiles.list(FOLDER)) {
+      const stored = state.historyFiles.read<Record<string, HistoryEntry[]>>(key);
       if (stored) this.byPhone.set(key.slice(FOLDER.length + 1), new Map(Object.entries(stored)));
     }
   }
@@ -50,7 +50,7 @@ export class PhoneHistoryStore {
     entries.splice(at, 0, entry);
     if (entries.length > MAX_PER_CHAT) entries.splice(0, entries.length - MAX_PER_CHAT);
     chats.set(entry.chat, entries);
-    this.state.files.write(`${FOLDER}/${phoneNumber}`, () => Object.fromEntries(this.byPhone.get(phoneNumber) ?? []));
+    this.state.historyFiles.write(`${FOLDER}/${phoneNumber}`, () => Object.fromEntries(this.byPhone.get(phoneNumber) ?? []));
     return true;
   }
 

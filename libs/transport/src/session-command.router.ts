@@ -41,14 +41,8 @@ export class SessionCommandRouter {
   }
 
   async send<C extends WorkerCommand>(sessionId: string, command: C, request: WorkerRequest<C>, timeoutMs?: number): Promise<WorkerResponse<C>> {
-    try {
-      return await this.sendOnce(sessionId, command, request, timeoutMs);
-    } catch (error) {
-      // The session moved between our lookup and its arrival (hand-over, capacity): look again once.
-      if (!isNotOwner(error)) throw error;
-      this.knownOwners.delete(sessionId);
-      return this.sendOnce(sessionId, command, request, timeoutMs);
-    }
+    // The session may move between any lookup and its arrival (hand-over, capacity): always look again once.
+    return this.lookingAgainIfMoved(sessionId, true, () => this.sendOnce(sessionId, command, request, timeoutMs));
   }
 
   /**
@@ -58,15 +52,20 @@ export class SessionCommandRouter {
    * connect it.
    */
   async sendToHolder<C extends WorkerCommand>(sessionId: string, command: C, request: WorkerRequest<C>, timeoutMs?: number): Promise<WorkerResponse<C>> {
+    // Only a remembered owner can be out of date here; a fresh lookup's answer stands.
     const remembered = this.knownOwners.has(sessionId);
+    return this.lookingAgainIfMoved(sessionId, remembered, () => this.sendToHolderOnce(sessionId, command, request, timeoutMs));
+  }
+
+  /** Forgets the session's owner when it refused or did not answer; tries once more on a refusal when `retry`. */
+  private async lookingAgainIfMoved<T>(sessionId: string, retry: boolean, attempt: () => Promise<T>): Promise<T> {
     try {
-      return await this.sendToHolderOnce(sessionId, command, request, timeoutMs);
+      return await attempt();
     } catch (error) {
-      if (error instanceof AppError && error.code === 'WORKER_TIMEOUT') this.knownOwners.delete(sessionId);
-      if (!isNotOwner(error) || !remembered) throw error;
-      // The remembered owner let the session go since: ask Redis who holds it now.
-      this.knownOwners.delete(sessionId);
-      return this.sendToHolderOnce(sessionId, command, request, timeoutMs);
+      const notOwner = error instanceof AppError && error.code === 'WORKER_NOT_OWNER';
+      if (notOwner || (error instanceof AppError && error.code === 'WORKER_TIMEOUT')) this.knownOwners.delete(sessionId);
+      if (!notOwner || !retry) throw error;
+      return attempt();
     }
   }
 
@@ -161,8 +160,6 @@ export class SessionCommandRouter {
     return recent.length;
   }
 }
-
-const isNotOwner = (error: unknown): boolean => error instanceof AppError && error.code === 'WORKER_NOT_OWNER';
 
 /** How long a session takes to come back on another worker after its holder died (lease TTL and reconnect). */
 const TAKEOVER_RETRY_AFTER_SECONDS = 5;
